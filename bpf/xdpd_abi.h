@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * The ABI between the XDP datapath (bpf/xdpd.bpf.c) and user space.
+ * Every struct that crosses a map boundary is defined here, once.
+ *
+ * Two kinds of maps exist (see ../shared/design.md):
+ *  - stateful maps: created once, pinned under <bpffs>/maps/<name>, reused by
+ *    every later program instance (counters, blocklist, rate-limit state,
+ *    metadata, slot bookkeeping). Their layout must stay compatible across
+ *    xdpd versions; bump XDPD_ABI_VERSION when it cannot.
+ *  - policy maps: owned by one generation (one loaded program instance),
+ *    filled by the daemon before the program is attached or swapped in.
+ */
+#ifndef XDPD_ABI_H
+#define XDPD_ABI_H
+
+#ifdef __bpf__
+#include <linux/types.h>
+typedef __u8 xu8;
+typedef __u16 xu16;
+typedef __u32 xu32;
+typedef __u64 xu64;
+#else
+#include <stdint.h>
+typedef uint8_t xu8;
+typedef uint16_t xu16;
+typedef uint32_t xu32;
+typedef uint64_t xu64;
+#endif
+
+#define XDPD_ABI_VERSION 1
+
+/* Capacity of the stateful maps. Fixed because those maps are pinned and
+ * reused across generations; documented in xdpd.yaml(5). */
+#define XDPD_MAX_RULES	    16384 /* rule counter / rate-limit slots */
+#define XDPD_MAX_IFACES	    256	  /* interface counter slots */
+#define XDPD_MAX_BLOCKLIST  1048576
+#define XDPD_RL_SOURCES	    65536 /* LRU entries for per-source rate limits */
+#define XDPD_NAME_MAX	    64	  /* rule / balancer names, including NUL */
+#define XDPD_IFNAME_MAX	    16	  /* IFNAMSIZ */
+#define XDPD_COMMENT_MAX    64
+
+/* Counter index per interface slot: slot * XDPD_NACT + action, where action
+ * is the xdp_action value returned (ABORTED, DROP, PASS, TX, REDIRECT). */
+#define XDPD_NACT 8
+
+/* Classifier fields of the bit-vector classifier. */
+enum xdpd_field {
+	XDPD_F_IFACE = 0,
+	XDPD_F_PROTO,
+	XDPD_F_SRC,
+	XDPD_F_DST,
+	XDPD_F_SPORT,
+	XDPD_F_DPORT,
+	XDPD_F_ICMP,
+	XDPD_NFIELDS,
+};
+
+/* Actions a rule or default_action can take (a subset of xdp_action values
+ * so they can be returned directly). */
+#define XDPD_ACT_DROP 1
+#define XDPD_ACT_PASS 2
+
+/* Port class table index: (dir * 2 + l4) * 65536 + port. */
+#define XDPD_DIR_SRC 0
+#define XDPD_DIR_DST 1
+#define XDPD_L4_TCP  0
+#define XDPD_L4_UDP  1
+#define XDPD_PORT_TABLE_SIZE (4 * 65536)
+/* ICMP class table index: is_v6 * 256 + type. */
+#define XDPD_ICMP_TABLE_SIZE 512
+
+/* Per-generation configuration, in the program's .rodata (set by the daemon
+ * between open and load, so the verifier sees it as constant).
+ *
+ * Classifier layout: every field value maps to a global class id. Class c
+ * owns words cls_words[c * nwords .. c * nwords + nwords - 1] (bit r of word
+ * w set: rule w * 64 + r accepts this value) and summary words
+ * cls_summary[c * nsum .. c * nsum + nsum - 1] (bit w set: word w of the
+ * class is non-zero). A field whose bit is clear in field_mask constrains no
+ * rule and is skipped. miss_class[f] is the class used when a lookup for
+ * field f has no entry (address not in any rule prefix, packet without ports,
+ * packet that is not ICMP, interface not named by any rule). */
+struct xdpd_config {
+	xu32 generation;
+	xu32 nrules;
+	xu32 nwords;	 /* ceil(nrules / 64) */
+	xu32 nsum;	 /* ceil(nwords / 64) */
+	xu32 field_mask; /* 1 << enum xdpd_field */
+	xu32 miss_class[XDPD_NFIELDS];
+	xu8 default_action; /* XDPD_ACT_DROP | XDPD_ACT_PASS */
+	xu8 pad[3];
+	xu32 sample_rate; /* 0: off (issue: sampling) */
+};
+
+/* Value of the per-generation "iface_cfg" hash map (key: __u32 ifindex). */
+struct xdpd_iface_cfg {
+	xu32 slot; /* counter slot, stable per interface name */
+	xu32 cls;  /* class id for XDPD_F_IFACE */
+};
+
+#define XDPD_RULE_F_RATE_LIMIT	0x1
+#define XDPD_RULE_F_RL_PER_SRC	0x2
+#define XDPD_RULE_F_TCP_FLAGS	0x4
+
+/* Value of the per-generation "rule_info" array (key: rule index in policy
+ * order). */
+struct xdpd_rule_info {
+	xu32 slot;	/* counter / rate-limit slot, stable per rule name */
+	xu8 action;	/* XDPD_ACT_* */
+	xu8 flags;	/* XDPD_RULE_F_* */
+	xu8 tcp_mask;	/* TCP flag bits that must be compared */
+	xu8 tcp_value;	/* their required values */
+	xu32 rl_pps;	/* rate limit, packets per second */
+	xu32 pad;
+};
+
+/* LPM keys for classifier tries and blocklists. */
+struct xdpd_lpm4 {
+	xu32 prefixlen;
+	xu8 addr[4];
+};
+struct xdpd_lpm6 {
+	xu32 prefixlen;
+	xu8 addr[16];
+};
+
+/* Counter values (per-CPU arrays; user space sums over possible CPUs). */
+struct xdpd_counter {
+	xu64 packets;
+	xu64 bytes;
+};
+
+/* Blocklist entry (stateful LPM maps "blocklist4" / "blocklist6"). */
+struct xdpd_block_entry {
+	xu64 expires_ns; /* CLOCK_MONOTONIC (bpf_ktime_get_coarse_ns); 0: never */
+	xu64 packets;	 /* hits, updated atomically */
+	xu64 added_realtime_ns;
+	char comment[XDPD_COMMENT_MAX];
+};
+
+/* Rate-limit state: fixed one-second windows. Rate-limited rules match only
+ * when more than rl_pps packets arrived in the current window. */
+struct xdpd_rl_state {
+	xu64 window; /* bpf_ktime_get_coarse_ns() / 1e9 of the window */
+	xu64 count;
+};
+struct xdpd_rl_src_key {
+	xu32 slot;
+	xu32 family; /* 4 or 6 */
+	xu8 addr[16];
+};
+
+/* Stateful metadata ("meta", array of one). Written by user space only. */
+struct xdpd_meta {
+	xu32 abi_version;
+	xu32 pad;
+	xu64 generation;
+	xu64 loaded_at_realtime_ns;
+	xu8 policy_sha256[32];
+	xu8 object_sha256[32]; /* of the embedded BPF object: upgrades reload */
+	char policy_path[256];
+};
+
+/* Slot bookkeeping maps ("rule_slots": key char[XDPD_NAME_MAX] -> xu32 slot,
+ * "iface_slots": key char[XDPD_IFNAME_MAX] -> xu32 slot). Stateful so that
+ * counters of unchanged names survive reloads and restarts. */
+
+#endif /* XDPD_ABI_H */

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The kernel side of xdpd: bpffs pins, stateful maps, program generations and
+ * per-interface pinned bpf_links. Layout under <bpffs>:
+ *   maps/<name>     stateful maps (bpf/xdpd_abi.h), reused by every generation
+ *   links/<ifname>  the XDP bpf_link of each interface
+ *   prog            the current generation's program (for bpftool)
+ * Functions return 0 or a negative errno and fill err (for the one log line
+ * the caller writes); they never log themselves.
+ */
+#ifndef XDPD_DATAPATH_H
+#define XDPD_DATAPATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../bpf/xdpd_abi.h"
+#include "policy.h"
+
+struct datapath;
+
+struct dp_iface_status {
+	char name[XDPD_IFNAME_MAX];
+	int ifindex;
+	enum xdp_mode mode; /* the mode actually attached (native/generic/offload) */
+	uint32_t prog_id;
+	bool attached;
+};
+
+enum dp_apply_result { DP_FRESH, DP_ADOPTED, DP_RELOADED };
+
+/* Mounts a bpffs at dir when none is mounted there, opens or creates the
+ * stateful maps. */
+int datapath_open(const char *bpffs_dir, struct datapath **out, char *err, size_t errlen);
+/* Make the kernel run policy p: adopt when pins carry the same policy hash
+ * and object hash, else load a new generation and swap it in atomically. */
+int datapath_apply(struct datapath *dp, const struct policy *p, enum dp_apply_result *res,
+		   char *err, size_t errlen);
+/* Detach every interface and remove the pins (on_stop: detach, --teardown). */
+int datapath_detach_all(struct datapath *dp, char *err, size_t errlen);
+int datapath_teardown(const char *bpffs_dir, char *err, size_t errlen);
+void datapath_close(struct datapath *dp);
+
+/* For the API: fds of stateful maps by name ("stats_iface", "stats_rule",
+ * "blocklist4", "blocklist6", "meta", ...), -ENOENT if unknown. */
+int datapath_map_fd(const struct datapath *dp, const char *name);
+int datapath_prog_fd(const struct datapath *dp);
+const struct xdpd_meta *datapath_meta(const struct datapath *dp);
+int datapath_rule_slot(const struct datapath *dp, const char *rule_name);
+int datapath_iface_slot(const struct datapath *dp, const char *ifname);
+size_t datapath_ifaces(const struct datapath *dp, struct dp_iface_status *out, size_t max);
+
+#endif /* XDPD_DATAPATH_H */
