@@ -1,1 +1,241 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The rule classifier: bit-vector search (bpf-iptables' "Linear Bit Vector
+ * Search"). Each field value maps to a class; each class owns a bitmap of the
+ * rules it satisfies plus a summary bitmap of its non-zero words. The first
+ * matching rule is the lowest bit set in the AND of the active fields'
+ * bitmaps. Layout: struct xdpd_config in xdpd_abi.h.
+ *
+ * The search runs as one bpf_loop() whose callback is a small state machine,
+ * one step per summary word, candidate word or candidate rule, so the
+ * verifier sees one short body instead of nested loops, and the cost follows
+ * the number of candidates rather than the number of rules.
+ */
+#ifndef XDPD_CLASSIFY_H
+#define XDPD_CLASSIFY_H
+
+#include "maps.h"
+#include "parse.h"
+
+struct cls_search {
+	struct flow_key k;
+	__u32 cls[XDPD_NFIELDS]; /* the packet's class per field */
+	__u64 m;		 /* summary bits (candidate words) left to visit */
+	__u64 x;		 /* rule bits left to check in word w */
+	__u32 s;		 /* next summary word */
+	__u32 w;		 /* current word */
+	__u64 now;		 /* bpf_ktime_get_coarse_ns(), 0 until needed */
+	/* result */
+	__u8 matched;
+	__u8 action;
+	__u32 rule;
+	__u32 slot;
+};
+
+/* Fields looked up for every packet: the declared ones plus the protocol,
+ * which the compiler always emits so that the AND has at least one term. */
+static __always_inline __u32 cls_active(void)
+{
+	return cfg.field_mask | (1u << XDPD_F_PROTO);
+}
+
+/* Index of the lowest set bit of x (x != 0): BPF has no ctz instruction, so
+ * isolate the bit and hash it with a de Bruijn sequence. */
+static const __u8 debruijn64[64] = {
+	0,  1,	2,  53, 3,  7,	54, 27, 4,  38, 41, 8,	34, 55, 48, 28,
+	62, 5,	39, 46, 44, 42, 22, 9,	24, 35, 59, 56, 49, 18, 29, 11,
+	63, 52, 6,  26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
+	51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12,
+};
+
+static __always_inline __u32 ctz64(__u64 x)
+{
+	return debruijn64[((x & -x) * 0x022fdd63cc95386dULL) >> 58];
+}
+
+static __always_inline __u32 port_class(const struct flow_key *k, __u32 f, __u32 dir)
+{
+	__u32 idx, *c;
+
+	if (!k->has_ports || (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP))
+		return cfg.miss_class[f];
+	idx = (dir * 2 + (k->proto == IPPROTO_UDP ? XDPD_L4_UDP : XDPD_L4_TCP)) * 65536;
+	idx += dir == XDPD_DIR_SRC ? k->sport : k->dport;
+	c = bpf_map_lookup_elem(&cls_port, &idx);
+	return c ? *c : cfg.miss_class[f];
+}
+
+static __always_inline __u32 addr_class(const struct flow_key *k, __u32 f, const __u8 *addr)
+{
+	__u32 *c;
+
+	if (k->family == 4) {
+		struct xdpd_lpm4 key = { .prefixlen = 32 };
+
+		__builtin_memcpy(key.addr, addr, 4);
+		c = bpf_map_lookup_elem(f == XDPD_F_SRC ? (void *)&cls_src4 : (void *)&cls_dst4,
+					&key);
+	} else {
+		struct xdpd_lpm6 key = { .prefixlen = 128 };
+
+		__builtin_memcpy(key.addr, addr, 16);
+		c = bpf_map_lookup_elem(f == XDPD_F_SRC ? (void *)&cls_src6 : (void *)&cls_dst6,
+					&key);
+	}
+	return c ? *c : cfg.miss_class[f];
+}
+
+static __always_inline __u32 icmp_class(const struct flow_key *k)
+{
+	__u32 idx = (k->family == 6) * 256 + k->icmp_type, *c;
+
+	if (!k->has_icmp)
+		return cfg.miss_class[XDPD_F_ICMP];
+	c = bpf_map_lookup_elem(&cls_icmp, &idx);
+	return c ? *c : cfg.miss_class[XDPD_F_ICMP];
+}
+
+static __always_inline void cls_lookup(struct cls_search *st, const struct xdpd_iface_cfg *ic)
+{
+	__u32 active = cls_active(), *c;
+	__u32 proto = st->k.proto;
+
+	st->cls[XDPD_F_IFACE] = ic->cls;
+	c = bpf_map_lookup_elem(&cls_proto, &proto);
+	st->cls[XDPD_F_PROTO] = c ? *c : cfg.miss_class[XDPD_F_PROTO];
+	if (active & (1u << XDPD_F_SRC))
+		st->cls[XDPD_F_SRC] = addr_class(&st->k, XDPD_F_SRC, st->k.src);
+	if (active & (1u << XDPD_F_DST))
+		st->cls[XDPD_F_DST] = addr_class(&st->k, XDPD_F_DST, st->k.dst);
+	if (active & (1u << XDPD_F_SPORT))
+		st->cls[XDPD_F_SPORT] = port_class(&st->k, XDPD_F_SPORT, XDPD_DIR_SRC);
+	if (active & (1u << XDPD_F_DPORT))
+		st->cls[XDPD_F_DPORT] = port_class(&st->k, XDPD_F_DPORT, XDPD_DIR_DST);
+	if (active & (1u << XDPD_F_ICMP))
+		st->cls[XDPD_F_ICMP] = icmp_class(&st->k);
+}
+
+/* AND over the active fields of word w of each field's class, in map m
+ * (cls_words with stride nwords, or cls_summary with stride nsum). A missing
+ * word (class id out of range) is treated as "no rule". */
+static __always_inline __u64 cls_and(const struct cls_search *st, void *m, __u32 stride, __u32 w)
+{
+	__u32 active = cls_active();
+	__u64 acc = ~0ULL;
+	int f;
+
+#pragma unroll
+	for (f = 0; f < XDPD_NFIELDS; f++) {
+		__u32 idx;
+		__u64 *v;
+
+		if (!(active & (1u << f)))
+			continue;
+		idx = st->cls[f] * stride + w;
+		v = bpf_map_lookup_elem(m, &idx);
+		if (!v)
+			return 0;
+		acc &= *v;
+	}
+	return acc;
+}
+
+/* Fixed one-second windows; a rule limited to N pps applies to the packets
+ * beyond the N-th of the window. The window reset races with other CPUs'
+ * increments at the boundary; the error is a few packets per second. */
+static __always_inline int rl_exceeded(struct xdpd_rl_state *rs, __u64 window, __u32 pps)
+{
+	if (rs->window != window) {
+		rs->window = window;
+		rs->count = 0;
+	}
+	return __sync_fetch_and_add(&rs->count, 1) + 1 > pps;
+}
+
+static __always_inline int rl_check(struct cls_search *st, const struct xdpd_rule_info *ri)
+{
+	struct xdpd_rl_src_key key = {};
+	struct xdpd_rl_state *rs;
+	__u32 slot = ri->slot;
+	__u64 window;
+
+	if (!st->now)
+		st->now = bpf_ktime_get_coarse_ns();
+	window = st->now / 1000000000ULL;
+	if (!(ri->flags & XDPD_RULE_F_RL_PER_SRC)) {
+		rs = bpf_map_lookup_elem(&rl_rule, &slot);
+		return rs ? rl_exceeded(rs, window, ri->rl_pps) : 0;
+	}
+	key.slot = slot;
+	key.family = st->k.family;
+	__builtin_memcpy(key.addr, st->k.src, 16);
+	rs = bpf_map_lookup_elem(&rl_source, &key);
+	if (!rs) {
+		struct xdpd_rl_state fresh = { .window = window, .count = 1 };
+
+		bpf_map_update_elem(&rl_source, &key, &fresh, BPF_NOEXIST);
+		return 1 > ri->rl_pps;
+	}
+	return rl_exceeded(rs, window, ri->rl_pps);
+}
+
+/* The checks the bitmaps cannot express, on one candidate rule. */
+static __always_inline int rule_accepts(struct cls_search *st, __u32 r)
+{
+	struct xdpd_rule_info *ri;
+
+	if (r >= cfg.nrules)
+		return 0;
+	ri = bpf_map_lookup_elem(&rule_info, &r);
+	if (!ri)
+		return 0;
+	if ((ri->flags & XDPD_RULE_F_TCP_FLAGS) &&
+	    (!st->k.has_tcp || (st->k.tcp_flags & ri->tcp_mask) != ri->tcp_value))
+		return 0;
+	if ((ri->flags & XDPD_RULE_F_RATE_LIMIT) && !rl_check(st, ri))
+		return 0;
+	st->action = ri->action;
+	st->slot = ri->slot;
+	st->rule = r;
+	st->matched = 1;
+	return 1;
+}
+
+/* One step of the search. Returns 1 to stop (match found or nothing left). */
+static long cls_step(__u32 i, void *data)
+{
+	struct cls_search *st = data;
+
+	if (st->x) {
+		__u32 r = st->w * 64 + ctz64(st->x);
+
+		st->x &= st->x - 1;
+		return rule_accepts(st, r);
+	}
+	if (st->m) {
+		st->w = (st->s - 1) * 64 + ctz64(st->m);
+		st->m &= st->m - 1;
+		st->x = cls_and(st, &cls_words, cfg.nwords, st->w);
+		return 0;
+	}
+	if (st->s < cfg.nsum) {
+		st->m = cls_and(st, &cls_summary, cfg.nsum, st->s);
+		st->s++;
+		return 0;
+	}
+	return 1;
+}
+
+/* First rule that matches the packet: returns 1 and fills st->action,
+ * st->rule, st->slot; 0 when no rule matches. */
+static __always_inline int classify(struct cls_search *st, const struct xdpd_iface_cfg *ic)
+{
+	if (!cfg.nrules)
+		return 0;
+	cls_lookup(st, ic);
+	/* every step consumes a summary word, a word or a rule bit */
+	bpf_loop(cfg.nsum + cfg.nwords + cfg.nrules + 1, cls_step, st, 0);
+	return st->matched;
+}
+
+#endif /* XDPD_CLASSIFY_H */

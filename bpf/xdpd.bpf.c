@@ -1,9 +1,110 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The xdpd datapath: one XDP program per generation. For each packet:
+ * parse -> blocklist -> rules -> load balancers -> default_action, then
+ * count the verdict per interface and per rule.
+ */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
+
+#include "xdpd_abi.h"
+#include "maps.h"
+#include "parse.h"
+#include "classify.h"
+
 char _license[] SEC("license") = "GPL";
+
+#define XDPD_NO_RULE ((__u32)-1)
+
+struct verdict {
+	__u32 action;	 /* xdp_action */
+	__u32 rule_slot; /* counter slot of the deciding rule, or XDPD_NO_RULE */
+};
+
+/* Stateful blocklist by source prefix; an expired entry is ignored until the
+ * daemon reaps it. */
+static __always_inline int blocklisted(const struct flow_key *k)
+{
+	struct xdpd_block_entry *e;
+
+	if (k->family == 4) {
+		struct xdpd_lpm4 key = { .prefixlen = 32 };
+
+		__builtin_memcpy(key.addr, k->src, 4);
+		e = bpf_map_lookup_elem(&blocklist4, &key);
+	} else {
+		struct xdpd_lpm6 key = { .prefixlen = 128 };
+
+		__builtin_memcpy(key.addr, k->src, 16);
+		e = bpf_map_lookup_elem(&blocklist6, &key);
+	}
+	if (!e)
+		return 0;
+	if (e->expires_ns && e->expires_ns <= bpf_ktime_get_coarse_ns())
+		return 0;
+	__sync_fetch_and_add(&e->packets, 1);
+	return 1;
+}
+
+/* Only the two actions a policy can name ever leave the judgement: anything
+ * else (an unset or corrupt value) passes. */
+static __always_inline __u32 policy_action(__u8 a)
+{
+	return a == XDPD_ACT_DROP ? XDP_DROP : XDP_PASS;
+}
+
+static __always_inline void judge(struct cls_search *st, const struct xdpd_iface_cfg *ic,
+				  struct verdict *v)
+{
+	if (blocklisted(&st->k)) {
+		v->action = XDP_DROP;
+		return;
+	}
+	if (classify(st, ic)) {
+		v->action = policy_action(st->action);
+		v->rule_slot = st->slot;
+		return;
+	}
+	/* Load balancers (lb.h) judge here: after the rules, before the
+	 * default action, on packets no rule decided. */
+	v->action = policy_action(cfg.default_action);
+}
+
+static __always_inline void count(struct xdpd_counter *c, __u64 bytes)
+{
+	if (!c)
+		return;
+	c->packets++;
+	c->bytes += bytes;
+}
+
+static __always_inline void account(const struct xdpd_iface_cfg *ic, const struct verdict *v,
+				    __u64 bytes)
+{
+	__u32 idx = ic->slot * XDPD_NACT + v->action;
+	__u32 slot = v->rule_slot;
+
+	count(bpf_map_lookup_elem(&stats_iface, &idx), bytes);
+	if (slot != XDPD_NO_RULE)
+		count(bpf_map_lookup_elem(&stats_rule, &slot), bytes);
+}
+
 SEC("xdp")
 int xdpd_main(struct xdp_md *ctx)
 {
-	return XDP_PASS;
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct verdict v = { .action = XDP_PASS, .rule_slot = XDPD_NO_RULE };
+	struct cls_search st = {};
+	struct xdpd_iface_cfg *ic;
+	__u32 ifindex = ctx->ingress_ifindex;
+
+	/* not an interface of this policy (e.g. mid-reload): hands off */
+	ic = bpf_map_lookup_elem(&iface_cfg, &ifindex);
+	if (!ic)
+		return XDP_PASS;
+	if (!parse_packet(data, data_end, &st.k))
+		judge(&st, ic, &v);
+	account(ic, &v, data_end - data);
+	return v.action;
 }

@@ -22,6 +22,7 @@ struct diag_list {
 	struct diag *v;
 	size_t n, cap;
 	size_t max;	/* stop collecting after this many (0: 100) */
+	size_t dropped;	/* beyond max, or lost to out of memory */
 };
 
 void diag_init(struct diag_list *d, const char *file);
@@ -34,6 +35,8 @@ size_t diag_count(const struct diag_list *d);
 void diag_print(const struct diag_list *d, FILE *f);
 /* Same, into one malloc'ed string (for logs and API error data). */
 char *diag_to_string(const struct diag_list *d);
+/* Stable sort by line then column, so output follows the file. */
+void diag_sort(struct diag_list *d);
 void diag_free(struct diag_list *d);
 
 #endif /* XDPD_DIAG_H */

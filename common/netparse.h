@@ -32,6 +32,12 @@ int parse_ip_addr(const char *s, struct ip_addr *out);
 int parse_prefix(const char *s, struct prefix *out);
 /* "N" or "N-M" with N <= M, 0..65535. */
 int parse_port_range(const char *s, struct port_range *out);
+/* Like parse_prefix, but keeps the address as written even when host bits
+ * are set (so a caller can say "did you mean ..."). */
+int parse_prefix_raw(const char *s, struct prefix *out);
+bool prefix_host_bits_set(const struct prefix *p);
+/* Clears the bits after p->len. */
+void prefix_mask(struct prefix *p);
 int parse_mac(const char *s, uint8_t mac[6]);
 /* "250ms", "2s", "10m", "1h", "1d"; a bare number is seconds. */
 int parse_duration_ms(const char *s, uint64_t *ms);

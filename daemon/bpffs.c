@@ -1,1 +1,96 @@
-/* SPDX-License-Identifier: GPL-2.0-or-later */
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Find or mount the bpffs holding xdpd's pins. */
+#include <errno.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+
+#include "bpffs.h"
+
+#define SYS_FS_BPF "/sys/fs/bpf"
+
+bool bpffs_is_bpffs(const char *path)
+{
+	struct statfs st;
+
+	return statfs(path, &st) == 0 && st.f_type == BPF_FS_MAGIC;
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len >= sizeof(buf))
+		return -ENAMETOOLONG;
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int bpffs_mkdir(const char *path, char *err, size_t errlen)
+{
+	int r = mkdir_p(path, 0700);
+
+	if (r < 0)
+		snprintf(err, errlen, "cannot create directory %s: %s", path, strerror(-r));
+	return r;
+}
+
+static int mount_bpffs(const char *dir, char *err, size_t errlen)
+{
+	if (mount("bpf", dir, "bpf", 0, "mode=0700") < 0) {
+		int r = -errno;
+
+		snprintf(err, errlen, "cannot mount a bpffs at %s: %s", dir, strerror(errno));
+		return r;
+	}
+	return 0;
+}
+
+/* dir is below /sys/fs/bpf and that mount point has no bpffs yet. */
+static bool wants_sys_fs_bpf(const char *dir)
+{
+	size_t n = strlen(SYS_FS_BPF);
+
+	return !strncmp(dir, SYS_FS_BPF, n) && (dir[n] == '/' || dir[n] == '\0') &&
+	       !bpffs_is_bpffs(SYS_FS_BPF);
+}
+
+int bpffs_prepare(const char *dir, char *err, size_t errlen)
+{
+	int r;
+
+	if (dir[0] != '/') {
+		snprintf(err, errlen, "bpffs directory %s: must be an absolute path", dir);
+		return -EINVAL;
+	}
+	if (bpffs_is_bpffs(dir))
+		return 0;
+	if (wants_sys_fs_bpf(dir)) {
+		r = mount_bpffs(SYS_FS_BPF, err, errlen);
+		if (r < 0)
+			return r;
+		return bpffs_mkdir(dir, err, errlen);
+	}
+	r = bpffs_mkdir(dir, err, errlen);
+	if (r < 0)
+		return r;
+	/* mkdir may have created it on a bpffs (a parent is one). */
+	if (bpffs_is_bpffs(dir))
+		return 0;
+	return mount_bpffs(dir, err, errlen);
+}

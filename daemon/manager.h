@@ -26,6 +26,8 @@ struct manager {
 	struct datapath *dp;
 	uint64_t started_realtime_usec;
 	struct api_server *api;
+	char bpffs_dir[256];	  /* chosen at start; a reload cannot move the pins */
+	bool last_reload_changed; /* the last manager_reload() built a new generation */
 };
 
 int manager_new(const struct xdpd_options *opts, struct manager **out);
@@ -33,8 +35,22 @@ int manager_run(struct manager *m); /* until SIGTERM/SIGINT; returns exit status
 void manager_free(struct manager *m);
 
 /* Re-read the policy file. Invalid: d filled, -EINVAL, nothing changed.
- * dry_run: validate and compute the diff only. */
+ * dry_run: validate and compute the diff only.
+ * On success *new_policy_out (when not NULL) gets, owned by the caller:
+ *  - dry_run: the policy just read (m->policy is the running one);
+ *  - otherwise: the policy that ran before, so the caller can diff it against
+ *    m->policy (now the new one).
+ * m->last_reload_changed says whether a new generation was swapped in (false:
+ * the file and the program were unchanged, nothing was touched). Other
+ * failures (the kernel refused the new generation) return -errno with one
+ * diagnostic at 0:0 in d naming what failed; the old generation keeps
+ * running. Logs its outcome. */
 int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_out,
 		   struct diag_list *d);
+
+/* --socket, else the policy's control.socket, else /run/xdpd/xdpd.sock. */
+const char *manager_socket_path(const struct manager *m);
+/* The running generation (0 before the first one). */
+uint64_t manager_generation(const struct manager *m);
 
 #endif /* XDPD_MANAGER_H */

@@ -1,1 +1,226 @@
-/* SPDX-License-Identifier: GPL-2.0-or-later */
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A compiled policy -> one program instance: sizes and rodata before load
+ * (maps_prepare), contents after load (maps_fill). The big arrays (cls_words,
+ * cls_port) go in with BPF_MAP_UPDATE_BATCH, a few syscalls instead of one
+ * per element; kernels without batch support for a map type get the
+ * per-element path.
+ */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../bpf/xdpd_abi.h"
+#include "maps_write.h"
+#include "xdpd.skel.h"
+
+#define BATCH_MAX 65536u /* elements per batch syscall */
+#ifndef ENOTSUPP
+#define ENOTSUPP 524 /* the kernel's "no batch ops for this map type" */
+#endif
+
+/* fill_lpm() writes an entry as key bytes followed by the class id. */
+_Static_assert(offsetof(struct cls_lpm4_entry, cls) == sizeof(struct xdpd_lpm4), "lpm4 entry");
+_Static_assert(offsetof(struct cls_lpm6_entry, cls) == sizeof(struct xdpd_lpm6), "lpm6 entry");
+
+/* Never 0: the kernel refuses empty maps, and the datapath reads nothing
+ * from a map the config says is empty. */
+static uint32_t at_least_one(size_t n)
+{
+	return n ? n : 1;
+}
+
+struct map_size {
+	struct bpf_map *map;
+	uint32_t entries;
+};
+
+static size_t policy_map_sizes(struct xdpd *skel, const struct compiled_policy *c,
+			       struct map_size *out)
+{
+	size_t nw = (size_t)c->nclasses * c->config.nwords;
+	size_t ns = (size_t)c->nclasses * c->config.nsum;
+	struct map_size v[] = {
+		{skel->maps.cls_words, at_least_one(nw)},
+		{skel->maps.cls_summary, at_least_one(ns)},
+		{skel->maps.cls_proto, 256},
+		{skel->maps.cls_port, XDPD_PORT_TABLE_SIZE},
+		{skel->maps.cls_icmp, XDPD_ICMP_TABLE_SIZE},
+		{skel->maps.cls_src4, at_least_one(c->n_src4)},
+		{skel->maps.cls_dst4, at_least_one(c->n_dst4)},
+		{skel->maps.cls_src6, at_least_one(c->n_src6)},
+		{skel->maps.cls_dst6, at_least_one(c->n_dst6)},
+		{skel->maps.iface_cfg, at_least_one(c->n_ifaces)},
+		{skel->maps.rule_info, at_least_one(c->config.nrules)},
+	};
+
+	memcpy(out, v, sizeof(v));
+	return sizeof(v) / sizeof(v[0]);
+}
+
+int maps_prepare(struct xdpd *skel, const struct compiled_policy *c, char *err, size_t errlen)
+{
+	struct map_size sizes[16];
+	size_t n = policy_map_sizes(skel, c, sizes);
+
+	for (size_t i = 0; i < n; i++) {
+		int ret = bpf_map__set_max_entries(sizes[i].map, sizes[i].entries);
+
+		if (ret) {
+			snprintf(err, errlen, "map '%s': set max_entries %u: %s",
+				 bpf_map__name(sizes[i].map), sizes[i].entries, strerror(-ret));
+			return ret;
+		}
+	}
+	memcpy((void *)&skel->rodata->cfg, &c->config, sizeof(c->config));
+	return 0;
+}
+
+/* The object and the compiler must agree on entry layouts (bpf/maps.h vs
+ * bpf/xdpd_abi.h); a mismatch would silently shift every entry. */
+static int check_layout(const struct bpf_map *m, size_t ksz, size_t vsz, char *err,
+			size_t errlen)
+{
+	if (bpf_map__key_size(m) == ksz && bpf_map__value_size(m) == vsz)
+		return 0;
+	snprintf(err, errlen, "map '%s': key/value size %u/%u, expected %zu/%zu",
+		 bpf_map__name(m), bpf_map__key_size(m), bpf_map__value_size(m), ksz, vsz);
+	return -EINVAL;
+}
+
+static int fill_one_by_one(int fd, const uint32_t *keys, const uint8_t *vals, size_t vsz,
+			   uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if (bpf_map_update_elem(fd, &keys[i], vals + (size_t)i * vsz, BPF_ANY))
+			return -errno;
+	return 0;
+}
+
+static int fill_chunk(int fd, const uint32_t *keys, const uint8_t *vals, size_t vsz, uint32_t n,
+		      bool *batch_ok)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
+	uint32_t done = 0;
+
+	while (*batch_ok && done < n) {
+		uint32_t count = n - done;
+		int ret = bpf_map_update_batch(fd, keys + done, vals + (size_t)done * vsz, &count,
+					       &opts);
+
+		done += count;
+		if (!ret)
+			continue;
+		if (ret != -EINVAL && ret != -ENOTSUPP && ret != -EOPNOTSUPP && ret != -ENOTSUP)
+			return ret;
+		*batch_ok = false; /* an older kernel: finish element by element */
+	}
+	return fill_one_by_one(fd, keys + done, vals + (size_t)done * vsz, vsz, n - done);
+}
+
+/* Array map m[i] = vals[i] for i < n. */
+static int fill_array(struct bpf_map *m, const void *vals, size_t vsz, size_t n, char *err,
+		      size_t errlen)
+{
+	int ret = check_layout(m, sizeof(uint32_t), vsz, err, errlen);
+	uint32_t chunk = n < BATCH_MAX ? n : BATCH_MAX;
+	bool batch_ok = true;
+	uint32_t *keys;
+
+	if (ret || !n)
+		return ret;
+	keys = malloc(chunk * sizeof(*keys));
+	if (!keys) {
+		snprintf(err, errlen, "map '%s': out of memory", bpf_map__name(m));
+		return -ENOMEM;
+	}
+	for (size_t base = 0; base < n && !ret; base += chunk) {
+		uint32_t len = n - base < chunk ? n - base : chunk;
+
+		for (uint32_t i = 0; i < len; i++)
+			keys[i] = base + i;
+		ret = fill_chunk(bpf_map__fd(m), keys, (const uint8_t *)vals + base * vsz, vsz, len,
+				 &batch_ok);
+	}
+	free(keys);
+	if (ret)
+		snprintf(err, errlen, "map '%s': update: %s", bpf_map__name(m), strerror(-ret));
+	return ret;
+}
+
+/* LPM tries have no batch update: one syscall per prefix. */
+static int fill_lpm(struct bpf_map *m, const void *entries, size_t esz, size_t ksz, size_t n,
+		    char *err, size_t errlen)
+{
+	int ret = check_layout(m, ksz, sizeof(uint32_t), err, errlen);
+
+	for (size_t i = 0; i < n && !ret; i++) {
+		const uint8_t *e = (const uint8_t *)entries + i * esz;
+
+		if (bpf_map_update_elem(bpf_map__fd(m), e, e + ksz, BPF_ANY)) {
+			ret = -errno;
+			snprintf(err, errlen, "map '%s': update: %s", bpf_map__name(m),
+				 strerror(errno));
+		}
+	}
+	return ret;
+}
+
+static int fill_ifaces(struct bpf_map *m, const struct compiled_policy *c, char *err,
+		       size_t errlen)
+{
+	int ret = check_layout(m, sizeof(uint32_t), sizeof(struct xdpd_iface_cfg), err, errlen);
+
+	for (size_t i = 0; i < c->n_ifaces && !ret; i++) {
+		if (bpf_map_update_elem(bpf_map__fd(m), &c->ifaces[i].ifindex, &c->ifaces[i].cfg,
+					BPF_ANY)) {
+			ret = -errno;
+			snprintf(err, errlen, "map '%s': ifindex %u: %s", bpf_map__name(m),
+				 c->ifaces[i].ifindex, strerror(errno));
+		}
+	}
+	return ret;
+}
+
+int maps_fill(struct xdpd *skel, const struct compiled_policy *c, char *err, size_t errlen)
+{
+	size_t nw = (size_t)c->nclasses * c->config.nwords;
+	size_t ns = (size_t)c->nclasses * c->config.nsum;
+	int ret;
+
+	ret = fill_array(skel->maps.cls_words, c->words, sizeof(uint64_t), nw, err, errlen);
+	if (!ret)
+		ret = fill_array(skel->maps.cls_summary, c->summary, sizeof(uint64_t), ns, err,
+				 errlen);
+	if (!ret)
+		ret = fill_array(skel->maps.cls_proto, c->proto_cls, sizeof(uint32_t), 256, err,
+				 errlen);
+	if (!ret)
+		ret = fill_array(skel->maps.cls_port, c->port_cls, sizeof(uint32_t),
+				 XDPD_PORT_TABLE_SIZE, err, errlen);
+	if (!ret)
+		ret = fill_array(skel->maps.cls_icmp, c->icmp_cls, sizeof(uint32_t),
+				 XDPD_ICMP_TABLE_SIZE, err, errlen);
+	if (!ret)
+		ret = fill_array(skel->maps.rule_info, c->rules, sizeof(struct xdpd_rule_info),
+				 c->config.nrules, err, errlen);
+	if (!ret)
+		ret = fill_lpm(skel->maps.cls_src4, c->src4, sizeof(*c->src4),
+			       sizeof(struct xdpd_lpm4), c->n_src4, err, errlen);
+	if (!ret)
+		ret = fill_lpm(skel->maps.cls_dst4, c->dst4, sizeof(*c->dst4),
+			       sizeof(struct xdpd_lpm4), c->n_dst4, err, errlen);
+	if (!ret)
+		ret = fill_lpm(skel->maps.cls_src6, c->src6, sizeof(*c->src6),
+			       sizeof(struct xdpd_lpm6), c->n_src6, err, errlen);
+	if (!ret)
+		ret = fill_lpm(skel->maps.cls_dst6, c->dst6, sizeof(*c->dst6),
+			       sizeof(struct xdpd_lpm6), c->n_dst6, err, errlen);
+	if (!ret)
+		ret = fill_ifaces(skel->maps.iface_cfg, c, err, errlen);
+	return ret;
+}

@@ -17,6 +17,8 @@
 
 #define POLICY_NAME_MAX	  64 /* == XDPD_NAME_MAX */
 #define POLICY_IFNAME_MAX 16
+#define POLICY_MAX_LBS	  1024 /* load balancers per policy */
+#define POLICY_MAX_BACKENDS 1024 /* backends per load balancer */
 
 enum xdp_mode { XDP_MODE_AUTO, XDP_MODE_NATIVE, XDP_MODE_GENERIC, XDP_MODE_OFFLOAD };
 enum policy_action { POLICY_PASS, POLICY_DROP };

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The control API (contract §5): JSON-RPC 2.0, one object per line, on a
+ * SOCK_STREAM Unix socket served from the manager's sd-event loop.
+ *
+ * Behaviour an operator relies on:
+ *  - the socket is created mode 0660, group control.group when that group
+ *    exists (else root only); a stale socket file is replaced, a live one
+ *    (another xdpd answering) makes start fail with -EADDRINUSE;
+ *  - requests on one connection are answered in order; notifications (no
+ *    "id") are executed and not answered; blank lines are ignored; batches
+ *    (arrays) are refused with -32600;
+ *  - a request line over 1 MiB is answered with -32600 and the connection is
+ *    closed; at most API_MAX_CONNS connections (more get -32003 and are
+ *    closed); a connection idle for API_IDLE_SEC is closed; a client that does
+ *    not read its answers stops being read, it never blocks the loop;
+ *  - read-only methods: uid 0 and members of control.group; mutating methods
+ *    (reload, lb.set_state, blocklist.add/delete/flush): uid 0 or a peer with
+ *    CAP_NET_ADMIN. Refusals are -32000 and logged with the peer's pid/uid.
+ */
+#ifndef XDPD_API_H
+#define XDPD_API_H
+
+struct manager;
+struct api_server;
+
+#define API_MAX_CONNS 64
+#define API_IDLE_SEC  60
+
+/* Listen on path (parent directories created 0755) and serve m. group may be
+ * NULL or "" (root only). Also opens the dynamic blocklist and its expiry
+ * timer. Returns 0 or a negative errno (logged here, naming the path). */
+int api_server_start(struct manager *m, const char *path, const char *group,
+		     struct api_server **out);
+/* Give the socket to another control.group (a reload changed it): chgrp the
+ * socket file and judge read-only access by the new group from now on. */
+int api_server_set_group(struct api_server *s, const char *group);
+/* Closes every connection, removes the socket file. Accepts NULL. */
+void api_server_free(struct api_server *s);
+
+#endif /* XDPD_API_H */

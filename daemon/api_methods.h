@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The control API's methods: one table (name, handler, mutating flag, params
+ * schema) and the handlers, one file per family (api_status.c, api_rules.c,
+ * api_stats.c, api_reload.c, api_blocklist.c). Handlers run inside the event
+ * loop and must not block.
+ */
+#ifndef XDPD_API_METHODS_H
+#define XDPD_API_METHODS_H
+
+#include <stdbool.h>
+#include <json-c/json.h>
+
+#include "api_auth.h"
+#include "jsonrpc.h"
+
+struct manager;
+struct blocklist;
+
+/* What a handler sees and fills. */
+struct api_call {
+	struct manager *m;
+	struct blocklist *bl;
+	const struct api_peer *peer;
+	const char *method;
+	json_object *params; /* an object (validated against the schema) or NULL */
+	json_object *result; /* set on success (NULL serializes as null) */
+	int code;	     /* set on failure, with message and optional data */
+	char message[256];
+	json_object *data;
+};
+
+/* Record an error on c and return its code (handlers `return api_fail(...)`). */
+int api_fail(struct api_call *c, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+enum api_ptype { API_P_BOOL, API_P_INT, API_P_STRING };
+
+struct api_param {
+	const char *name;
+	enum api_ptype type;
+	bool required;
+};
+
+typedef int (*api_handler)(struct api_call *c);
+
+struct api_method {
+	const char *name;
+	api_handler fn;		/* NULL: registered, not available in this build */
+	bool mutating;
+	const struct api_param *params; /* ends with a NULL name; NULL: none */
+};
+
+const struct api_method *api_method_find(const char *name);
+/* Validate params against m's schema: 0 or JSONRPC_INVALID_PARAMS on c. An
+ * empty array counts as no params. On success c->params is the object or NULL. */
+int api_check_params(const struct api_method *m, json_object *params, struct api_call *c);
+
+/* Auth context of the server, for dispatch. */
+struct api_auth_ctx {
+	bool have_group;
+	gid_t gid;
+};
+
+/* Run one validated request. Returns the response to send, or NULL for a
+ * notification (which is still executed). */
+json_object *api_dispatch(struct manager *m, struct blocklist *bl, const struct api_peer *peer,
+			  const struct api_auth_ctx *auth, const struct jsonrpc_request *req);
+
+/* Handlers. */
+int api_ping(struct api_call *c);
+int api_status(struct api_call *c);
+int api_rules_list(struct api_call *c);
+int api_stats(struct api_call *c);
+int api_reload(struct api_call *c);
+int api_blocklist_add(struct api_call *c);
+int api_blocklist_delete(struct api_call *c);
+int api_blocklist_list(struct api_call *c);
+int api_blocklist_flush(struct api_call *c);
+
+/* Shared helpers for handlers. */
+/* Sum a per-CPU xdpd_counter array entry over the possible CPUs. */
+int api_percpu_counter(int map_fd, uint32_t key, uint64_t *packets, uint64_t *bytes);
+json_object *api_counter_json(uint64_t packets, uint64_t bytes);
+/* "2024-05-01T12:00:00Z" (UTC, RFC 3339) for a CLOCK_REALTIME time. */
+json_object *api_time_json(uint64_t realtime_ns);
+/* Integer params of the schema type API_P_INT. */
+int64_t api_param_int(const struct api_call *c, const char *name, int64_t dflt);
+const char *api_param_str(const struct api_call *c, const char *name);
+bool api_param_bool(const struct api_call *c, const char *name, bool dflt);
+
+#endif /* XDPD_API_METHODS_H */

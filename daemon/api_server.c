@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The control socket: listening, per-connection buffers and state, reading
+ * requests, writing answers. Every socket is non-blocking and served from the
+ * manager's sd-event loop, so one client can never stall another or the
+ * daemon: a client that stops reading stops being read (its answers wait in
+ * its own buffer), a silent one is closed after API_IDLE_SEC.
+ */
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "api_methods.h"
+#include "blocklist.h"
+#include "log.h"
+#include "manager.h"
+
+#define USEC_PER_SEC	     1000000ULL
+#define API_READ_CHUNK	     (64 * 1024)
+/* Stop taking requests from a connection while this much output waits. */
+#define API_OUT_HIGH	     (1024 * 1024)
+/* After refusing an oversize request: discard input this long (or this
+ * much) so the client reads the error instead of a reset. */
+#define API_LINGER_USEC	     (2 * USEC_PER_SEC)
+#define API_LINGER_MAX	     (16 * 1024 * 1024)
+#define API_ACCEPT_PAUSE_USEC (USEC_PER_SEC)
+
+struct api_conn {
+	struct api_server *srv;
+	struct api_conn *prev, *next;
+	int fd;
+	unsigned long id;
+	sd_event_source *io, *timer;
+	struct api_peer peer;
+	struct jsonrpc_lines in;
+	char *out;
+	size_t out_off, out_len, out_cap;
+	bool eof;     /* the peer will send nothing more */
+	bool closing; /* take no more requests: flush the answers, then close */
+	bool shut;    /* our side shut down, discarding input until the peer closes */
+	size_t discarded;
+};
+
+struct api_server {
+	struct manager *m;
+	sd_event *event;
+	int fd;
+	ino_t ino; /* of the socket file, so free() only removes our own */
+	sd_event_source *listen, *accept_pause;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct api_auth_ctx auth;
+	struct blocklist *bl;
+	struct api_conn *conns;
+	size_t n_conns;
+	unsigned long next_id;
+};
+
+/* ---- connections ---- */
+
+static void conn_free(struct api_conn *c)
+{
+	struct api_server *s = c->srv;
+
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		s->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	s->n_conns--;
+	sd_event_source_disable_unref(c->io);
+	sd_event_source_disable_unref(c->timer);
+	close(c->fd);
+	jsonrpc_lines_free(&c->in);
+	free(c->out);
+	free(c);
+}
+
+static size_t out_pending(const struct api_conn *c)
+{
+	return c->out_len - c->out_off;
+}
+
+static int out_append(struct api_conn *c, const char *s, size_t n)
+{
+	if (c->out_off && c->out_len + n > c->out_cap) {
+		memmove(c->out, c->out + c->out_off, out_pending(c));
+		c->out_len -= c->out_off;
+		c->out_off = 0;
+	}
+	if (c->out_len + n > c->out_cap) {
+		size_t cap = c->out_cap ? c->out_cap : 4096;
+		char *b;
+
+		while (cap < c->out_len + n)
+			cap *= 2;
+		b = realloc(c->out, cap);
+		if (!b)
+			return -ENOMEM;
+		c->out = b;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, s, n);
+	c->out_len += n;
+	return 0;
+}
+
+/* Queue one message (consumed). Out of memory ends the connection. */
+static void conn_queue(struct api_conn *c, json_object *msg)
+{
+	size_t n;
+	char *line = msg ? jsonrpc_to_line(msg, &n) : NULL;
+
+	if (!line || out_append(c, line, n) < 0) {
+		log_warning("control: connection %lu (pid %d): out of memory, closing", c->id,
+			    (int)c->peer.pid);
+		c->closing = true;
+	}
+	free(line);
+	json_object_put(msg);
+}
+
+static void conn_queue_error(struct api_conn *c, json_object *id, int code, const char *msg)
+{
+	conn_queue(c, jsonrpc_error_new(id, code, msg, NULL));
+}
+
+/* 0, or -errno when the connection is dead. */
+static int conn_flush(struct api_conn *c)
+{
+	while (out_pending(c)) {
+		ssize_t n = send(c->fd, c->out + c->out_off, out_pending(c),
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		c->out_off += (size_t)n;
+	}
+	c->out_off = c->out_len = 0;
+	return 0;
+}
+
+static bool blank(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	return true;
+}
+
+static void conn_handle_line(struct api_conn *c, const char *line, size_t len)
+{
+	struct jsonrpc_request req;
+	struct jsonrpc_error err;
+
+	if (blank(line, len))
+		return;
+	if (jsonrpc_parse_request(line, len, &req, &err)) {
+		log_debug("control: connection %lu (pid %d): %s", c->id, (int)c->peer.pid,
+			  err.message);
+		conn_queue_error(c, err.id, err.code, err.message);
+		jsonrpc_error_clear(&err);
+		return;
+	}
+	conn_queue(c, api_dispatch(c->srv->m, c->srv->bl, &c->peer, &c->srv->auth, &req));
+	jsonrpc_request_clear(&req);
+}
+
+static void conn_too_large(struct api_conn *c)
+{
+	char msg[96];
+
+	log_notice("control: connection %lu (pid %d uid %u): request over %d bytes, closing", c->id,
+		   (int)c->peer.pid, (unsigned)c->peer.uid, JSONRPC_MAX_LINE);
+	snprintf(msg, sizeof(msg), "invalid request: request exceeds %d bytes", JSONRPC_MAX_LINE);
+	conn_queue_error(c, NULL, JSONRPC_INVALID_REQUEST, msg);
+	c->closing = true;
+}
+
+/* Answer the complete requests buffered, in order, while the client keeps
+ * reading its answers. At end of input the unterminated tail is one last
+ * request. */
+static void conn_process(struct api_conn *c)
+{
+	char *line;
+	size_t len;
+	int r = 0;
+
+	while (!c->closing && out_pending(c) < API_OUT_HIGH) {
+		r = jsonrpc_lines_next(&c->in, &line, &len);
+		if (r <= 0)
+			break;
+		conn_handle_line(c, line, len);
+	}
+	if (r == -EMSGSIZE) {
+		conn_too_large(c);
+		return;
+	}
+	if (!c->eof || c->closing || r != 0)
+		return;
+	r = jsonrpc_lines_take_tail(&c->in, &line, &len);
+	if (r == -EMSGSIZE)
+		conn_too_large(c);
+	else if (r == 1)
+		conn_handle_line(c, line, len);
+	c->closing = true;
+}
+
+/* Read what is there (a bounded amount per wakeup, to be fair to others).
+ * 0, or -errno when the connection is dead. */
+static int conn_read(struct api_conn *c)
+{
+	char buf[API_READ_CHUNK];
+
+	for (int i = 0; i < 16 && !c->eof; i++) {
+		ssize_t n;
+
+		if (!c->closing && out_pending(c) >= API_OUT_HIGH)
+			return 0;
+		n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		if (n == 0) {
+			c->eof = true;
+			break;
+		}
+		if (c->closing) {
+			c->discarded += (size_t)n;
+			if (c->discarded > API_LINGER_MAX)
+				return -EMSGSIZE;
+			continue;
+		}
+		if (jsonrpc_lines_feed(&c->in, buf, (size_t)n) < 0)
+			return -ENOMEM;
+		conn_process(c);
+	}
+	conn_process(c);
+	return 0;
+}
+
+static void conn_touch(struct api_conn *c)
+{
+	sd_event_source_set_time_relative(c->timer,
+					  c->shut ? API_LINGER_USEC : API_IDLE_SEC * USEC_PER_SEC);
+	sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
+}
+
+/* After any event: close, or wait for what comes next. */
+static void conn_update(struct api_conn *c)
+{
+	uint32_t events = 0;
+
+	if (c->closing && !out_pending(c)) {
+		if (c->eof) {
+			conn_free(c);
+			return;
+		}
+		if (!c->shut) {
+			/* the client sees the end of our answers, then its send
+			 * side is drained until it closes */
+			shutdown(c->fd, SHUT_WR);
+			c->shut = true;
+			conn_touch(c);
+		}
+	}
+	if (!c->eof && (c->closing || out_pending(c) < API_OUT_HIGH))
+		events |= EPOLLIN;
+	if (out_pending(c))
+		events |= EPOLLOUT;
+	if (!events) {
+		conn_free(c);
+		return;
+	}
+	sd_event_source_set_io_events(c->io, events);
+}
+
+static int on_conn_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct api_conn *c = userdata;
+	int r = conn_flush(c);
+
+	if (r >= 0)
+		r = conn_read(c);
+	if (r >= 0) {
+		conn_process(c); /* requests held back while the output was full */
+		r = conn_flush(c);
+	}
+	if (r < 0) {
+		log_debug("control: connection %lu (pid %d): %s", c->id, (int)c->peer.pid,
+			  strerror(-r));
+		conn_free(c);
+		return 0;
+	}
+	conn_touch(c);
+	conn_update(c);
+	return 0;
+}
+
+static int on_conn_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct api_conn *c = userdata;
+
+	if (!c->shut)
+		log_info("control: connection %lu (pid %d uid %u) idle for %d s, closing", c->id,
+			 (int)c->peer.pid, (unsigned)c->peer.uid, API_IDLE_SEC);
+	conn_free(c);
+	return 0;
+}
+
+static int conn_new(struct api_server *s, int fd)
+{
+	struct api_conn *c = calloc(1, sizeof(*c));
+	int r;
+
+	if (!c) {
+		close(fd);
+		return -ENOMEM;
+	}
+	c->srv = s;
+	c->fd = fd;
+	c->id = ++s->next_id;
+	jsonrpc_lines_init(&c->in, JSONRPC_MAX_LINE);
+	c->next = s->conns;
+	if (s->conns)
+		s->conns->prev = c;
+	s->conns = c;
+	s->n_conns++;
+	r = api_peer_from_fd(fd, &c->peer);
+	if (r >= 0)
+		r = sd_event_add_io(s->event, &c->io, fd, EPOLLIN, on_conn_io, c);
+	if (r >= 0)
+		r = sd_event_add_time_relative(s->event, &c->timer, CLOCK_MONOTONIC,
+					       API_IDLE_SEC * USEC_PER_SEC, USEC_PER_SEC,
+					       on_conn_timer, c);
+	if (r < 0) {
+		conn_free(c);
+		return r;
+	}
+	log_debug("control: connection %lu from pid %d uid %u", c->id, (int)c->peer.pid,
+		  (unsigned)c->peer.uid);
+	return 0;
+}
+
+/* ---- listening ---- */
+
+/* Over the cap: say why, then close (best effort, never blocks). */
+static void refuse(int fd)
+{
+	char msg[96];
+	json_object *e;
+	char *line;
+	size_t n;
+
+	snprintf(msg, sizeof(msg), "resource exhausted: too many connections (at most %d)",
+		 API_MAX_CONNS);
+	e = jsonrpc_error_new(NULL, JSONRPC_RESOURCE_EXHAUSTED, msg, NULL);
+	line = e ? jsonrpc_to_line(e, &n) : NULL;
+	if (line && send(fd, line, n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		log_debug("control: refusing a connection: %s", strerror(errno));
+	free(line);
+	json_object_put(e);
+	close(fd);
+}
+
+static int on_accept_resume(sd_event_source *src, uint64_t usec, void *userdata)
+{
+	struct api_server *s = userdata;
+
+	sd_event_source_set_enabled(s->listen, SD_EVENT_ON);
+	return 0;
+}
+
+/* Out of file descriptors: the listening socket stays readable, so stop
+ * watching it for a moment instead of spinning. */
+static void pause_accepting(struct api_server *s)
+{
+	sd_event_source_set_enabled(s->listen, SD_EVENT_OFF);
+	if (!s->accept_pause &&
+	    sd_event_add_time_relative(s->event, &s->accept_pause, CLOCK_MONOTONIC,
+				       API_ACCEPT_PAUSE_USEC, 0, on_accept_resume, s) < 0) {
+		sd_event_source_set_enabled(s->listen, SD_EVENT_ON);
+		return;
+	}
+	sd_event_source_set_time_relative(s->accept_pause, API_ACCEPT_PAUSE_USEC);
+	sd_event_source_set_enabled(s->accept_pause, SD_EVENT_ONESHOT);
+}
+
+static int on_accept(sd_event_source *src, int lfd, uint32_t revents, void *userdata)
+{
+	struct api_server *s = userdata;
+
+	for (int i = 0; i < 32; i++) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		int r;
+
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+			    errno == ENOMEM) {
+				log_warning("control: accept on %s: %s; pausing", s->path,
+					    strerror(errno));
+				pause_accepting(s);
+			}
+			break;
+		}
+		if (s->n_conns >= API_MAX_CONNS) {
+			log_notice("control: %d connections open, refusing another",
+				   API_MAX_CONNS);
+			refuse(fd);
+			continue;
+		}
+		r = conn_new(s, fd);
+		if (r < 0)
+			log_warning("control: new connection: %s", strerror(-r));
+	}
+	return 0;
+}
+
+/* mkdir -p of the socket's directory. */
+static int make_parents(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+/* A socket file left by a dead xdpd is removed; a live one is kept. */
+static int remove_stale(const char *path, const struct sockaddr_un *sa)
+{
+	struct stat st;
+	int fd, r;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	if (!S_ISSOCK(st.st_mode))
+		return -EEXIST;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	r = connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
+	close(fd);
+	if (r == 0 || errno == EAGAIN)
+		return -EADDRINUSE;
+	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+static void apply_group(struct api_server *s, const char *group)
+{
+	struct group *g = group && group[0] ? getgrnam(group) : NULL;
+
+	s->auth.have_group = g != NULL;
+	s->auth.gid = g ? g->gr_gid : 0;
+	if (group && group[0] && !g)
+		log_warning("control: group '%s' does not exist; only root may use %s", group,
+			    s->path);
+	if (chown(s->path, (uid_t)-1, g ? g->gr_gid : 0) < 0)
+		log_warning("control: chgrp %s: %s", s->path, strerror(errno));
+}
+
+static int listen_on(struct api_server *s, const char *group)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct stat st;
+	mode_t old;
+	int r;
+
+	if (strlen(s->path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa.sun_path, s->path, strlen(s->path) + 1);
+	r = make_parents(s->path);
+	if (r == 0)
+		r = remove_stale(s->path, &sa);
+	if (r < 0)
+		return r;
+	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->fd < 0)
+		return -errno;
+	old = umask(0117); /* born 0660: no window where others may connect */
+	r = bind(s->fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (r < 0)
+		return -errno;
+	if (chmod(s->path, 0660) < 0 || stat(s->path, &st) < 0)
+		return -errno;
+	s->ino = st.st_ino;
+	apply_group(s, group);
+	if (listen(s->fd, 128) < 0)
+		return -errno;
+	return sd_event_add_io(s->event, &s->listen, s->fd, EPOLLIN, on_accept, s);
+}
+
+static int open_blocklist(struct api_server *s)
+{
+	int fd4 = datapath_map_fd(s->m->dp, "blocklist4");
+	int fd6 = datapath_map_fd(s->m->dp, "blocklist6");
+
+	if (fd4 < 0 || fd6 < 0)
+		return fd4 < 0 ? fd4 : fd6;
+	return blocklist_open(s->event, fd4, fd6, &s->bl);
+}
+
+int api_server_start(struct manager *m, const char *path, const char *group,
+		     struct api_server **out)
+{
+	struct api_server *s = calloc(1, sizeof(*s));
+	int r;
+
+	*out = NULL;
+	if (!s)
+		return -ENOMEM;
+	s->m = m;
+	s->event = m->event;
+	s->fd = -1;
+	snprintf(s->path, sizeof(s->path), "%s", path);
+	r = open_blocklist(s);
+	if (r < 0) {
+		log_error("blocklist: cannot open the pinned maps: %s", strerror(-r));
+		api_server_free(s);
+		return r;
+	}
+	r = listen_on(s, group);
+	if (r < 0) {
+		log_error("control socket %s: %s", path,
+			  r == -EADDRINUSE ? "another xdpd is listening there"
+			  : r == -EEXIST   ? "exists and is not a socket"
+					   : strerror(-r));
+		api_server_free(s);
+		return r;
+	}
+	log_info("control: listening on %s (%zu blocklist entries)", s->path,
+		 blocklist_count(s->bl));
+	*out = s;
+	return 0;
+}
+
+int api_server_set_group(struct api_server *s, const char *group)
+{
+	if (!s)
+		return -EINVAL;
+	apply_group(s, group);
+	log_info("control: %s now belongs to group '%s'", s->path,
+		 s->auth.have_group ? group : "root");
+	return 0;
+}
+
+void api_server_free(struct api_server *s)
+{
+	struct stat st;
+
+	if (!s)
+		return;
+	while (s->conns)
+		conn_free(s->conns);
+	sd_event_source_disable_unref(s->listen);
+	sd_event_source_disable_unref(s->accept_pause);
+	if (s->fd >= 0) {
+		close(s->fd);
+		/* a newer xdpd may already own the path */
+		if (s->ino && stat(s->path, &st) == 0 && st.st_ino == s->ino)
+			unlink(s->path);
+	}
+	blocklist_free(s->bl);
+	free(s);
+}

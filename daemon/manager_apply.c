@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Policy in, datapath out: the start (adopt, reload or fresh load) and every
+ * reload go through here, and each outcome is logged once, with the
+ * generation, interface and rule as structured fields.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <systemd/sd-daemon.h>
+
+#include "log.h"
+#include "manager_internal.h"
+#include "options.h"
+#include "policy_diff.h"
+#include "sha256.h"
+
+uint64_t now_realtime_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+uint64_t now_monotonic_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+uint64_t manager_generation(const struct manager *m)
+{
+	const struct xdpd_meta *meta = m->dp ? datapath_meta(m->dp) : NULL;
+
+	return meta ? meta->generation : 0;
+}
+
+void manager_notify_status(const struct manager *m, const char *extra)
+{
+	sd_notifyf(0, "%s\nSTATUS=Running generation %llu of %s: %zu interface(s), %zu rule(s)",
+		   extra, (unsigned long long)manager_generation(m), m->policy->path,
+		   m->policy->n_ifaces, m->policy->n_rules);
+}
+
+/* One error record per diagnostic, in diag_print()'s FILE:LINE:COLUMN form. */
+static void log_diags(const struct diag_list *d)
+{
+	char *text = diag_to_string(d), *save = NULL;
+
+	if (!text) {
+		log_error("%s: %zu problem(s) (out of memory printing them)", d->file,
+			  diag_count(d));
+		return;
+	}
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		log_error("%s", line);
+	free(text);
+}
+
+int manager_load_policy(struct manager *m)
+{
+	struct diag_list d;
+	int r;
+
+	diag_init(&d, m->opts.config_path);
+	r = policy_load_file(m->opts.config_path, &m->policy, &d);
+	if (r < 0) {
+		log_diags(&d);
+		log_error("%s: not started; nothing was changed",
+			  m->opts.config_path);
+	}
+	diag_free(&d);
+	return r;
+}
+
+static void log_interfaces(const struct manager *m)
+{
+	struct dp_iface_status st[XDPD_MAX_IFACES];
+	size_t n = datapath_ifaces(m->dp, st, XDPD_MAX_IFACES);
+
+	for (size_t i = 0; i < n; i++)
+		log_info_f(LOG_FIELDS(.interface = st[i].name),
+			   "interface %s (ifindex %d): %s in %s mode, program id %u", st[i].name,
+			   st[i].ifindex, st[i].attached ? "attached" : "NOT attached",
+			   xdp_mode_name(st[i].mode), st[i].prog_id);
+}
+
+static void log_diff(const struct policy *old, const struct policy *new)
+{
+	struct policy_diff d = {0};
+
+	if (!old || policy_diff(old, new, &d) < 0)
+		return;
+	for (size_t i = 0; i < d.n; i++) {
+		const struct policy_change *c = &d.v[i];
+
+		log_info_f(LOG_FIELDS(.rule = c->kind == DIFF_RULE ? c->name : NULL,
+				      .interface = c->kind == DIFF_INTERFACE ? c->name : NULL),
+			   "%s '%s' %s", diff_kind_name(c->kind), c->name,
+			   diff_change_name(c->change));
+	}
+	policy_diff_free(&d);
+}
+
+static void log_applied(struct manager *m, enum dp_apply_result res, const struct policy *old,
+			const struct policy *p, bool at_start)
+{
+	char hex[65];
+	uint64_t gen = manager_generation(m);
+
+	sha256_hex(p->sha256, hex);
+	log_set_generation(gen);
+	if (res == DP_ADOPTED) {
+		log_info("generation %llu: %s (policy %s, sha256 %.12s)", (unsigned long long)gen,
+			 at_start ? "adopted the running datapath, nothing touched"
+				  : "policy unchanged, nothing touched",
+			 p->path, hex);
+	} else {
+		log_info("generation %llu: %s policy %s (sha256 %.12s)", (unsigned long long)gen,
+			 res == DP_FRESH ? "loaded and attached"
+					 : "swapped in atomically (bpf_link_update)",
+			 p->path, hex);
+		log_diff(old, p);
+	}
+	if (res != DP_ADOPTED || at_start)
+		log_interfaces(m);
+}
+
+static const char *bpffs_dir_for(const struct manager *m, const struct policy *p)
+{
+	if (m->opts.bpffs_dir)
+		return m->opts.bpffs_dir;
+	return p->bpffs[0] ? p->bpffs : XDPD_DEFAULT_BPFFS;
+}
+
+int manager_start_datapath(struct manager *m)
+{
+	enum dp_apply_result res;
+	char err[1024] = "";
+	int r;
+
+	snprintf(m->bpffs_dir, sizeof(m->bpffs_dir), "%s", bpffs_dir_for(m, m->policy));
+	r = datapath_open(m->bpffs_dir, &m->dp, err, sizeof(err));
+	if (r < 0) {
+		log_error("bpffs %s: %s", m->bpffs_dir, err);
+		return r;
+	}
+	r = datapath_apply(m->dp, m->policy, &res, err, sizeof(err));
+	if (r < 0) {
+		log_error("%s: not started: %s", m->policy->path, err);
+		return r;
+	}
+	if (err[0])
+		log_warning("%s", err);
+	log_applied(m, res, NULL, m->policy, true);
+	return 0;
+}
+
+static void note_moved_settings(const struct manager *m, const struct policy *p)
+{
+	if (!m->opts.bpffs_dir && strcmp(bpffs_dir_for(m, p), m->bpffs_dir))
+		log_warning("reload: bpffs changed to %s; pins stay under %s until a restart",
+			    bpffs_dir_for(m, p), m->bpffs_dir);
+}
+
+int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_out,
+		   struct diag_list *d)
+{
+	enum dp_apply_result res;
+	struct policy *p = NULL, *old;
+	char err[1024] = "";
+	int r;
+
+	r = policy_load_file(m->opts.config_path, &p, d);
+	if (r < 0) {
+		log_diags(d);
+		return r;
+	}
+	if (dry_run) {
+		if (new_policy_out)
+			*new_policy_out = p;
+		else
+			policy_free(p);
+		return 0;
+	}
+	note_moved_settings(m, p);
+	r = datapath_apply(m->dp, p, &res, err, sizeof(err));
+	if (r < 0) {
+		log_error("reload: %s; generation %llu keeps running", err,
+			  (unsigned long long)manager_generation(m));
+		diag_add(d, (struct src_loc){0}, "%s", err);
+		policy_free(p);
+		return r;
+	}
+	if (err[0])
+		log_warning("reload: %s", err);
+	old = m->policy;
+	m->policy = p;
+	m->last_reload_changed = res != DP_ADOPTED;
+	log_applied(m, res, old, p, false);
+	if (new_policy_out)
+		*new_policy_out = old;
+	else
+		policy_free(old);
+	return 0;
+}

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Reference model of the datapath's classifier; see cls_emul.h. */
+#include <netinet/in.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+#include "cls_emul.h"
+
+static bool addr_in(const uint8_t *pfx, uint32_t len, const uint8_t *addr)
+{
+	for (uint32_t b = 0; b < len; b++) {
+		uint8_t bit = 0x80 >> (b % 8);
+
+		if ((pfx[b / 8] & bit) != (addr[b / 8] & bit))
+			return false;
+	}
+	return true;
+}
+
+/* The kernel LPM trie: the longest entry containing addr wins. */
+static uint32_t lpm4(const struct cls_lpm4_entry *e, size_t n, const uint8_t *addr, uint32_t miss)
+{
+	int64_t best = -1;
+	uint32_t cls = miss;
+
+	for (size_t i = 0; i < n; i++)
+		if ((int64_t)e[i].key.prefixlen > best &&
+		    addr_in(e[i].key.addr, e[i].key.prefixlen, addr)) {
+			best = e[i].key.prefixlen;
+			cls = e[i].cls;
+		}
+	return cls;
+}
+
+static uint32_t lpm6(const struct cls_lpm6_entry *e, size_t n, const uint8_t *addr, uint32_t miss)
+{
+	int64_t best = -1;
+	uint32_t cls = miss;
+
+	for (size_t i = 0; i < n; i++)
+		if ((int64_t)e[i].key.prefixlen > best &&
+		    addr_in(e[i].key.addr, e[i].key.prefixlen, addr)) {
+			best = e[i].key.prefixlen;
+			cls = e[i].cls;
+		}
+	return cls;
+}
+
+static uint32_t addr_class(const struct compiled_policy *c, const struct emul_pkt *p,
+			   enum xdpd_field f)
+{
+	uint32_t miss = c->config.miss_class[f];
+	const uint8_t *a = f == XDPD_F_SRC ? p->src : p->dst;
+
+	if (p->family == AF_INET)
+		return f == XDPD_F_SRC ? lpm4(c->src4, c->n_src4, a, miss)
+				       : lpm4(c->dst4, c->n_dst4, a, miss);
+	return f == XDPD_F_SRC ? lpm6(c->src6, c->n_src6, a, miss)
+			       : lpm6(c->dst6, c->n_dst6, a, miss);
+}
+
+static uint32_t port_class(const struct compiled_policy *c, const struct emul_pkt *p,
+			   enum xdpd_field f)
+{
+	uint32_t dir = f == XDPD_F_SPORT ? XDPD_DIR_SRC : XDPD_DIR_DST;
+	uint32_t l4 = p->proto == IPPROTO_UDP ? XDPD_L4_UDP : XDPD_L4_TCP;
+
+	if (!p->first_frag || (p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP))
+		return c->config.miss_class[f];
+	return c->port_cls[(dir * 2 + l4) * 65536 + (dir == XDPD_DIR_SRC ? p->sport : p->dport)];
+}
+
+static bool has_icmp(const struct emul_pkt *p)
+{
+	return p->first_frag && ((p->family == AF_INET && p->proto == IPPROTO_ICMP) ||
+				 (p->family == AF_INET6 && p->proto == IPPROTO_ICMPV6));
+}
+
+uint32_t cls_emul_class(const struct compiled_policy *c, const struct emul_pkt *p,
+			enum xdpd_field f)
+{
+	switch (f) {
+	case XDPD_F_IFACE:
+		for (size_t i = 0; i < c->n_ifaces; i++)
+			if (c->ifaces[i].ifindex == p->ifindex)
+				return c->ifaces[i].cfg.cls;
+		return UINT32_MAX;
+	case XDPD_F_PROTO:
+		return c->proto_cls[p->proto];
+	case XDPD_F_SRC:
+	case XDPD_F_DST:
+		return addr_class(c, p, f);
+	case XDPD_F_SPORT:
+	case XDPD_F_DPORT:
+		return port_class(c, p, f);
+	case XDPD_F_ICMP:
+		if (!has_icmp(p))
+			return c->config.miss_class[f];
+		return c->icmp_cls[(p->family == AF_INET6) * 256 + p->icmp_type];
+	default:
+		return UINT32_MAX;
+	}
+}
+
+/* Word w of the AND over active fields, in words (stride nwords) or summary
+ * (stride nsum); a class id out of range reads as "no rule" like a failed
+ * map lookup. */
+static uint64_t and_word(const struct compiled_policy *c, const uint32_t *cls, uint32_t active,
+			 const uint64_t *arr, uint32_t stride, uint32_t w)
+{
+	uint64_t acc = ~0ULL;
+
+	for (int f = 0; f < XDPD_NFIELDS; f++) {
+		if (!(active & (1u << f)))
+			continue;
+		if (cls[f] >= c->nclasses)
+			return 0;
+		acc &= arr[(size_t)cls[f] * stride + w];
+	}
+	return acc;
+}
+
+static bool rule_accepts(const struct compiled_policy *c, const struct emul_pkt *p, uint32_t r)
+{
+	bool has_tcp = p->first_frag && p->proto == IPPROTO_TCP;
+	const struct xdpd_rule_info *ri;
+
+	if (r >= c->config.nrules)
+		return false;
+	ri = &c->rules[r];
+	if (ri->flags & XDPD_RULE_F_TCP_FLAGS)
+		return has_tcp && (p->tcp_flags & ri->tcp_mask) == ri->tcp_value;
+	return true;
+}
+
+static int search_word(const struct compiled_policy *c, const struct emul_pkt *p,
+		       const uint32_t *cls, uint32_t active, uint32_t w)
+{
+	uint64_t x = and_word(c, cls, active, c->words, c->config.nwords, w);
+
+	for (; x; x &= x - 1) {
+		uint32_t r = w * 64 + __builtin_ctzll(x);
+
+		if (rule_accepts(c, p, r))
+			return r;
+	}
+	return EMUL_NO_MATCH;
+}
+
+int cls_emul_match(const struct compiled_policy *c, const struct emul_pkt *p)
+{
+	uint32_t active = c->config.field_mask | (1u << XDPD_F_PROTO);
+	uint32_t cls[XDPD_NFIELDS];
+
+	cls[XDPD_F_IFACE] = cls_emul_class(c, p, XDPD_F_IFACE);
+	if (cls[XDPD_F_IFACE] == UINT32_MAX)
+		return EMUL_NOT_JUDGED;
+	if (!c->config.nrules)
+		return EMUL_NO_MATCH;
+	for (int f = XDPD_F_PROTO; f < XDPD_NFIELDS; f++)
+		cls[f] = cls_emul_class(c, p, f);
+	for (uint32_t s = 0; s < c->config.nsum; s++) {
+		uint64_t m = and_word(c, cls, active, c->summary, c->config.nsum, s);
+
+		for (; m; m &= m - 1) {
+			int r = search_word(c, p, cls, active, s * 64 + __builtin_ctzll(m));
+
+			if (r >= 0)
+				return r;
+		}
+	}
+	return EMUL_NO_MATCH;
+}

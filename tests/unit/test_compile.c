@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The policy compiler: the tables it emits, run through a model of the
+ * datapath (cls_emul.c), must pick the same first rule as a direct reading
+ * of the policy (compile_fixture.c) for random and hand-made policies.
+ */
+#include <check.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "compile_fixture.h"
+#include "policy_gen.h"
+
+/* Structural invariants the datapath relies on. */
+static void check_tables(const struct policy *p, const struct compiled_policy *c)
+{
+	const struct xdpd_config *cfg = &c->config;
+
+	ck_assert_uint_eq(cfg->nrules, p->n_rules);
+	ck_assert_uint_eq(cfg->nwords, (p->n_rules + 63) / 64);
+	ck_assert_uint_eq(cfg->nsum, (cfg->nwords + 63) / 64);
+	for (uint32_t k = 0; k < c->nclasses; k++)
+		for (uint32_t w = 0; w < cfg->nwords; w++) {
+			uint64_t word = c->words[(size_t)k * cfg->nwords + w];
+			uint64_t sum = c->summary[(size_t)k * cfg->nsum + w / 64];
+
+			ck_assert_int_eq(!!word, !!(sum & (1ULL << (w % 64))));
+			if (w == cfg->nwords - 1 && p->n_rules % 64)
+				ck_assert_uint_eq(word >> (p->n_rules % 64), 0);
+		}
+	for (int f = 0; f < XDPD_NFIELDS; f++)
+		ck_assert_uint_lt(cfg->miss_class[f], c->nclasses);
+	for (uint32_t i = 0; i < XDPD_PORT_TABLE_SIZE; i++)
+		ck_assert_uint_lt(c->port_cls[i], c->nclasses);
+	for (size_t i = 0; i < c->n_src4; i++) {
+		ck_assert_uint_le(c->src4[i].key.prefixlen, 32);
+		if (i)
+			ck_assert(memcmp(&c->src4[i].key, &c->src4[i - 1].key,
+					 sizeof(c->src4[i].key)));
+	}
+	for (size_t i = 0; i < c->n_dst6; i++)
+		ck_assert_uint_le(c->dst6[i].key.prefixlen, 128);
+}
+
+static void check_random(uint64_t seed, size_t nrules, int npackets)
+{
+	struct gen_rng g = {.s = seed * 0x9e3779b97f4a7c15ULL + 1};
+	struct policy *p = gen_policy(&g, nrules);
+	struct compiled_policy *c = fx_compile(p);
+
+	check_tables(p, c);
+	for (int i = 0; i < npackets; i++) {
+		struct emul_pkt k;
+		int want, got;
+
+		gen_packet(&g, p, &k);
+		want = ref_match(p, &k);
+		got = cls_emul_match(c, &k);
+		ck_assert_msg(want == got, "seed %llu rules %zu packet %d: reference %d, compiled %d",
+			      (unsigned long long)seed, nrules, i, want, got);
+	}
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+
+START_TEST(random_small)
+{
+	for (uint64_t seed = 1; seed <= 300; seed++)
+		check_random(seed, seed % 41, 400);
+}
+END_TEST
+
+START_TEST(random_multiword)
+{
+	for (uint64_t seed = 1; seed <= 12; seed++)
+		check_random(1000 + seed, 60 + seed * 23, 1500);
+}
+END_TEST
+
+/* > 4096 rules: two summary words. */
+START_TEST(random_multisummary)
+{
+	check_random(77, 4097, 1000);
+	check_random(78, 10000, 400);
+}
+END_TEST
+
+/* One packet, expected rule (or EMUL_NO_MATCH). */
+static void expect(const struct policy *p, const struct compiled_policy *c,
+		   const struct emul_pkt *k, int want)
+{
+	ck_assert_int_eq(ref_match(p, k), want);
+	ck_assert_int_eq(cls_emul_match(c, k), want);
+}
+
+static struct emul_pkt pkt(uint8_t family, const char *src, const char *dst, uint8_t proto,
+			   uint16_t sport, uint16_t dport)
+{
+	struct emul_pkt k = {.ifindex = FX_IFINDEX0, .family = family, .proto = proto,
+			     .first_frag = true, .sport = sport, .dport = dport};
+
+	fx_set_addr(family, src, k.src);
+	fx_set_addr(family, dst, k.dst);
+	return k;
+}
+
+START_TEST(nested_prefixes)
+{
+	struct policy *p = fx_policy_new(4);
+	struct compiled_policy *c;
+	struct emul_pkt k;
+
+	fx_add_src(fx_rule_add(p), "10.1.2.0/24");
+	fx_add_src(fx_rule_add(p), "10.0.0.0/8");
+	fx_add_src(fx_rule_add(p), "10.1.0.0/16");
+	fx_add_src(fx_rule_add(p), "2001:db8:1::/48");
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->n_src4, 3);
+	ck_assert_uint_eq(c->n_src6, 1);
+	k = pkt(AF_INET, "10.1.2.3", "1.1.1.1", IPPROTO_TCP, 1, 2);
+	expect(p, c, &k, 0);
+	k = pkt(AF_INET, "10.1.3.3", "1.1.1.1", IPPROTO_TCP, 1, 2);
+	expect(p, c, &k, 1);
+	k = pkt(AF_INET, "11.0.0.1", "1.1.1.1", IPPROTO_TCP, 1, 2);
+	expect(p, c, &k, EMUL_NO_MATCH);
+	k = pkt(AF_INET6, "2001:db8:1::5", "::1", IPPROTO_UDP, 1, 2);
+	expect(p, c, &k, 3);
+	k = pkt(AF_INET6, "2001:db8:2::5", "::1", IPPROTO_UDP, 1, 2);
+	expect(p, c, &k, EMUL_NO_MATCH);
+	/* the /24 entry's class holds every enclosing prefix's rule, and only those */
+	k = pkt(AF_INET, "10.1.2.3", "1.1.1.1", IPPROTO_TCP, 1, 2);
+	ck_assert_uint_eq(c->words[cls_emul_class(c, &k, XDPD_F_SRC)], 0x7);
+	k = pkt(AF_INET, "10.1.3.3", "1.1.1.1", IPPROTO_TCP, 1, 2);
+	ck_assert_uint_eq(c->words[cls_emul_class(c, &k, XDPD_F_SRC)], 0x6);
+	ck_assert_uint_eq(c->words[c->config.miss_class[XDPD_F_SRC]], 0);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
+START_TEST(default_routes)
+{
+	struct policy *p = fx_policy_new(3);
+	struct compiled_policy *c;
+	struct emul_pkt k;
+	struct policy_rule *r;
+
+	r = fx_rule_add(p);
+	fx_add_src(r, "0.0.0.0/0");
+	fx_add_dst(fx_rule_add(p), "::/0");
+	fx_rule_add(p)->protocol = 47;
+	c = fx_compile(p);
+	k = pkt(AF_INET, "198.51.100.1", "192.0.2.1", IPPROTO_UDP, 1, 2);
+	expect(p, c, &k, 0);
+	k = pkt(AF_INET6, "2001:db8::1", "ff02::1", IPPROTO_UDP, 1, 2);
+	expect(p, c, &k, 1);
+	k = pkt(AF_INET6, "::", "::", 47, 0, 0);
+	expect(p, c, &k, 1);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
+START_TEST(port_edges)
+{
+	struct policy *p = fx_policy_new(5);
+	struct compiled_policy *c;
+	struct policy_rule *r;
+	struct emul_pkt k;
+
+	r = fx_rule_add(p); /* 0: tcp dport 0 or 65535 */
+	r->protocol = IPPROTO_TCP;
+	fx_add_ports(&r->dst_ports, &r->n_dst_ports, 0, 0);
+	fx_add_ports(&r->dst_ports, &r->n_dst_ports, 65535, 65535);
+	r = fx_rule_add(p); /* 1: udp, overlapping ranges of one rule */
+	r->protocol = IPPROTO_UDP;
+	fx_add_ports(&r->dst_ports, &r->n_dst_ports, 100, 200);
+	fx_add_ports(&r->dst_ports, &r->n_dst_ports, 150, 150);
+	fx_add_ports(&r->dst_ports, &r->n_dst_ports, 180, 300);
+	r = fx_rule_add(p); /* 2: any protocol, sport 1024-65535 */
+	fx_add_ports(&r->src_ports, &r->n_src_ports, 1024, 65535);
+	r = fx_rule_add(p); /* 3: everything else */
+	c = fx_compile(p);
+	k = pkt(AF_INET, "1.2.3.4", "5.6.7.8", IPPROTO_TCP, 5, 0);
+	expect(p, c, &k, 0);
+	k.dport = 65535;
+	expect(p, c, &k, 0);
+	k.dport = 1;
+	expect(p, c, &k, 3);
+	k.proto = IPPROTO_UDP;
+	k.dport = 0;
+	expect(p, c, &k, 3);
+	for (uint32_t port = 99; port <= 301; port++) {
+		k.dport = port;
+		expect(p, c, &k, port >= 100 && port <= 300 ? 1 : 3);
+	}
+	k.sport = 1024;
+	k.dport = 5;
+	expect(p, c, &k, 2);
+	k.sport = 65535;
+	expect(p, c, &k, 2);
+	k.sport = 1023;
+	expect(p, c, &k, 3);
+	/* a later fragment has no ports: only the rule without port conditions */
+	k.sport = 2000;
+	k.first_frag = false;
+	expect(p, c, &k, 3);
+	/* ICMP carries no ports either */
+	k = pkt(AF_INET, "1.2.3.4", "5.6.7.8", IPPROTO_ICMP, 2000, 0);
+	expect(p, c, &k, 3);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
+START_TEST(empty_policy)
+{
+	struct policy *p = fx_policy_new(0);
+	struct compiled_policy *c = fx_compile(p);
+	struct emul_pkt k = pkt(AF_INET, "1.2.3.4", "5.6.7.8", IPPROTO_TCP, 1, 2);
+
+	ck_assert_uint_eq(c->config.nrules, 0);
+	ck_assert_uint_eq(c->config.nwords, 0);
+	ck_assert_uint_eq(c->config.nsum, 0);
+	ck_assert_uint_eq(c->config.field_mask, 1u << XDPD_F_PROTO);
+	ck_assert_uint_eq(c->n_ifaces, FX_NIFACES);
+	expect(p, c, &k, EMUL_NO_MATCH);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
+START_TEST(unconditional_rule)
+{
+	struct policy *p = fx_policy_new(2);
+	struct compiled_policy *c;
+	struct emul_pkt k;
+
+	fx_rule_add(p);
+	fx_rule_add(p)->protocol = IPPROTO_TCP;
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->config.field_mask, 1u << XDPD_F_PROTO);
+	k = pkt(AF_INET6, "::1", "::2", IPPROTO_TCP, 1, 2);
+	expect(p, c, &k, 0);
+	k = pkt(AF_INET, "1.1.1.1", "2.2.2.2", 0, 0, 0);
+	k.first_frag = false;
+	expect(p, c, &k, 0);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
+/* Rule i accepts only dport i + 1; a catch-all at the end. Crosses words
+ * and summary words. */
+START_TEST(many_rules)
+{
+	const uint32_t n = 5000;
+	struct policy *p = fx_policy_new(n + 1);
+	struct compiled_policy *c;
+	struct emul_pkt k = pkt(AF_INET, "1.1.1.1", "2.2.2.2", IPPROTO_UDP, 1, 0);
+
+	for (uint32_t i = 0; i < n; i++) {
+		struct policy_rule *r = fx_rule_add(p);
+
+		fx_add_ports(&r->dst_ports, &r->n_dst_ports, i + 1, i + 1);
+	}
+	fx_rule_add(p);
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->config.nwords, (n + 1 + 63) / 64);
+	ck_assert_uint_eq(c->config.nsum, 2);
+	for (uint32_t port = 0; port <= n + 1; port += port < 70 ? 1 : 61) {
+		k.dport = port;
+		expect(p, c, &k, port >= 1 && port <= n ? (int)port - 1 : (int)n);
+	}
+	k.dport = 4097;
+	expect(p, c, &k, 4096);
+	k.dport = 60000;
+	expect(p, c, &k, n);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
+/* Identical rules share classes: the class count follows the distinct sets
+ * of rules, not the rule count. */
+START_TEST(class_dedup)
+{
+	struct policy *p = fx_policy_new(1000);
+	struct compiled_policy *c;
+	struct emul_pkt k = pkt(AF_INET, "1.1.1.1", "10.9.9.9", IPPROTO_TCP, 1, 80);
+
+	for (int i = 0; i < 1000; i++) {
+		struct policy_rule *r = fx_rule_add(p);
+
+		r->protocol = IPPROTO_TCP;
+		fx_add_dst(r, "10.0.0.0/8");
+		fx_add_ports(&r->dst_ports, &r->n_dst_ports, 80, 80);
+	}
+	c = fx_compile(p);
+	/* all rules (open fields, tcp, 10/8, port 80) and none (the rest) */
+	ck_assert_uint_eq(c->nclasses, 2);
+	ck_assert_uint_eq(c->config.field_mask,
+			  (1u << XDPD_F_PROTO) | (1u << XDPD_F_DST) | (1u << XDPD_F_DPORT));
+	expect(p, c, &k, 0);
+	k.dport = 81;
+	expect(p, c, &k, EMUL_NO_MATCH);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
+START_TEST(icmp_families)
+{
+	struct policy *p = fx_policy_new(4);
+	struct compiled_policy *c;
+	struct policy_rule *r;
+	struct emul_pkt k;
+
+	r = fx_rule_add(p); /* 0: icmp echo-request */
+	r->protocol = IPPROTO_ICMP;
+	r->icmp_type = 8;
+	r = fx_rule_add(p); /* 1: icmpv6 echo-request */
+	r->protocol = IPPROTO_ICMPV6;
+	r->icmp_type = 128;
+	r = fx_rule_add(p); /* 2: type 0 in either family */
+	r->icmp_type = 0;
+	fx_rule_add(p)->protocol = 47;
+	c = fx_compile(p);
+	ck_assert_uint_ne(c->icmp_cls[8], c->icmp_cls[256 + 8]);
+	k = pkt(AF_INET, "1.1.1.1", "2.2.2.2", IPPROTO_ICMP, 0, 0);
+	k.icmp_type = 8;
+	expect(p, c, &k, 0);
+	k.icmp_type = 128;
+	expect(p, c, &k, EMUL_NO_MATCH);
+	k.icmp_type = 0;
+	expect(p, c, &k, 2);
+	k.first_frag = false; /* a later fragment has no ICMP header */
+	expect(p, c, &k, EMUL_NO_MATCH);
+	k = pkt(AF_INET6, "::1", "::2", IPPROTO_ICMPV6, 0, 0);
+	k.icmp_type = 128;
+	expect(p, c, &k, 1);
+	k.icmp_type = 8;
+	expect(p, c, &k, EMUL_NO_MATCH);
+	k.icmp_type = 0;
+	expect(p, c, &k, 2);
+	/* ICMPv4 inside IPv6 is no ICMP the parser reads */
+	k.proto = IPPROTO_ICMP;
+	expect(p, c, &k, EMUL_NO_MATCH);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
+START_TEST(tcp_flags)
+{
+	struct policy *p = fx_policy_new(2);
+	struct compiled_policy *c;
+	struct policy_rule *r;
+	struct emul_pkt k;
+
+	r = fx_rule_add(p); /* syn,!ack */
+	r->protocol = IPPROTO_TCP;
+	r->tcp_mask = 0x12;
+	r->tcp_value = 0x02;
+	fx_rule_add(p)->action = POLICY_PASS;
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->rules[0].flags, XDPD_RULE_F_TCP_FLAGS);
+	ck_assert_uint_eq(c->rules[0].tcp_mask, 0x12);
+	ck_assert_uint_eq(c->rules[0].tcp_value, 0x02);
+	ck_assert_uint_eq(c->rules[1].flags, 0);
+	k = pkt(AF_INET, "1.1.1.1", "2.2.2.2", IPPROTO_TCP, 1, 2);
+	k.tcp_flags = 0x02;
+	expect(p, c, &k, 0);
+	k.tcp_flags = 0x12;
+	expect(p, c, &k, 1);
+	k.tcp_flags = 0x02 | 0x08;
+	expect(p, c, &k, 0);
+	k.first_frag = false;
+	expect(p, c, &k, 1);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
+START_TEST(interfaces)
+{
+	struct policy *p = fx_policy_new(3);
+	struct compiled_policy *c;
+	struct emul_pkt k = pkt(AF_INET, "1.1.1.1", "2.2.2.2", IPPROTO_UDP, 1, 2);
+
+	fx_add_iface(fx_rule_add(p), "t1");
+	fx_add_iface(fx_rule_add(p), "t2");
+	fx_add_iface(&p->rules[1], "t0");
+	fx_rule_add(p)->protocol = IPPROTO_TCP;
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->n_ifaces, FX_NIFACES);
+	for (size_t i = 0; i < c->n_ifaces; i++) {
+		ck_assert_uint_eq(c->ifaces[i].ifindex, FX_IFINDEX0 + i);
+		ck_assert_uint_eq(c->ifaces[i].cfg.slot, 3 * i + 1);
+	}
+	ck_assert(c->config.field_mask & (1u << XDPD_F_IFACE));
+	k.ifindex = FX_IFINDEX0 + 1;
+	expect(p, c, &k, 0);
+	k.ifindex = FX_IFINDEX0 + 2;
+	expect(p, c, &k, 1);
+	k.ifindex = FX_IFINDEX0;
+	expect(p, c, &k, 1);
+	k.proto = IPPROTO_TCP;
+	k.ifindex = FX_IFINDEX0 + 1;
+	expect(p, c, &k, 0);
+	/* an interface the policy does not list is not judged at all */
+	k.ifindex = 99;
+	ck_assert_int_eq(cls_emul_match(c, &k), EMUL_NOT_JUDGED);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
+START_TEST(rule_info)
+{
+	struct policy *p = fx_policy_new(3);
+	struct compiled_policy *c;
+	struct policy_rule *r;
+
+	p->default_action = POLICY_DROP;
+	fx_rule_add(p)->action = POLICY_PASS;
+	r = fx_rule_add(p);
+	r->has_rate_limit = true;
+	r->rl_pps = 1000;
+	r->rl_per = RL_PER_SOURCE;
+	r = fx_rule_add(p);
+	r->has_rate_limit = true;
+	r->rl_pps = 5;
+	r->rl_per = RL_PER_RULE;
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->config.default_action, XDPD_ACT_DROP);
+	ck_assert_uint_eq(c->rules[0].action, XDPD_ACT_PASS);
+	ck_assert_uint_eq(c->rules[1].action, XDPD_ACT_DROP);
+	for (int i = 0; i < 3; i++)
+		ck_assert_uint_eq(c->rules[i].slot, FX_RULE_SLOT0 + i);
+	ck_assert_uint_eq(c->rules[0].flags, 0);
+	ck_assert_uint_eq(c->rules[1].flags, XDPD_RULE_F_RATE_LIMIT | XDPD_RULE_F_RL_PER_SRC);
+	ck_assert_uint_eq(c->rules[1].rl_pps, 1000);
+	ck_assert_uint_eq(c->rules[2].flags, XDPD_RULE_F_RATE_LIMIT);
+	ck_assert_uint_eq(c->rules[2].rl_pps, 5);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
+static int no_slot(void *ctx, const char *name)
+{
+	return -ENOENT;
+}
+
+START_TEST(errors)
+{
+	struct policy *p = fx_policy_new(XDPD_MAX_RULES + 1);
+	struct slot_lookup bad_rule = fx_slots, bad_iface = fx_slots;
+	struct compiled_policy *c = (void *)1;
+	char err[128];
+
+	fx_rule_add(p);
+	bad_rule.rule_slot = no_slot;
+	ck_assert_int_eq(compile_policy(p, &bad_rule, fx_ifindex, NULL, &c, err, sizeof(err)),
+			 -ENOENT);
+	ck_assert_ptr_null(c);
+	ck_assert_ptr_nonnull(strstr(err, "rule 'r0'"));
+	bad_iface.iface_slot = no_slot;
+	ck_assert_int_eq(compile_policy(p, &bad_iface, fx_ifindex, NULL, &c, err, sizeof(err)),
+			 -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err, "interface 't0'"));
+	snprintf(p->ifaces[1].name, sizeof(p->ifaces[1].name), "nosuch");
+	ck_assert_int_eq(compile_policy(p, &fx_slots, fx_ifindex, NULL, &c, err, sizeof(err)),
+			 -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err, "interface 'nosuch'"));
+	while (p->n_rules <= XDPD_MAX_RULES)
+		fx_rule_add(p);
+	ck_assert_int_eq(compile_policy(p, &fx_slots, fx_ifindex, NULL, &c, err, sizeof(err)),
+			 -E2BIG);
+	ck_assert_ptr_null(c);
+	fx_policy_free(p);
+}
+END_TEST
+
+static Suite *compile_suite(void)
+{
+	Suite *s = suite_create("compile");
+	TCase *t = tcase_create("targeted");
+	TCase *r = tcase_create("random");
+
+	tcase_add_test(t, nested_prefixes);
+	tcase_add_test(t, default_routes);
+	tcase_add_test(t, port_edges);
+	tcase_add_test(t, empty_policy);
+	tcase_add_test(t, unconditional_rule);
+	tcase_add_test(t, many_rules);
+	tcase_add_test(t, class_dedup);
+	tcase_add_test(t, icmp_families);
+	tcase_add_test(t, tcp_flags);
+	tcase_add_test(t, interfaces);
+	tcase_add_test(t, rule_info);
+	tcase_add_test(t, errors);
+	tcase_set_timeout(r, 120);
+	tcase_add_test(r, random_small);
+	tcase_add_test(r, random_multiword);
+	tcase_add_test(r, random_multisummary);
+	suite_add_tcase(s, t);
+	suite_add_tcase(s, r);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(compile_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
