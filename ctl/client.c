@@ -259,7 +259,7 @@ void rpc_print_error(const struct ctl *c, const char *method, int code, const ch
 		message += n + 2;
 	fprintf(c->err, "xdpctl: %s: %s (code %d)\n", method,
 		message && *message ? message : jsonrpc_code_name(code), code);
-	if (code == JSONRPC_METHOD_NOT_FOUND)
+	if (code == JSONRPC_METHOD_NOT_FOUND && !(message && strstr(message, method)))
 		fprintf(c->err, "xdpctl: %s: this xdpd does not implement '%s'\n", method,
 			method);
 	print_error_data(c, data);

@@ -22,10 +22,15 @@ static const char *fmt_match(struct json_object *m, char *buf, size_t len)
 	json_object_object_foreach(m, key, val)
 	{
 		char tmp[256];
+		const char *text = jtext(val, "-", tmp, sizeof(tmp));
 
+		/* rate_limit {pps, per} reads as it is meant: 1000pps/source */
+		if (jhas(val, "pps"))
+			snprintf(tmp, sizeof(tmp), "%llupps/%s", (unsigned long long)ju64(val, "pps"),
+				 jstr(val, "per", "rule"));
 		if (o < len)
 			o += snprintf(buf + o, len - o, "%s%s=%s", o ? " " : "", key,
-				      jtext(val, "-", tmp, sizeof(tmp)));
+				      jhas(val, "pps") ? tmp : text);
 	}
 	return buf;
 }

@@ -162,6 +162,7 @@ static void conn_handle_line(struct api_conn *c, const char *line, size_t len)
 {
 	struct jsonrpc_request req;
 	struct jsonrpc_error err;
+	json_object *resp;
 
 	if (blank(line, len))
 		return;
@@ -172,7 +173,9 @@ static void conn_handle_line(struct api_conn *c, const char *line, size_t len)
 		jsonrpc_error_clear(&err);
 		return;
 	}
-	conn_queue(c, api_dispatch(c->srv->m, c->srv->bl, &c->peer, &c->srv->auth, &req));
+	resp = api_dispatch(c->srv->m, c->srv->bl, &c->peer, &c->srv->auth, &req);
+	if (resp || req.has_id) /* NULL for a request: out of memory */
+		conn_queue(c, resp);
 	jsonrpc_request_clear(&req);
 }
 

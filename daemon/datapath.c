@@ -178,6 +178,7 @@ int datapath_apply(struct datapath *dp, const struct policy *p, enum dp_apply_re
 	uint64_t generation = dp->meta.generation + 1;
 	bool had_state = dp->have_meta || dp->n_links > 0;
 	struct dp_generation g;
+	char warn[512] = "";
 	int r;
 
 	err[0] = '\0';
@@ -199,7 +200,7 @@ int datapath_apply(struct datapath *dp, const struct policy *p, enum dp_apply_re
 	if (r == 0)
 		r = dp_slots_zero_new(dp, &g.rule_slots, &g.iface_slots, err, errlen);
 	if (r == 0)
-		r = dp_links_swap(dp, p, g.prog_fd, err, errlen);
+		r = dp_links_swap(dp, p, g.prog_fd, err, errlen, warn, sizeof(warn));
 	if (r < 0) {
 		dp_generation_free(&g);
 		if (!had_state)
@@ -207,6 +208,8 @@ int datapath_apply(struct datapath *dp, const struct policy *p, enum dp_apply_re
 		return r;
 	}
 	after_swap(dp, p, &g, generation, err, errlen);
+	if (!err[0] && warn[0])
+		snprintf(err, errlen, "%s", warn);
 	dp_generation_free(&g);
 	*res = had_state ? DP_RELOADED : DP_FRESH;
 	return 0;

@@ -34,7 +34,9 @@ enum dp_apply_result { DP_FRESH, DP_ADOPTED, DP_RELOADED };
  * stateful maps. */
 int datapath_open(const char *bpffs_dir, struct datapath **out, char *err, size_t errlen);
 /* Make the kernel run policy p: adopt when pins carry the same policy hash
- * and object hash, else load a new generation and swap it in atomically. */
+ * and object hash, else load a new generation and swap it in atomically.
+ * On failure nothing changed. On success err may hold a warning (something
+ * after the swap, such as a pin, failed; the new generation runs). */
 int datapath_apply(struct datapath *dp, const struct policy *p, enum dp_apply_result *res,
 		   char *err, size_t errlen);
 /* Detach every interface and remove the pins (on_stop: detach, --teardown). */

@@ -22,40 +22,40 @@ struct dp_map {
 
 /* Name <-> slot, mirrored in the pinned rule_slots / iface_slots maps. */
 struct slot_table {
-	uint32_t cap;	    /* XDPD_MAX_RULES or XDPD_MAX_IFACES */
-	uint32_t key_size;  /* XDPD_NAME_MAX or XDPD_IFNAME_MAX */
-	char *names;	    /* cap * key_size; "" = free */
-	uint32_t *index;    /* name hash -> slot + 1 (2 * cap buckets) */
-	uint32_t hint;	    /* slots below it are known taken (allocation cursor) */
+	uint32_t cap;	   /* XDPD_MAX_RULES or XDPD_MAX_IFACES */
+	uint32_t key_size; /* XDPD_NAME_MAX or XDPD_IFNAME_MAX */
+	char *names;	   /* cap * key_size; "" = free */
+	uint32_t *index;   /* name hash -> slot + 1 (2 * cap buckets) */
+	uint32_t hint;	   /* slots below it are known taken (allocation cursor) */
 };
 
 /* One interface's XDP attachment. */
 struct dp_link {
 	char name[XDPD_IFNAME_MAX];
 	int ifindex;
-	enum xdp_mode want;	/* what the policy asks for */
-	enum xdp_mode mode;	/* what is attached (native/generic/offload) */
+	enum xdp_mode want; /* what the policy asks for */
+	enum xdp_mode mode; /* what is attached (native/generic/offload) */
 	uint32_t prog_id;
-	int fd;			/* bpf_link fd, -1: none */
+	int fd; /* bpf_link fd, -1: none */
 };
 
 struct datapath {
 	char dir[PATH_MAX];
 	uint8_t object_sha256[32];
-	bool have_meta;		/* a generation ran here before (meta pinned) */
+	bool have_meta; /* a generation ran here before (meta pinned) */
 	struct xdpd_meta meta;
-	int prog_fd;		/* running program, -1: none */
+	int prog_fd; /* running program, -1: none */
 	struct dp_map maps[DP_MAX_MAPS];
 	size_t n_maps;
 	struct slot_table rule_slots, iface_slots;
-	struct dp_link *links;	/* pinned links, one per interface */
+	struct dp_link *links; /* pinned links, one per interface */
 	size_t n_links;
 };
 
 /* A loaded, filled, not yet attached program instance. */
 struct dp_generation {
 	struct xdpd *skel;
-	int prog_fd;		/* owned by skel */
+	int prog_fd;				   /* owned by skel */
 	struct slot_table rule_slots, iface_slots; /* the slots it was compiled with */
 };
 
@@ -100,9 +100,11 @@ int dp_links_open(struct datapath *dp, char *err, size_t errlen);
 void dp_links_close(struct datapath *dp);
 /* Every policy interface is attached to dp's program by a live link. */
 bool dp_links_match(const struct datapath *dp, const struct policy *p);
-/* Attach or swap every policy interface to prog_fd, detach the others. */
+/* Attach or swap every policy interface to prog_fd, detach the others.
+ * Fails (err) only before the swap, with everything as it was; once the new
+ * program runs it returns 0, and what went wrong afterwards is in warn. */
 int dp_links_swap(struct datapath *dp, const struct policy *p, int prog_fd, char *err,
-		  size_t errlen);
+		  size_t errlen, char *warn, size_t warnlen);
 int dp_links_detach_all(struct datapath *dp, char *err, size_t errlen);
 
 #endif /* XDPD_DATAPATH_INTERNAL_H */

@@ -147,16 +147,15 @@ bool dp_links_match(const struct datapath *dp, const struct policy *p)
 }
 
 /* Create (not pin) a link in the policy's mode; auto tries native first. */
-static int link_create(struct dp_link *l, int prog_fd, enum xdp_mode want, char *err,
-		       size_t errlen)
+static int link_create(struct dp_link *l, int prog_fd, enum xdp_mode want, char *err, size_t errlen)
 {
 	static const struct {
 		enum xdp_mode mode;
 		uint32_t flags;
 	} modes[] = {
-		{XDP_MODE_NATIVE, XDP_FLAGS_DRV_MODE},
-		{XDP_MODE_GENERIC, XDP_FLAGS_SKB_MODE},
-		{XDP_MODE_OFFLOAD, XDP_FLAGS_HW_MODE},
+	    {XDP_MODE_NATIVE, XDP_FLAGS_DRV_MODE},
+	    {XDP_MODE_GENERIC, XDP_FLAGS_SKB_MODE},
+	    {XDP_MODE_OFFLOAD, XDP_FLAGS_HW_MODE},
 	};
 	int r = -EINVAL;
 
@@ -178,11 +177,18 @@ static int link_create(struct dp_link *l, int prog_fd, enum xdp_mode want, char 
 		if (r == -EBUSY || r == -EEXIST)
 			break;
 	}
-	snprintf(err, errlen, "interface %s: cannot attach XDP in %s mode: %s%s", l->name,
-		 xdp_mode_name(want), strerror(-r),
-		 r == -EBUSY || r == -EEXIST ? " (an XDP program not managed by this bpffs "
-					       "directory is attached)"
-					     : "");
+	if (r == -EBUSY || r == -EEXIST) {
+		uint32_t id = 0;
+
+		bpf_xdp_query_id(l->ifindex, 0, &id);
+		snprintf(err, errlen,
+			 "interface %s: cannot attach XDP: program id %u, not attached through "
+			 "this bpffs directory, holds the interface; detach it first",
+			 l->name, id);
+	} else {
+		snprintf(err, errlen, "interface %s: cannot attach XDP in %s mode: %s", l->name,
+			 xdp_mode_name(want), strerror(-r));
+	}
 	return r;
 }
 
@@ -195,8 +201,8 @@ struct link_plan {
 	bool done;
 };
 
-static int plan_links(struct datapath *dp, const struct policy *p, int prog_fd,
-		      struct link_plan *plan, char *err, size_t errlen)
+static int plan_links(struct datapath *dp, const struct policy *p, struct link_plan *plan,
+		      char *err, size_t errlen)
 {
 	for (size_t i = 0; i < p->n_ifaces; i++) {
 		const struct policy_iface *pi = &p->ifaces[i];
@@ -250,7 +256,7 @@ static int link_pin(const struct datapath *dp, const struct dp_link *l, char *er
 	if (bpf_obj_pin(l->fd, path) < 0) {
 		int r = -errno;
 
-		snprintf(err, errlen, "interface %s: cannot pin its link at %s: %s", l->name, path,
+		snprintf(err, errlen, "interface %s: cannot pin its link at %.300s: %s", l->name, path,
 			 strerror(errno));
 		return r;
 	}
@@ -344,17 +350,13 @@ static bool in_plan(const struct link_plan *plan, size_t n, const char *name)
 }
 
 /* After the swap: pin new links, detach the interfaces the policy dropped,
- * and make dp->links the plan. Pin failures are reported, not undone: the
- * new generation already runs. */
-static int swap_commit(struct datapath *dp, struct link_plan *plan, size_t n, char *err,
-		       size_t errlen)
+ * and make dp->links (links: n entries, allocated before the swap) the plan.
+ * Nothing here can undo the swap: problems go to warn. */
+static void swap_commit(struct datapath *dp, struct link_plan *plan, size_t n,
+			struct dp_link *links, char *warn, size_t warnlen)
 {
-	struct dp_link *links = calloc(n ? n : 1, sizeof(*links));
 	char path[PATH_MAX];
-	int r = 0;
 
-	if (!links)
-		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		struct link_plan *lp = &plan[i];
 
@@ -362,8 +364,8 @@ static int swap_commit(struct datapath *dp, struct link_plan *plan, size_t n, ch
 			lp->new.fd = lp->old->fd;
 			lp->new.mode = lp->old->mode;
 			lp->old->fd = -1;
-		} else if (link_pin(dp, &lp->new, err, errlen) < 0) {
-			r = -EIO;
+		} else if (link_pin(dp, &lp->new, path, sizeof(path)) < 0 && !warn[0]) {
+			snprintf(warn, warnlen, "%s (the daemon holds the link meanwhile)", path);
 		}
 		link_refresh(&lp->new);
 		links[i] = lp->new;
@@ -376,11 +378,9 @@ static int swap_commit(struct datapath *dp, struct link_plan *plan, size_t n, ch
 		/* Dead, or replaced by a new link whose pin took its place: closing
 		 * is enough. Gone from the policy: detach and unpin. */
 		if (!in_plan(plan, n, l->name)) {
-			if (bpf_link_detach(l->fd) < 0 && !r) {
-				r = -errno;
-				snprintf(err, errlen, "interface %s: cannot detach: %s", l->name,
+			if (bpf_link_detach(l->fd) < 0 && !warn[0])
+				snprintf(warn, warnlen, "interface %s: cannot detach: %s", l->name,
 					 strerror(errno));
-			}
 			dp_path(path, sizeof(path), dp->dir, "links", l->name);
 			unlink(path);
 		}
@@ -389,29 +389,33 @@ static int swap_commit(struct datapath *dp, struct link_plan *plan, size_t n, ch
 	free(dp->links);
 	dp->links = links;
 	dp->n_links = n;
-	return r;
 }
 
 int dp_links_swap(struct datapath *dp, const struct policy *p, int prog_fd, char *err,
-		  size_t errlen)
+		  size_t errlen, char *warn, size_t warnlen)
 {
-	struct link_plan *plan = calloc(p->n_ifaces ? p->n_ifaces : 1, sizeof(*plan));
 	size_t n = p->n_ifaces;
-	int r;
+	struct link_plan *plan = calloc(n ? n : 1, sizeof(*plan));
+	struct dp_link *links = calloc(n ? n : 1, sizeof(*links));
+	int r = plan && links ? 0 : -ENOMEM;
 
-	if (!plan)
-		return -ENOMEM;
-	r = plan_links(dp, p, prog_fd, plan, err, errlen);
+	if (r < 0)
+		snprintf(err, errlen, "interfaces: %s", strerror(-r));
+	if (r == 0)
+		r = plan_links(dp, p, plan, err, errlen);
 	if (r == 0)
 		r = swap_phase(dp, plan, n, LINK_CREATE, prog_fd, err, errlen);
 	if (r == 0)
 		r = swap_phase(dp, plan, n, LINK_UPDATE, prog_fd, err, errlen);
 	if (r == 0)
 		r = swap_phase(dp, plan, n, LINK_REATTACH, prog_fd, err, errlen);
-	if (r < 0)
-		swap_undo(dp, plan, n);
-	else
-		r = swap_commit(dp, plan, n, err, errlen);
+	if (r < 0) {
+		if (plan)
+			swap_undo(dp, plan, n);
+		free(links);
+	} else {
+		swap_commit(dp, plan, n, links, warn, warnlen);
+	}
 	free(plan);
 	return r;
 }
@@ -444,10 +448,10 @@ size_t datapath_ifaces(const struct datapath *dp, struct dp_iface_status *out, s
 		const struct dp_link *l = &dp->links[i];
 
 		out[n] = (struct dp_iface_status){
-			.ifindex = l->ifindex,
-			.mode = l->mode,
-			.prog_id = l->prog_id,
-			.attached = l->ifindex != 0 && l->prog_id != 0,
+		    .ifindex = l->ifindex,
+		    .mode = l->mode,
+		    .prog_id = l->prog_id,
+		    .attached = l->ifindex != 0 && l->prog_id != 0,
 		};
 		snprintf(out[n].name, sizeof(out[n].name), "%s", l->name);
 	}

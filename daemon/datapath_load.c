@@ -53,8 +53,8 @@ static int capture_print(enum libbpf_print_level level, const char *fmt, va_list
 	n = vsnprintf(load_log + load_log_len, sizeof(load_log) - load_log_len, fmt, ap);
 	if (n > 0)
 		load_log_len += (size_t)n < sizeof(load_log) - load_log_len
-					? (size_t)n
-					: sizeof(load_log) - load_log_len - 1;
+				    ? (size_t)n
+				    : sizeof(load_log) - load_log_len - 1;
 	return 0;
 }
 
@@ -101,7 +101,8 @@ static int set_pin_paths(struct xdpd *skel, const char *dir, char *err, size_t e
 	char path[PATH_MAX];
 	struct bpf_map *m;
 
-	bpf_object__for_each_map(m, skel->obj) {
+	bpf_object__for_each_map(m, skel->obj)
+	{
 		const char *name = bpf_map__name(m);
 		int r;
 

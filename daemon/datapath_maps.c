@@ -19,8 +19,8 @@
  * and atomic reload"). A map declared with LIBBPF_PIN_BY_NAME in the program
  * is stateful too: libbpf pins it under the same directory. */
 static const char *const stateful_maps[] = {
-	"stats_iface", "stats_rule", "blocklist4", "blocklist6", "rl_rule",
-	"rl_source",   "meta",	     "rule_slots", "iface_slots", NULL,
+    "stats_iface", "stats_rule", "blocklist4", "blocklist6",  "rl_rule",
+    "rl_source",   "meta",	 "rule_slots", "iface_slots", NULL,
 };
 
 bool dp_map_is_stateful(const char *name)

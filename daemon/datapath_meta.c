@@ -2,6 +2,7 @@
 /* The pinned "meta" map: which generation runs, of which policy and object. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <bpf/bpf.h>
@@ -32,11 +33,12 @@ int dp_meta_write(struct datapath *dp, const struct policy *p, uint64_t generati
 {
 	int fd = datapath_map_fd(dp, "meta");
 	struct xdpd_meta m = {
-		.abi_version = XDPD_ABI_VERSION,
-		.generation = generation,
+	    .abi_version = XDPD_ABI_VERSION,
+	    .generation = generation,
 	};
 	struct timespec ts;
 	uint32_t key = 0;
+	char *abs;
 
 	if (fd < 0) {
 		snprintf(err, errlen, "map 'meta' is not pinned under %s/maps", dp->dir);
@@ -46,7 +48,10 @@ int dp_meta_write(struct datapath *dp, const struct policy *p, uint64_t generati
 	m.loaded_at_realtime_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 	memcpy(m.policy_sha256, p->sha256, sizeof(m.policy_sha256));
 	memcpy(m.object_sha256, dp->object_sha256, sizeof(m.object_sha256));
-	snprintf(m.policy_path, sizeof(m.policy_path), "%s", p->path ? p->path : "");
+	/* absolute, so status makes sense whatever directory xdpd started in */
+	abs = p->path ? realpath(p->path, NULL) : NULL;
+	snprintf(m.policy_path, sizeof(m.policy_path), "%s", abs ? abs : p->path ? p->path : "");
+	free(abs);
 	if (bpf_map_update_elem(fd, &key, &m, BPF_ANY) < 0) {
 		int r = -errno;
 

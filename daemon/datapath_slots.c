@@ -146,13 +146,11 @@ int dp_slots_plan(const struct datapath *dp, const struct policy *p, struct slot
 	for (size_t i = 0; i < p->n_rules && r == 0; i++)
 		r = plan_one(&dp->rule_slots, rules, p->rules[i].name, "rule", err, errlen);
 	for (size_t i = 0; i < p->n_ifaces && r == 0; i++)
-		r = plan_one(&dp->iface_slots, ifaces, p->ifaces[i].name, "interface", err,
-			     errlen);
+		r = plan_one(&dp->iface_slots, ifaces, p->ifaces[i].name, "interface", err, errlen);
 	return r;
 }
 
-static int zero_range(int fd, uint32_t first, uint32_t n, const char *map, char *err,
-		      size_t errlen)
+static int zero_range(int fd, uint32_t first, uint32_t n, const char *map, char *err, size_t errlen)
 {
 	for (uint32_t k = first; k < first + n; k++) {
 		int r = dp_map_zero_elem(fd, k);

@@ -53,6 +53,20 @@ static int clear_dir(const char *dir, const char *sub, bool links, char *err, si
 	return r;
 }
 
+static bool dir_is_empty(const char *path)
+{
+	struct dirent *de;
+	bool empty = true;
+	DIR *d = opendir(path);
+
+	if (!d)
+		return false;
+	while (empty && (de = readdir(d)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(d);
+	return empty;
+}
+
 int datapath_teardown(const char *bpffs_dir, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
@@ -76,8 +90,11 @@ int datapath_teardown(const char *bpffs_dir, char *err, size_t errlen)
 	t = clear_dir(bpffs_dir, "maps", false, r < 0 ? NULL : err, errlen);
 	if (r == 0)
 		r = t;
-	/* A bpffs xdpd mounted on the directory itself: unmount it first. */
-	if (rmdir(bpffs_dir) < 0 && errno == EBUSY && umount2(bpffs_dir, MNT_DETACH) == 0)
+	/* A bpffs mounted on the directory itself (xdpd mounts one when there is
+	 * none): unmount it, but only when empty, as unmounting a bpffs drops
+	 * every pin in it, and those may belong to others. */
+	if (rmdir(bpffs_dir) < 0 && errno == EBUSY && dir_is_empty(bpffs_dir) &&
+	    umount2(bpffs_dir, MNT_DETACH) == 0)
 		rmdir(bpffs_dir);
 	return r;
 }

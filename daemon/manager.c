@@ -24,14 +24,11 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
 	int r;
 
 	diag_init(&d, m->opts.config_path);
-	sd_notifyf(0, "RELOADING=1\nSTATUS=Reloading %s\nMONOTONIC_USEC=%llu", m->opts.config_path,
-		   (unsigned long long)now_monotonic_usec());
 	log_info("SIGHUP: reloading %s", m->opts.config_path);
 	r = manager_reload(m, false, NULL, &d);
 	if (r == -EINVAL && diag_count(&d))
 		log_error("reload: %s is invalid; the running policy (generation %llu) is kept",
 			  m->opts.config_path, (unsigned long long)manager_generation(m));
-	manager_notify_status(m, "READY=1");
 	diag_free(&d);
 	return 0;
 }
@@ -46,13 +43,15 @@ static int on_terminate(sd_event_source *s, const struct signalfd_siginfo *si, v
 		if (datapath_detach_all(m->dp, err, sizeof(err)) < 0)
 			log_error("on_stop: detach: %s", err);
 		else
-			log_info("%s: on_stop is detach: every interface detached, pins under %s "
-				 "removed",
-				 strsignal((int)si->ssi_signo), m->bpffs_dir);
+			log_info(
+			    "SIG%s: on_stop is detach: every interface detached, pins under %s "
+			    "removed",
+			    sigabbrev_np((int)si->ssi_signo), m->bpffs_dir);
 	} else {
-		log_info("%s: exiting; the datapath keeps running (generation %llu, pins under %s)",
-			 strsignal((int)si->ssi_signo), (unsigned long long)manager_generation(m),
-			 m->bpffs_dir);
+		log_info(
+		    "SIG%s: exiting; the datapath keeps running (generation %llu, pins under %s)",
+		    sigabbrev_np((int)si->ssi_signo), (unsigned long long)manager_generation(m),
+		    m->bpffs_dir);
 	}
 	return sd_event_exit(sd_event_source_get_event(s), 0);
 }

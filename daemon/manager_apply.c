@@ -71,8 +71,7 @@ int manager_load_policy(struct manager *m)
 	r = policy_load_file(m->opts.config_path, &m->policy, &d);
 	if (r < 0) {
 		log_diags(&d);
-		log_error("%s: not started; nothing was changed",
-			  m->opts.config_path);
+		log_error("%s: not started; nothing was changed", m->opts.config_path);
 	}
 	diag_free(&d);
 	return r;
@@ -122,9 +121,7 @@ static void log_applied(struct manager *m, enum dp_apply_result res, const struc
 			 p->path, hex);
 	} else {
 		log_info("generation %llu: %s policy %s (sha256 %.12s)", (unsigned long long)gen,
-			 res == DP_FRESH ? "loaded and attached"
-					 : "swapped in atomically (bpf_link_update)",
-			 p->path, hex);
+			 res == DP_FRESH ? "loaded and attached" : "swapped in", p->path, hex);
 		log_diff(old, p);
 	}
 	if (res != DP_ADOPTED || at_start)
@@ -189,8 +186,11 @@ int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_o
 		return 0;
 	}
 	note_moved_settings(m, p);
+	sd_notifyf(0, "RELOADING=1\nSTATUS=Reloading %s\nMONOTONIC_USEC=%llu", p->path,
+		   (unsigned long long)now_monotonic_usec());
 	r = datapath_apply(m->dp, p, &res, err, sizeof(err));
 	if (r < 0) {
+		manager_notify_status(m, "READY=1");
 		log_error("reload: %s; generation %llu keeps running", err,
 			  (unsigned long long)manager_generation(m));
 		diag_add(d, (struct src_loc){0}, "%s", err);
@@ -202,6 +202,7 @@ int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_o
 	old = m->policy;
 	m->policy = p;
 	m->last_reload_changed = res != DP_ADOPTED;
+	manager_notify_status(m, "READY=1");
 	log_applied(m, res, old, p, false);
 	if (new_policy_out)
 		*new_policy_out = old;

@@ -19,15 +19,15 @@ enum {
 };
 
 static const struct option long_options[] = {
-	{"config", required_argument, NULL, 'c'},
-	{"socket", required_argument, NULL, OPT_SOCKET},
-	{"bpffs", required_argument, NULL, OPT_BPFFS},
-	{"log-level", required_argument, NULL, OPT_LOG_LEVEL},
-	{"check", no_argument, NULL, OPT_CHECK},
-	{"teardown", no_argument, NULL, OPT_TEARDOWN},
-	{"version", no_argument, NULL, OPT_VERSION},
-	{"help", no_argument, NULL, 'h'},
-	{},
+    {"config", required_argument, NULL, 'c'},
+    {"socket", required_argument, NULL, OPT_SOCKET},
+    {"bpffs", required_argument, NULL, OPT_BPFFS},
+    {"log-level", required_argument, NULL, OPT_LOG_LEVEL},
+    {"check", no_argument, NULL, OPT_CHECK},
+    {"teardown", no_argument, NULL, OPT_TEARDOWN},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {"help", no_argument, NULL, 'h'},
+    {},
 };
 
 const char *options_usage(void)
@@ -47,8 +47,8 @@ const char *options_usage(void)
 }
 
 /* A second command (--check --teardown) is a usage error, not "last wins". */
-static int set_command(struct xdpd_cmdline *out, enum xdpd_command cmd, const char *name,
-		       char *err, size_t errlen)
+static int set_command(struct xdpd_cmdline *out, enum xdpd_command cmd, const char *name, char *err,
+		       size_t errlen)
 {
 	if (out->cmd != XDPD_CMD_RUN && out->cmd != cmd) {
 		snprintf(err, errlen, "%s cannot be combined with another command option", name);
@@ -111,8 +111,8 @@ int options_parse(int argc, char **argv, struct xdpd_cmdline *out, char *err, si
 	int c, r;
 
 	*out = (struct xdpd_cmdline){
-		.cmd = XDPD_CMD_RUN,
-		.opts = {.config_path = XDPD_DEFAULT_CONFIG, .log_level = LOG_INFO},
+	    .cmd = XDPD_CMD_RUN,
+	    .opts = {.config_path = XDPD_DEFAULT_CONFIG, .log_level = LOG_INFO},
 	};
 	optind = 0; /* full re-initialisation: parse may run more than once (tests) */
 	opterr = 0;

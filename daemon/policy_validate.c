@@ -390,7 +390,7 @@ static void check_iface_dup(struct vctx *v, const struct src_loc *locs, size_t i
 	for (size_t j = 0; j < i; j++) {
 		if (strcmp(ifs[j].name, ifs[i].name))
 			continue;
-		verr_at(v, locs[i], "interface '%s' is listed twice (first at %u:%u)", ifs[i].name,
+		verr_at(v, locs[i], "listed twice (first at %u:%u)",
 			locs[j].line, locs[j].col);
 		return;
 	}

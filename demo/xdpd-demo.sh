@@ -9,7 +9,8 @@
 # Part 1 - firewall (the seed's xdp_drop_8080, as a policy):
 #
 #   netns $P-cli                         netns $P-srv
-#   eth0 10.200.0.2  <---- veth ---->   eth0 10.200.0.1   xdpd, XDP on eth0
+#   eth0 10.200.0.2    <--- veth --->   eth0 10.200.0.1   xdpd, XDP on eth0
+#        fd00:200::2                         fd00:200::1
 #   socat, ping                          echo servers on tcp/8080 and tcp/8081
 #
 #   tcp/8080 must be dropped, tcp/8081 and ping must pass; then the daemon is
@@ -49,7 +50,7 @@ else
 	B='' G='' R='' Y='' N=''
 fi
 title() { printf '\n%s=== %s ===%s\n' "$B" "$*" "$N"; }
-say() { printf '  %s\n' "$*"; }
+say() { if [ $# -eq 0 ] || [ -z "$*" ]; then echo; else printf '  %s\n' "$*"; fi; }
 indent() { sed 's/^/    /'; }
 die() { printf '%sdemo: %s%s\n' "$R" "$*" "$N" >&2; exit 1; }
 
@@ -236,6 +237,18 @@ for e in dump("stats_rule"):
 EOF
 }
 
+# example_policy NAME OUT [MODE]: the shipped example config/NAME with its
+# interface (veth0) renamed to the lab's eth0, and its mode set to MODE.
+example_policy() {
+	local src=$SRCDIR/config/$1 out=$2 mode=${3:-}
+	[ -f "$src" ] || die "example policy $src is missing"
+	grep -q '^  - name: veth0$' "$src" || die "$src: no interface 'veth0' to adapt"
+	sed 's/^  - name: veth0$/  - name: eth0/' "$src" >"$out"
+	if [ -n "$mode" ]; then
+		sed -i -e '/^    mode:/d' -e "s/^  - name: eth0\$/&\n    mode: $mode/" "$out"
+	fi
+}
+
 # ---------------------------------------------------------------- checks
 
 preflight() {
@@ -267,11 +280,13 @@ firewall_lab() {
 	ip -n "$srv" link add eth0 type veth peer name eth0 netns "$cli"
 	ip -n "$srv" addr add 10.200.0.1/24 dev eth0
 	ip -n "$cli" addr add 10.200.0.2/24 dev eth0
+	ip -n "$srv" addr add fd00:200::1/64 dev eth0 nodad
+	ip -n "$cli" addr add fd00:200::2/64 dev eth0 nodad
 	ip -n "$srv" link set eth0 up
 	ip -n "$cli" link set eth0 up
 	local port
 	for port in 8080 8081; do
-		bg nsenter --net="/run/netns/$srv" socat "TCP-LISTEN:$port,reuseaddr,fork" PIPE
+		bg nsenter --net="/run/netns/$srv" socat "TCP6-LISTEN:$port,ipv6only=0,reuseaddr,fork" PIPE
 	done
 	for port in 8080 8081; do
 		wait_until 5 in_ns "$srv" bash -c "ss -Hltn 'sport = :$port' | grep -q LISTEN" ||
@@ -286,7 +301,8 @@ part1() {
 
 	title "Part 1: a firewall - drop tcp/8080 (the seed's xdp_drop_8080)"
 	firewall_lab
-	say "lab: netns $cli (10.200.0.2) --veth-- netns $srv (10.200.0.1, xdpd on eth0)"
+	say "lab: netns $cli (10.200.0.2, fd00:200::2) --veth-- netns $srv (10.200.0.1, fd00:200::1)"
+	say "     xdpd will run in $srv, its XDP program on $srv's eth0"
 	say "     echo servers listen on tcp/8080 and tcp/8081 in $srv"
 
 	say ""
@@ -294,21 +310,10 @@ part1() {
 	check_tcp "client -> server tcp/8080" "$cli" 10.200.0.1 8080 passed
 	check_tcp "client -> server tcp/8081" "$cli" 10.200.0.1 8081 passed
 
-	cat >"$policy" <<EOF
-version: 1
-interfaces:
-  - name: eth0          # the lab interface (the seed used enp1s0)
-    mode: auto
-default_action: pass
-rules:
-  - name: drop-8080
-    action: drop
-    protocol: tcp
-    dst_port: 8080
-EOF
+	example_policy seed-drop-8080.yaml "$policy"
 	say ""
-	say "The policy ($policy):"
-	indent <"$policy"
+	say "The policy: config/seed-drop-8080.yaml on the lab's eth0 ($policy):"
+	grep -v -e '^#' -e '^$' "$policy" | indent
 	say ""
 	"$XDPD" --check -c "$policy" >/dev/null 2>"$WORK/check.err" || {
 		indent <"$WORK/check.err"
@@ -317,13 +322,20 @@ EOF
 	say "xdpd --check: the policy is valid"
 	say "starting $XDPD in $srv ..."
 	start_xdpd "$srv" "$policy" "$bpffs" "$sock" || die "xdpd did not start"
-	say "xdpd is ready (sd_notify READY=1); eth0: $(xdp_state "$srv" eth0)"
-	say "pinned: $(cd "$bpffs" && find . -mindepth 1 -maxdepth 2 | sort | tr '\n' ' ')"
+	local prog
+	prog=$(xdp_state "$srv" eth0)
+	say "xdpd is ready (sd_notify READY=1); eth0 runs $prog"
+	local pins
+	pins=$(cd "$bpffs" && find . -mindepth 1 -not -type d -printf '%P\n' | sort | tr '\n' ' ')
+	say "pinned under $bpffs:"
+	fold -s -w 72 <<<"$pins" | indent
 
 	say ""
 	say "With xdpd running:"
 	check_tcp "client -> server tcp/8080" "$cli" 10.200.0.1 8080 dropped
 	check_tcp "client -> server tcp/8081" "$cli" 10.200.0.1 8081 passed
+	check_tcp "client -> server tcp/8080 (IPv6)" "$cli" "[fd00:200::1]" 8080 dropped
+	check_tcp "client -> server tcp/8081 (IPv6)" "$cli" "[fd00:200::1]" 8081 passed
 	check_ping "client -> server ping" "$cli" 10.200.0.1 passed
 	say ""
 	show_counters "$bpffs" "$sock"
@@ -339,7 +351,12 @@ EOF
 	say ""
 	say "Starting xdpd again: it adopts the running datapath, counters kept."
 	start_xdpd "$srv" "$policy" "$bpffs" "$sock" || die "xdpd did not restart"
-	say "eth0: $(xdp_state "$srv" eth0)"
+	if [ "$(xdp_state "$srv" eth0)" = "$prog" ]; then
+		verdict "XDP program after the restart" adopted adopted "still $prog"
+	else
+		verdict "XDP program after the restart" replaced adopted \
+			"$prog became $(xdp_state "$srv" eth0)"
+	fi
 	check_tcp "client -> server tcp/8080" "$cli" 10.200.0.1 8080 dropped
 	show_counters "$bpffs" "$sock"
 	stop_xdpd TERM || true
@@ -394,26 +411,10 @@ part2() {
 
 	# XDP_TX on a veth in native mode needs an XDP program on the peer as
 	# well; generic mode has no such requirement.
-	cat >"$policy" <<EOF
-version: 1
-interfaces:
-  - name: eth0
-    mode: generic
-load_balancers:
-  - name: icmp-lb
-    vip: 192.168.1.2
-    protocol: icmp
-    scheduler: round_robin
-    forwarding: nat
-    backends:
-      - address: 192.168.1.3
-        mac: "52:54:00:ff:ff:55"
-      - address: 192.168.1.4
-        mac: "52:54:00:5d:6e:a1"
-EOF
+	example_policy seed-icmp-lb.yaml "$policy" generic
 	say ""
-	say "The policy ($policy):"
-	indent <"$policy"
+	say "The policy: config/seed-icmp-lb.yaml on the lab's eth0, generic mode ($policy):"
+	grep -v -e '^#' -e '^$' "$policy" | indent
 	start_xdpd "$P-lb" "$policy" "$bpffs" "$sock" || die "xdpd did not start"
 	say "xdpd is ready; LB eth0: $(xdp_state "$P-lb" eth0)"
 	say ""

@@ -47,6 +47,8 @@ LAB_LOG=
 LAB_DAEMON_PID=
 LAB_DAEMON_RC=
 LAB_BG_PIDS=()
+LAB_EXIT_HOOKS=()
+declare -A LAB_CAPTURES=()
 LAB_LOG_SHOWN=0
 
 lab_skip()
@@ -120,6 +122,22 @@ lab_init()
 	LAB_POLICY=$LAB_WORK/xdpd.yaml
 	: >"$LAB_LOG"
 	trap lab_cleanup EXIT
+	# A command failing under set -e would otherwise end the test silently.
+	set -E
+	trap 'lab_on_error "$?" "$LINENO" "$BASH_COMMAND"' ERR
+}
+
+# lab_at_exit CMD: run CMD (eval'd) in the cleanup, before the lab is torn
+# down; for tests that create more than the lab (users, groups, files).
+# Replacing the EXIT trap instead would skip the cleanup on failure.
+lab_at_exit()
+{
+	LAB_EXIT_HOOKS+=("$1")
+}
+
+lab_on_error()
+{
+	echo "FAIL [$LAB_NAME]: '$3' exited $1 (line $2)" >&2
 }
 
 # lab_init_net NAME: lab_init plus root checks, the two namespaces, the veth
@@ -293,6 +311,30 @@ lab_expect_no_filter()
 	done
 }
 
+# lab_capture_start NAME FILTER: tcpdump on the server side of the veth.
+# Taps see a packet only after XDP passed it, so a dropped packet is never
+# captured there.
+lab_capture_start()
+{
+	local name=$1 filter=$2
+	lab_bg nsenter --net="/run/netns/$LAB_NS_S" tcpdump -i "$LAB_IF_S" -nn -U \
+		-w "$LAB_WORK/$name.pcap" "$filter" 2>"$LAB_WORK/$name.tcpdump.err"
+	LAB_CAPTURES[$name]=${LAB_BG_PIDS[-1]}
+	lab_wait_until 5 grep -q 'listening on' "$LAB_WORK/$name.tcpdump.err" ||
+		lab_fail "tcpdump did not start: $(cat "$LAB_WORK/$name.tcpdump.err")"
+}
+
+# lab_capture_stop NAME: stop the capture and print how many packets it got.
+lab_capture_stop()
+{
+	local name=$1 pid=${LAB_CAPTURES[$1]} out
+	sleep 0.2
+	kill -INT "$pid"
+	wait "$pid" 2>/dev/null || true
+	out=$(tcpdump -nn -r "$LAB_WORK/$name.pcap" 2>/dev/null) || true
+	if [ -z "$out" ]; then echo 0; else wc -l <<<"$out"; fi
+}
+
 # lab_write_policy [FILE] < yaml: write atomically (rename), as an editor or a
 # config manager would, so a reload never reads half a file.
 lab_write_policy()
@@ -310,7 +352,7 @@ lab_daemon_alive()
 lab_ready_count()
 {
 	[ -f "$LAB_WORK/notify.log" ] || { echo 0; return; }
-	grep -o 'READY=1' "$LAB_WORK/notify.log" | wc -l
+	{ grep -o 'READY=1' "$LAB_WORK/notify.log" || true; } | wc -l
 }
 
 lab_start_notify_listener()
@@ -483,7 +525,7 @@ lab_teardown()
 lab_cleanup()
 {
 	local rc=$? p
-	trap - EXIT
+	trap - EXIT ERR
 	set +e
 	if [ "$rc" != 0 ] && [ "$rc" != 77 ]; then
 		lab_show_log >&2
@@ -492,6 +534,9 @@ lab_cleanup()
 		kill -KILL "$LAB_DAEMON_PID" 2>/dev/null
 		wait "$LAB_DAEMON_PID" 2>/dev/null
 	fi
+	for p in "${LAB_EXIT_HOOKS[@]}"; do
+		eval "$p"
+	done
 	for p in "${LAB_BG_PIDS[@]}"; do
 		kill "$p" 2>/dev/null
 	done

@@ -15,7 +15,7 @@ static struct xdpd_cmdline cl;
 	({                                                                                         \
 		char *argv_[] = {"xdpd", __VA_ARGS__, NULL};                                       \
 		err[0] = '\0';                                                                     \
-		options_parse((int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_, &cl, err,       \
+		options_parse((int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_, &cl, err,        \
 			      sizeof(err));                                                        \
 	})
 

@@ -8,6 +8,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "xdpctl_harness.h"
@@ -244,6 +245,50 @@ START_TEST(ttl_durations)
 }
 END_TEST
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* check is offline: it works with no daemon and a missing socket. */
+START_TEST(check_offline)
+{
+	char dir[] = "/tmp/xdpctl-check.XXXXXX", ok[64], bad[64], missing[64];
+
+	ck_assert(mkdtemp(dir));
+	snprintf(ok, sizeof(ok), "%s/ok.yaml", dir);
+	snprintf(bad, sizeof(bad), "%s/bad.yaml", dir);
+	snprintf(missing, sizeof(missing), "%s/missing.yaml", dir);
+	write_file(ok, "version: 1\ninterfaces:\n  - name: eth0\n");
+	write_file(bad, "version: 1\nfrobnicate: 1\ninterfaces:\n  - name: eth0\n");
+
+	struct xrun r = XRUN("-s", S, "check", ok);
+	ck_assert_int_eq(r.rc, 0);
+	ck_assert_ptr_nonnull(strstr(r.out, "ok"));
+	xrun_free(&r);
+
+	char want[128];
+	snprintf(want, sizeof(want), "%s:2:1: ", bad);
+	r = XRUN("-s", S, "check", bad);
+	ck_assert_int_eq(r.rc, 1);
+	ck_assert_msg(strstr(r.out, want) || strstr(r.err, want), "%s%s", r.out, r.err);
+	xrun_free(&r);
+
+	r = XRUN("-s", S, "check", missing);
+	ck_assert_int_eq(r.rc, 1);
+	ck_assert_msg(strstr(r.out, missing) || strstr(r.err, missing), "%s%s", r.out, r.err);
+	xrun_free(&r);
+
+	unlink(ok);
+	unlink(bad);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("xdpctl_args");
@@ -259,6 +304,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, help_lists_every_command);
 	tcase_add_test(tc, version_without_daemon);
 	tcase_add_test(tc, ttl_durations);
+	tcase_add_test(tc, check_offline);
 	suite_add_tcase(s, tc);
 	return s;
 }

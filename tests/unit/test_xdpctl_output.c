@@ -122,11 +122,14 @@ START_TEST(rules_render)
 		     "\"packets\":1234567,\"bytes\":98765432},"
 		     "{\"name\":\"allow\",\"action\":\"pass\",\"match\":\"src 10.0.0.0/8\","
 		     "\"packets\":0,\"bytes\":0},"
-		     "{\"name\":\"all\",\"action\":\"drop\",\"match\":{},\"packets\":5,\"bytes\":300}]}",
+		     "{\"name\":\"all\",\"action\":\"drop\",\"match\":{},\"packets\":5,\"bytes\":300},"
+		     "{\"name\":\"rl\",\"action\":\"drop\",\"match\":{\"rate_limit\":{\"pps\":1000,"
+		     "\"per\":\"source\"}},\"packets\":0,\"bytes\":0}]}",
 		     "NAME       ACTION    PACKETS       BYTES  MATCH\n"
 		     "drop-8080  drop    1,234,567  98,765,432  protocol=tcp dst_port=8080,9000-9100\n"
 		     "allow      pass            0           0  src 10.0.0.0/8\n"
-		     "all        drop            5         300  any\n");
+		     "all        drop            5         300  any\n"
+		     "rl         drop            0           0  rate_limit=1000pps/source\n");
 }
 END_TEST
 

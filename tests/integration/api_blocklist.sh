@@ -1,0 +1,103 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# blocklist.add drops traffic from the prefix at once (IPv4 and IPv6), the
+# entry survives SIGHUP and a daemon restart, blocklist.delete restores
+# traffic, a ttl expires on its own, flush empties the list, bad prefixes and
+# unknown entries get the contract's error codes.
+. "$(dirname "$0")/api_lib.sh"
+lab_init_net apibl
+api_policy
+lab_start
+
+lab_step "no entries: ping passes both ways"
+api_check '.entries == []' "$(api_call blocklist.list)" "blocklist.list on a fresh daemon"
+lab_expect_ping_pass 4
+lab_expect_ping_pass 6
+
+lab_step "blocklist.add v4 and v6: pings dropped at once"
+e=$(api_call blocklist.add '{"prefix":"10.99.0.0/24","comment":"lab v4"}')
+api_check '.prefix == "10.99.0.0/24" and .comment == "lab v4" and .packets == 0
+	and (has("expires_in") | not)' "$e" "blocklist.add result"
+e=$(api_call blocklist.add '{"prefix":"fd00:99::2"}')
+api_check '.prefix == "fd00:99::2/128" and (has("comment") | not)' "$e" "blocklist.add v6 host"
+lab_expect_ping_drop 4
+lab_expect_ping_drop 6
+lab_expect_tcp_drop 4 8081
+list=$(api_call blocklist.list)
+api_check '(.entries | length) == 2' "$list" "blocklist.list after two adds"
+api_check '[.entries[] | select(.prefix == "10.99.0.0/24") | .packets][0] >= 3' "$list" \
+	"the v4 entry counts its hits"
+api_check '.counts.blocklist == 2' "$(api_call status)" "status counts the blocklist"
+api_check '.blocklist.packets >= 6' "$(api_call stats)" "stats counts blocklist hits"
+
+lab_step "a duplicate add updates the entry and keeps its hits"
+e=$(api_call blocklist.add '{"prefix":"10.99.0.0/24","ttl":3600,"comment":"again"}')
+api_check '.comment == "again" and .expires_in > 3590 and .packets >= 3' "$e" "duplicate add"
+api_check '(.entries | length) == 2' "$(api_call blocklist.list)" "no duplicate entry"
+
+lab_step "entries survive SIGHUP"
+before=$(lab_ready_count)
+kill -HUP "$LAB_DAEMON_PID"
+lab_wait_until 10 lab_ready_since "$before" || lab_fail "no READY=1 after SIGHUP"
+lab_expect_ping_drop 4
+lab_expect_ping_drop 6
+api_check '(.entries | length) == 2' "$(api_call blocklist.list)" "list after SIGHUP"
+
+lab_step "entries survive a restart"
+lab_stop TERM
+lab_expect_ping_drop 4 # the datapath keeps running without the daemon
+lab_start
+lab_expect_ping_drop 4
+lab_expect_ping_drop 6
+api_check '(.entries | length) == 2 and .entries[0].comment == "again"' \
+	"$(api_call blocklist.list)" "list after restart"
+api_check '.counts.blocklist == 2' "$(api_call status)" "status after restart"
+
+lab_step "blocklist.delete restores traffic"
+api_check '.deleted == 1' "$(api_call blocklist.delete '{"prefix":"10.99.0.0/24"}')" \
+	"blocklist.delete"
+lab_expect_ping_pass 4
+lab_expect_tcp_pass 4 8081
+lab_expect_ping_drop 6
+api_expect_error -32001 "$(api_req blocklist.delete '{"prefix":"10.99.0.0/24"}')"
+# an LPM lookup would find 10.0.0.0/8 for 10.99.0.0/24: delete is exact
+api_call blocklist.add '{"prefix":"10.0.0.0/8"}' >/dev/null
+api_expect_error -32001 "$(api_req blocklist.delete '{"prefix":"10.99.0.0/24"}')"
+api_call blocklist.delete '{"prefix":"10.0.0.0/8"}' >/dev/null
+api_call blocklist.delete '{"prefix":"fd00:99::2/128"}' >/dev/null
+lab_expect_ping_pass 6
+
+lab_step "a ttl of 2 expires by itself"
+e=$(api_call blocklist.add '{"prefix":"10.99.0.2/32","ttl":2}')
+api_check '.expires_in == 2' "$e" "ttl 2"
+lab_expect_ping_drop 4
+sleep 2.5
+lab_expect_ping_pass 4
+lab_wait_until 3 bash -c "[ \"\$(printf '%s\n' '$(api_req blocklist.list)' |
+	socat -t5 - UNIX-CONNECT:$(api_sock) | jq '.result.entries | length')\" = 0 ]" ||
+	lab_fail "the expired entry was not reaped: $(api_call blocklist.list)"
+api_check '.counts.blocklist == 0' "$(api_call status)" "count after expiry"
+
+lab_step "flush"
+api_call blocklist.add '{"prefix":"192.0.2.0/24"}' >/dev/null
+api_call blocklist.add '{"prefix":"2001:db8::/32","ttl":600}' >/dev/null
+api_check '.flushed == 2' "$(api_call blocklist.flush)" "flush"
+api_check '.entries == []' "$(api_call blocklist.list)" "list after flush"
+api_check '.flushed == 0' "$(api_call blocklist.flush)" "second flush"
+
+lab_step "bad params"
+api_expect_error -32602 "$(api_req blocklist.add '{"prefix":"10.99.0.1/24"}')"
+api_expect_error -32602 "$(api_req blocklist.add '{"prefix":"10.99.0.0/33"}')"
+api_expect_error -32602 "$(api_req blocklist.add '{"prefix":"not-an-address"}')"
+api_expect_error -32602 "$(api_req blocklist.add '{"prefix":"10.1.0.0/16","ttl":0}')"
+api_expect_error -32602 "$(api_req blocklist.add '{"prefix":"10.1.0.0/16","ttl":"1h"}')"
+api_expect_error -32602 "$(api_req blocklist.add '{"prefix":"10.1.0.0/16","ttl":-5}')"
+api_expect_error -32602 "$(api_req blocklist.add "{\"prefix\":\"10.1.0.0/16\",\"comment\":\"$(printf 'c%.0s' {1..64})\"}")"
+api_expect_error -32602 "$(api_req blocklist.add '{"prefix":"10.1.0.0/16","why":"x"}')"
+api_expect_error -32602 "$(api_req blocklist.add '{}')"
+api_expect_error -32602 "$(api_req blocklist.add '["10.1.0.0/16"]')"
+api_expect_error -32602 "$(api_req blocklist.delete '{"prefix":5}')"
+api_check '.entries == []' "$(api_call blocklist.list)" "refused adds left no entry"
+lab_expect_ping_pass 4
+
+echo "PASS"

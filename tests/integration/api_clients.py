@@ -1,0 +1,194 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Misbehaving and concurrent clients of xdpd's control socket.
+
+  api_clients.py SOCK pipeline      many requests in one write, answered in order
+  api_clients.py SOCK oversize      a 2 MiB request: one -32600, then the close
+  api_clients.py SOCK drop200       200 clients that connect and drop mid-request
+  api_clients.py SOCK silent        silent / half-sent clients do not delay a ping
+  api_clients.py SOCK slowreader    a client that never reads does not block others
+  api_clients.py SOCK cap           connection 65 gets -32003, then slots free up
+  api_clients.py SOCK idle SECONDS  a silent connection is closed after SECONDS
+
+Exit status 0 on success; the failure is printed otherwise.
+"""
+import json
+import socket
+import sys
+import time
+
+MAX_CONNS = 64
+
+
+def connect(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.settimeout(10)
+    s.connect(path)
+    return s
+
+
+def req(method, rid, params=None):
+    r = {"jsonrpc": "2.0", "id": rid, "method": method}
+    if params is not None:
+        r["params"] = params
+    return (json.dumps(r) + "\n").encode()
+
+
+def read_lines(s, n):
+    """n answer lines (fewer if the daemon closes first)."""
+    buf = b""
+    while buf.count(b"\n") < n:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        buf += chunk
+    return [json.loads(l) for l in buf.split(b"\n") if l.strip()]
+
+
+def ping_time(path):
+    """Seconds for one ping round trip on a fresh connection."""
+    t = time.monotonic()
+    s = connect(path)
+    s.sendall(req("ping", 1))
+    ans = read_lines(s, 1)
+    s.close()
+    if not ans or "result" not in ans[0]:
+        fail("ping failed: %r" % ans)
+    return time.monotonic() - t
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def pipeline(path):
+    methods = ["ping", "status", "rules.list", "stats", "blocklist.list", "nope"]
+    data = b"".join(req(methods[i % len(methods)], i) for i in range(60))
+    # a notification in the middle gets no answer
+    data += b'{"jsonrpc":"2.0","method":"ping"}\n\n   \r\n'
+    data += req("ping", "last")
+    s = connect(path)
+    s.sendall(data)
+    ans = read_lines(s, 61)
+    s.close()
+    ids = [a.get("id") for a in ans]
+    if ids != list(range(60)) + ["last"]:
+        fail("answers out of order or missing: %r" % ids)
+    for i, a in enumerate(ans[:60]):
+        ok = "error" in a if methods[i % len(methods)] == "nope" else "result" in a
+        if not ok:
+            fail("answer %d: %r" % (i, a))
+
+
+def oversize(path):
+    s = connect(path)
+    big = b'{"jsonrpc":"2.0","id":1,"method":"ping","params":{"pad":"' + b"x" * (2 << 20)
+    try:
+        s.sendall(big + b'"}}\n')
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the daemon may stop reading once it has answered
+    ans = read_lines(s, 2)
+    s.close()
+    if len(ans) != 1 or ans[0].get("error", {}).get("code") != -32600 or ans[0]["id"] is not None:
+        fail("oversize request: expected one -32600 with id null, got %r" % ans)
+    # exactly 1 MiB of line is still accepted
+    s = connect(path)
+    line = b'{"jsonrpc":"2.0","id":2,"method":"ping","params":{"pad":"'
+    tail = b'"}}'
+    pad = (1 << 20) - len(line) - len(tail)
+    s.sendall(line + b"x" * pad + tail + b"\n")
+    ans = read_lines(s, 1)
+    s.close()
+    if len(ans) != 1 or ans[0].get("error", {}).get("code") != -32602:
+        fail("a 1 MiB request should reach the method (-32602 for 'pad'), got %r"
+             % [a.get("error") for a in ans])
+
+
+def drop200(path):
+    partial = b'{"jsonrpc":"2.0","id":1,"method":"stat'
+    socks = []
+    for i in range(200):
+        s = connect(path)
+        s.sendall(partial if i % 2 else req("status", i)[:-5])
+        socks.append(s)
+        if len(socks) >= 50:  # stay under the connection cap
+            for t in socks:
+                t.close()
+            socks = []
+    for t in socks:
+        t.close()
+    ping_time(path)
+
+
+def silent(path):
+    quiet = connect(path)
+    half = connect(path)
+    half.sendall(b'{"jsonrpc":"2.0","id":1,"meth')
+    dt = ping_time(path)
+    if dt > 0.5:
+        fail("a ping took %.3f s next to silent clients" % dt)
+    half.sendall(b'od":"ping"}\n')
+    ans = read_lines(half, 1)
+    if not ans or ans[0].get("result", {}).get("version") is None:
+        fail("the half-sent request was not answered once complete: %r" % ans)
+    quiet.close()
+    half.close()
+
+
+def slowreader(path):
+    s = connect(path)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    n = 3000
+    data = b"".join(req("rules.list", i) for i in range(n))
+    s.sendall(data)
+    time.sleep(0.5)  # the daemon fills its buffers for us, we read nothing
+    dt = ping_time(path)
+    if dt > 0.5:
+        fail("a ping took %.3f s while another client does not read" % dt)
+    ans = read_lines(s, n)
+    s.close()
+    if [a.get("id") for a in ans] != list(range(n)):
+        fail("the slow reader lost or reordered answers (%d of %d)" % (len(ans), n))
+
+
+def cap(path):
+    socks = [connect(path) for _ in range(MAX_CONNS)]
+    for s in socks:  # each of them is served
+        s.sendall(req("ping", 1))
+        if not read_lines(s, 1):
+            fail("connection within the cap was not served")
+    extra = connect(path)
+    ans = read_lines(extra, 1)
+    extra.close()
+    if len(ans) != 1 or ans[0].get("error", {}).get("code") != -32003:
+        fail("connection %d: expected -32003, got %r" % (MAX_CONNS + 1, ans))
+    for s in socks:
+        s.close()
+    time.sleep(0.2)
+    ping_time(path)
+
+
+def idle(path, seconds):
+    s = connect(path)
+    s.settimeout(seconds + 15)
+    t = time.monotonic()
+    if s.recv(1) != b"":
+        fail("the daemon sent data to a silent client")
+    dt = time.monotonic() - t
+    if dt < seconds - 1:
+        fail("closed after %.1f s, before the idle timeout of %d s" % (dt, seconds))
+
+
+def main():
+    path, what = sys.argv[1], sys.argv[2]
+    if what == "idle":
+        idle(path, int(sys.argv[3]))
+    else:
+        {"pipeline": pipeline, "oversize": oversize, "drop200": drop200, "silent": silent,
+         "slowreader": slowreader, "cap": cap}[what](path)
+    print("ok: " + what)
+
+
+if __name__ == "__main__":
+    main()

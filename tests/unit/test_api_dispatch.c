@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * daemon/api_methods.c + api_blocklist.c + blocklist.c: dispatch, schemas,
+ * authorization and every error code of the blocklist methods, against real
+ * (small, unpinned) LPM maps. Needs CAP_BPF: skipped (77) without it.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "../bpf/xdpd_abi.h"
+#include "api_methods.h"
+#include "blocklist.h"
+
+#define SMALL 4 /* entries per map, so "full" is reachable */
+
+static int fd4 = -1, fd6 = -1;
+static struct blocklist *bl;
+static const struct api_peer root_peer = {.pid = 1, .uid = 0};
+static const struct api_peer member = {.pid = 2, .uid = 1000, .gid = 990};
+static const struct api_auth_ctx auth = {.have_group = true, .gid = 990};
+
+static int lpm_map(size_t key_size)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
+
+	return bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "xh7_test_bl", key_size,
+			      sizeof(struct xdpd_block_entry), SMALL, &o);
+}
+
+static void setup(void)
+{
+	fd4 = lpm_map(sizeof(struct xdpd_lpm4));
+	fd6 = lpm_map(sizeof(struct xdpd_lpm6));
+	ck_assert_int_ge(fd4, 0);
+	ck_assert_int_ge(fd6, 0);
+	ck_assert_int_eq(blocklist_open(NULL, fd4, fd6, &bl), 0);
+}
+
+static void teardown(void)
+{
+	blocklist_free(bl);
+	close(fd4);
+	close(fd6);
+}
+
+/* Send one request line as peer; returns the answer (NULL: none). */
+static json_object *call_as(const struct api_peer *peer, const char *line)
+{
+	struct jsonrpc_request req;
+	struct jsonrpc_error err;
+	json_object *resp;
+
+	ck_assert_msg(jsonrpc_parse_request(line, strlen(line), &req, &err) == 0, "%s: %s", line,
+		      err.message);
+	resp = api_dispatch(NULL, bl, peer, &auth, &req);
+	jsonrpc_request_clear(&req);
+	return resp;
+}
+
+static int code_of(json_object *resp)
+{
+	json_object *e, *c;
+
+	if (!json_object_object_get_ex(resp, "error", &e))
+		return 0;
+	json_object_object_get_ex(e, "code", &c);
+	return json_object_get_int(c);
+}
+
+static void expect_code(const struct api_peer *peer, const char *line, int code)
+{
+	json_object *resp = call_as(peer, line);
+
+	ck_assert_ptr_nonnull(resp);
+	ck_assert_msg(code_of(resp) == code, "%s -> %s", line, json_object_to_json_string(resp));
+	json_object_put(resp);
+}
+
+#define REQ(method, params)                                                                        \
+	"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" method "\",\"params\":" params "}"
+
+START_TEST(add_list_delete)
+{
+	json_object *resp = call_as(&root_peer, REQ("blocklist.add", "{\"prefix\":\"192.0.2.0/24\","
+								     "\"ttl\":60,\"comment\":\"c\"}"));
+	json_object *res;
+
+	ck_assert_int_eq(code_of(resp), 0);
+	res = json_object_object_get(resp, "result");
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(res, "prefix")),
+			 "192.0.2.0/24");
+	ck_assert_int_eq(json_object_get_int(json_object_object_get(res, "expires_in")), 60);
+	json_object_put(resp);
+	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"2001:db8::/32\"}"), 0);
+	ck_assert_uint_eq(blocklist_count(bl), 2);
+
+	resp = call_as(&member, REQ("blocklist.list", "{}"));
+	res = json_object_object_get(json_object_object_get(resp, "result"), "entries");
+	ck_assert_uint_eq(json_object_array_length(res), 2);
+	json_object_put(resp);
+
+	expect_code(&root_peer, REQ("blocklist.delete", "{\"prefix\":\"2001:db8::/32\"}"), 0);
+	expect_code(&root_peer, REQ("blocklist.delete", "{\"prefix\":\"2001:db8::/32\"}"),
+		    JSONRPC_NOT_FOUND);
+	ck_assert_uint_eq(blocklist_count(bl), 1);
+	resp = call_as(&root_peer, REQ("blocklist.flush", "[]"));
+	ck_assert_int_eq(json_object_get_int(json_object_object_get(
+				 json_object_object_get(resp, "result"), "flushed")),
+			 1);
+	json_object_put(resp);
+}
+END_TEST
+
+START_TEST(full_map_is_resource_exhausted)
+{
+	char line[160];
+
+	for (int i = 0; i < SMALL; i++) {
+		snprintf(line, sizeof(line), REQ("blocklist.add", "{\"prefix\":\"10.0.%d.0/24\"}"), i);
+		expect_code(&root_peer, line, 0);
+	}
+	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"10.0.9.0/24\"}"),
+		    JSONRPC_RESOURCE_EXHAUSTED);
+	/* updating an existing entry needs no room */
+	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"10.0.1.0/24\",\"ttl\":5}"), 0);
+	ck_assert_uint_eq(blocklist_count(bl), SMALL);
+}
+END_TEST
+
+START_TEST(invalid_params)
+{
+	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"10.0.0.1/8\"}"),
+		    JSONRPC_INVALID_PARAMS);
+	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"bogus\"}"),
+		    JSONRPC_INVALID_PARAMS);
+	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\",\"ttl\":0}"),
+		    JSONRPC_INVALID_PARAMS);
+	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\",\"ttl\":1.5}"),
+		    JSONRPC_INVALID_PARAMS);
+	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\",\"x\":1}"),
+		    JSONRPC_INVALID_PARAMS);
+	expect_code(&root_peer, REQ("blocklist.add", "{}"), JSONRPC_INVALID_PARAMS);
+	expect_code(&root_peer, REQ("blocklist.add", "[\"10.0.0.0/8\"]"), JSONRPC_INVALID_PARAMS);
+	expect_code(&root_peer, REQ("blocklist.list", "{\"all\":true}"), JSONRPC_INVALID_PARAMS);
+	ck_assert_uint_eq(blocklist_count(bl), 0);
+}
+END_TEST
+
+START_TEST(permissions)
+{
+	struct api_peer admin = member;
+
+	expect_code(&member, REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\"}"),
+		    JSONRPC_PERMISSION_DENIED);
+	expect_code(&member, REQ("blocklist.flush", "{}"), JSONRPC_PERMISSION_DENIED);
+	expect_code(&member, REQ("reload", "{}"), JSONRPC_PERMISSION_DENIED);
+	ck_assert_uint_eq(blocklist_count(bl), 0);
+	admin.cap_eff = 1ULL << 12; /* CAP_NET_ADMIN */
+	expect_code(&admin, REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\"}"), 0);
+	admin.gid = 100; /* neither member nor admin */
+	admin.cap_eff = 0;
+	expect_code(&admin, REQ("blocklist.list", "{}"), JSONRPC_PERMISSION_DENIED);
+	/* refusal comes before parameter checks: nothing leaks */
+	expect_code(&member, REQ("blocklist.add", "{\"bogus\":1}"), JSONRPC_PERMISSION_DENIED);
+}
+END_TEST
+
+START_TEST(methods_not_found_or_not_available)
+{
+	expect_code(&root_peer, REQ("nope", "{}"), JSONRPC_METHOD_NOT_FOUND);
+	expect_code(&root_peer, REQ("trace", "{}"), JSONRPC_METHOD_NOT_FOUND);
+	expect_code(&root_peer, REQ("monitor", "{}"), JSONRPC_METHOD_NOT_FOUND);
+	expect_code(&root_peer, REQ("lb.list", "{}"), JSONRPC_METHOD_NOT_FOUND);
+	expect_code(&root_peer, REQ("lb.set_state", "{}"), JSONRPC_METHOD_NOT_FOUND);
+	ck_assert_ptr_nonnull(api_method_find("blocklist.add"));
+	ck_assert(api_method_find("blocklist.add")->mutating);
+	ck_assert(!api_method_find("status")->mutating);
+	ck_assert(api_method_find("reload")->mutating);
+}
+END_TEST
+
+START_TEST(notifications_run_without_answer)
+{
+	ck_assert_ptr_null(call_as(&root_peer, "{\"jsonrpc\":\"2.0\",\"method\":\"blocklist.add\","
+					       "\"params\":{\"prefix\":\"10.1.0.0/16\"}}"));
+	ck_assert_uint_eq(blocklist_count(bl), 1);
+	ck_assert_ptr_null(call_as(&root_peer, "{\"jsonrpc\":\"2.0\",\"method\":\"nope\"}"));
+}
+END_TEST
+
+START_TEST(ttl_expiry_and_reap)
+{
+	struct prefix p = {.family = AF_INET, .len = 32, .addr = {192, 0, 2, 7}};
+	struct blocklist_entry e;
+	size_t n = 99;
+
+	ck_assert_int_eq(blocklist_add(bl, &p, 1, "short", &e), 0);
+	ck_assert_uint_gt(e.expires_ns, blocklist_now_ns());
+	p.addr[3] = 8;
+	ck_assert_int_eq(blocklist_add(bl, &p, 0, NULL, NULL), 0);
+	ck_assert_int_eq(blocklist_reap(bl, &n), 0);
+	ck_assert_uint_eq(n, 0);
+	usleep(1100 * 1000);
+	ck_assert_int_eq(blocklist_reap(bl, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(blocklist_count(bl), 1);
+}
+END_TEST
+
+/* The expiry timer deletes the entry from the map by itself. */
+static int stop_loop(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	return sd_event_exit(sd_event_source_get_event(s), 0);
+}
+
+START_TEST(timer_reaps)
+{
+	struct prefix p = {.family = AF_INET6, .len = 64, .addr = {0x20, 0x01, 0x0d, 0xb8}};
+	struct blocklist *b2;
+	sd_event *ev;
+
+	ck_assert_int_ge(sd_event_new(&ev), 0);
+	ck_assert_int_eq(blocklist_open(ev, fd4, fd6, &b2), 0);
+	ck_assert_int_eq(blocklist_add(b2, &p, 1, NULL, NULL), 0);
+	ck_assert_int_ge(sd_event_add_time_relative(ev, NULL, CLOCK_MONOTONIC, 1500 * 1000, 1000,
+						    stop_loop, NULL),
+			 0);
+	ck_assert_int_ge(sd_event_loop(ev), 0);
+	ck_assert_uint_eq(blocklist_count(b2), 0);
+	ck_assert_int_eq(blocklist_delete(b2, &p), -ENOENT);
+	blocklist_free(b2);
+	sd_event_unref(ev);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("api_dispatch");
+	TCase *t = tcase_create("blocklist");
+	SRunner *sr;
+	int failed, probe;
+
+	probe = lpm_map(sizeof(struct xdpd_lpm4));
+	if (probe < 0)
+		return 77; /* no CAP_BPF: skipped */
+	close(probe);
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_add_test(t, add_list_delete);
+	tcase_add_test(t, full_map_is_resource_exhausted);
+	tcase_add_test(t, invalid_params);
+	tcase_add_test(t, permissions);
+	tcase_add_test(t, methods_not_found_or_not_available);
+	tcase_add_test(t, notifications_run_without_answer);
+	tcase_add_test(t, ttl_expiry_and_reap);
+	tcase_add_test(t, timer_reaps);
+	suite_add_tcase(s, t);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
