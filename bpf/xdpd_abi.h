@@ -166,4 +166,114 @@ struct xdpd_meta {
  * "iface_slots": key char[XDPD_IFNAME_MAX] -> xu32 slot). Stateful so that
  * counters of unchanged names survive reloads and restarts. */
 
+/* ---- load balancers (bpf/lb.h, daemon/compile_lb.c) ---- */
+
+#define XDPD_MAX_LBS	    1024   /* balancer slots (round-robin counters) */
+#define XDPD_MAX_BACKENDS   65536  /* backend slots (counters, state overrides) */
+#define XDPD_LB_CT_ENTRIES  262144 /* LRU connection-table entries */
+#define XDPD_MAGLEV_SIZE    65537  /* maglev lookup-table size per balancer (prime) */
+#define XDPD_LB_NONE	    0xffffffffu /* empty table entry: no usable backend */
+
+#define XDPD_LB_SCHED_RR     0
+#define XDPD_LB_SCHED_MAGLEV 1
+#define XDPD_LB_FWD_NAT	     0
+#define XDPD_LB_FWD_DSR	     1
+
+/* Per-generation rodata of the balancers (const volatile lb_cfg). */
+struct xdpd_lb_config {
+	xu32 n_lbs;
+	xu32 n_nat; /* balancers with forwarding: nat (reply translation on) */
+};
+
+/* Key of the per-generation "lb_svc" hash: what a packet must carry to be
+ * balanced. port is the destination port in host order, 0 for ICMP. */
+struct xdpd_lb_svc_key {
+	xu8 family; /* 4 or 6 */
+	xu8 proto;
+	xu16 port;
+	xu8 vip[16]; /* IPv4 in the first four bytes */
+};
+
+/* Value of "lb_svc". Every table offset points at the half the daemon
+ * wrote last: runtime changes (health, states, MACs) fill the other half of
+ * lb_bk / lb_maglev / lb_rr, then replace this value in one update, so a
+ * packet sees either the old or the new backend set, never a mix. */
+struct xdpd_lb_svc {
+	xu32 slot;	/* stable balancer slot (round-robin counter) */
+	xu8 sched;	/* XDPD_LB_SCHED_* */
+	xu8 fwd;	/* XDPD_LB_FWD_* */
+	xu8 half;	/* 0 or 1: the half the offsets below point at */
+	xu8 pad;
+	xu32 bk_off;	/* lb_bk index of backend slot 0 in this half */
+	xu32 tbl_off;	/* first lb_maglev entry of this balancer's table */
+	xu32 tbl_size;	/* maglev table size (prime), 0 for round robin */
+	xu32 rr_off;	/* first lb_rr entry */
+	xu32 rr_n;	/* usable backends for new flows in the rr list */
+};
+
+/* Backend states as the datapath sees them (API overrides and health
+ * applied). A flow already in the connection table stays on an ACTIVE or
+ * DRAIN backend; new flows only go to ACTIVE ones (through the tables). */
+#define XDPD_BK_ACTIVE	 0
+#define XDPD_BK_DRAIN	 1
+#define XDPD_BK_DOWN	 2 /* disabled, unhealthy or no MAC: no traffic */
+
+/* Value of the per-generation "lb_bk" array, indexed by bk_off + slot. */
+struct xdpd_lb_backend {
+	xu8 addr[16];
+	xu8 mac[6];
+	xu8 state; /* XDPD_BK_* */
+	xu8 family;
+	xu32 lb_slot; /* the balancer it belongs to */
+	xu32 pad;
+};
+
+/* Connection table key ("lb_ct", stateful LRU): the client's 5-tuple as it
+ * arrives (dst = the VIP). Ports in host order, 0 for ICMP. The same layout
+ * keys "lb_rnat": a NAT reply as it arrives (src = the backend). */
+struct xdpd_lb_flow {
+	xu8 family;
+	xu8 proto;
+	xu16 pad;
+	xu16 sport;
+	xu16 dport;
+	xu8 src[16];
+	xu8 dst[16];
+};
+
+struct xdpd_lb_ct {
+	xu32 bk_slot;
+	xu32 lb_slot;
+	xu8 bk_addr[16]; /* a slot reused by another backend does not inherit flows */
+};
+
+/* NAT reply translation: the VIP to restore as source, and the client's
+ * MAC (the source MAC of its request) to send the reply to. */
+struct xdpd_lb_rnat {
+	xu8 vip[16];
+	xu8 client_mac[6];
+	xu16 pad;
+};
+
+/* Backend state set through the API ("lb_state", stateful hash; key
+ * struct xdpd_lb_bk_key). It holds while the policy's own description of
+ * the backend (state, weight, mac) keeps the fingerprint it had when the
+ * override was set. */
+struct xdpd_lb_bk_key {
+	char lb[XDPD_NAME_MAX];
+	xu8 family;
+	xu8 pad[3];
+	xu8 addr[16];
+};
+
+struct xdpd_lb_override {
+	xu32 state; /* enum backend_state of daemon/policy.h */
+	xu32 policy_fp;
+	xu64 set_realtime_ns;
+};
+
+/* Slot bookkeeping: "lb_slots" (char[XDPD_NAME_MAX] -> xu32) and
+ * "backend_slots" (struct xdpd_lb_bk_key -> xu32); per-backend counters in
+ * "stats_backend" (per-CPU xdpd_counter by backend slot). */
+
 #endif /* XDPD_ABI_H */

@@ -129,7 +129,7 @@ int jsonrpc_lines_take_tail(struct jsonrpc_lines *l, char **line, size_t *len)
 /* ---- request validation ---- */
 
 static int set_error(struct jsonrpc_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int set_error(struct jsonrpc_error *err, int code, const char *fmt, ...)
 {
@@ -192,8 +192,7 @@ static bool valid_id(json_object *id)
 }
 
 /* Checks of the request object once its id is known. */
-static int check_members(json_object *root, struct jsonrpc_request *req,
-			 struct jsonrpc_error *err)
+static int check_members(json_object *root, struct jsonrpc_request *req, struct jsonrpc_error *err)
 {
 	json_object *v;
 
@@ -209,8 +208,9 @@ static int check_members(json_object *root, struct jsonrpc_request *req,
 	if (json_object_object_get_ex(root, "params", &v) && v) {
 		if (!json_object_is_type(v, json_type_object) &&
 		    !json_object_is_type(v, json_type_array))
-			return set_error(err, JSONRPC_INVALID_REQUEST,
-					 "invalid request: \"params\" must be an object or an array");
+			return set_error(
+			    err, JSONRPC_INVALID_REQUEST,
+			    "invalid request: \"params\" must be an object or an array");
 		req->params = v;
 	}
 	json_object_object_foreach(root, key, val)
@@ -248,8 +248,9 @@ int jsonrpc_parse_request(const char *line, size_t len, struct jsonrpc_request *
 	if (json_object_object_get_ex(root, "id", &id)) {
 		if (!valid_id(id)) {
 			json_object_put(root);
-			return set_error(err, JSONRPC_INVALID_REQUEST,
-					 "invalid request: \"id\" must be a string, number or null");
+			return set_error(
+			    err, JSONRPC_INVALID_REQUEST,
+			    "invalid request: \"id\" must be a string, number or null");
 		}
 		req->has_id = true;
 		req->id = id;
@@ -355,10 +356,8 @@ json_object *jsonrpc_notification_new(const char *method, json_object *params)
 char *jsonrpc_to_line(json_object *o, size_t *len)
 {
 	size_t n;
-	const char *s =
-		json_object_to_json_string_length(o, JSON_C_TO_STRING_PLAIN |
-							     JSON_C_TO_STRING_NOSLASHESCAPE,
-						  &n);
+	const char *s = json_object_to_json_string_length(
+	    o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &n);
 	char *line;
 
 	if (!s)

@@ -46,8 +46,8 @@ struct jsonrpc_lines {
 	size_t start; /* first unconsumed byte */
 	size_t len;   /* bytes in buf */
 	size_t cap;
-	size_t scan;  /* bytes from start already known to hold no '\n' */
-	size_t max;   /* longest accepted line, without '\n' (0: JSONRPC_MAX_LINE) */
+	size_t scan; /* bytes from start already known to hold no '\n' */
+	size_t max;  /* longest accepted line, without '\n' (0: JSONRPC_MAX_LINE) */
 };
 
 void jsonrpc_lines_init(struct jsonrpc_lines *l, size_t max);
@@ -101,8 +101,7 @@ void jsonrpc_error_clear(struct jsonrpc_error *err);
  * and take a new reference on id. NULL on out of memory. */
 json_object *jsonrpc_request_new(json_object *id, const char *method, json_object *params);
 json_object *jsonrpc_response_new(json_object *id, json_object *result);
-json_object *jsonrpc_error_new(json_object *id, int code, const char *message,
-			       json_object *data);
+json_object *jsonrpc_error_new(json_object *id, int code, const char *message, json_object *data);
 json_object *jsonrpc_notification_new(const char *method, json_object *params);
 
 /* One line: the object in compact form followed by '\n'. Malloc'ed, *len

@@ -57,9 +57,8 @@ static int common_option(struct ctl *c, const struct ctl_command *cmd, const cha
 }
 
 /* One option token at argv[*i]; advances *i past a separate value. */
-static bool parse_option(struct ctl *c, const struct ctl_command *cmd,
-			 const struct arg_spec *spec, int argc, char **argv, int *i,
-			 struct args *a)
+static bool parse_option(struct ctl *c, const struct ctl_command *cmd, const struct arg_spec *spec,
+			 int argc, char **argv, int *i, struct args *a)
 {
 	const char *tok = argv[*i], *inline_val = NULL;
 	int idx;
@@ -102,8 +101,8 @@ static bool parse_option(struct ctl *c, const struct ctl_command *cmd,
 	return true;
 }
 
-bool args_parse(struct ctl *c, const struct ctl_command *cmd, const struct arg_spec *spec,
-		int argc, char **argv, struct args *a)
+bool args_parse(struct ctl *c, const struct ctl_command *cmd, const struct arg_spec *spec, int argc,
+		char **argv, struct args *a)
 {
 	bool opts_done = false;
 	char word[64];

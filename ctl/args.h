@@ -37,7 +37,7 @@ struct args {
 /* Parses argv[1..argc-1] (argv[0] is the command word). Returns true to go
  * on; false when the command must stop now with a->status (help printed:
  * XC_OK; usage error printed: XC_USAGE). Sets c->json on --json. */
-bool args_parse(struct ctl *c, const struct ctl_command *cmd, const struct arg_spec *spec,
-		int argc, char **argv, struct args *a);
+bool args_parse(struct ctl *c, const struct ctl_command *cmd, const struct arg_spec *spec, int argc,
+		char **argv, struct args *a);
 
 #endif /* XDPCTL_ARGS_H */

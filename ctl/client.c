@@ -38,7 +38,8 @@ static const char *hint(int err)
 		return " (is xdpd running? see systemctl status xdpd)";
 	case EACCES:
 	case EPERM:
-		return " (read-only commands need membership in the control group, changes need root)";
+		return " (read-only commands need membership in the control group, changes need "
+		       "root)";
 	default:
 		return "";
 	}
@@ -59,6 +60,8 @@ static int connect_retry(struct rpc_conn *rc, const struct sockaddr_un *sa)
 	for (;;) {
 		if (!connect(rc->fd, (const struct sockaddr *)sa, sizeof(*sa)))
 			return 0;
+		if (errno == EINTR)
+			continue;
 		if (errno != EAGAIN)
 			return -errno;
 		if (!remaining_ms(rc, false))
@@ -69,7 +72,7 @@ static int connect_retry(struct rpc_conn *rc, const struct sockaddr_un *sa)
 
 int rpc_connect(const struct ctl *c, struct rpc_conn *rc)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 
 	memset(rc, 0, sizeof(*rc));
 	rc->fd = -1;
@@ -96,7 +99,7 @@ static int write_all(struct rpc_conn *rc, const char *buf, size_t len)
 		ssize_t n = send(rc->fd, buf, len, MSG_NOSIGNAL);
 
 		if (n < 0 && errno == EAGAIN) {
-			struct pollfd p = { .fd = rc->fd, .events = POLLOUT };
+			struct pollfd p = {.fd = rc->fd, .events = POLLOUT};
 			int r = poll(&p, 1, remaining_ms(rc, false));
 
 			if (r == 0)
@@ -144,7 +147,7 @@ static int fill(struct rpc_conn *rc, bool wait_forever)
 	char buf[65536];
 
 	for (;;) {
-		struct pollfd p = { .fd = rc->fd, .events = POLLIN };
+		struct pollfd p = {.fd = rc->fd, .events = POLLIN};
 		int r = poll(&p, 1, remaining_ms(rc, wait_forever));
 
 		if (r < 0 && errno == EINTR)
@@ -183,13 +186,18 @@ static int read_line(struct rpc_conn *rc, const char *method, bool wait_forever,
 		if (r == -EPIPE && jsonrpc_lines_take_tail(&rc->lines, line, len) == 1)
 			return XC_OK;
 		if (r == -EPIPE) {
-			fprintf(c->err, "xdpctl: cannot reach xdpd at %s: connection closed before "
-				"the reply to '%s'\n", c->socket_path, method);
+			/* waiting forever: a stream (monitor) the daemon ended */
+			fprintf(c->err,
+				"xdpctl: cannot reach xdpd at %s: connection closed %s '%s'\n",
+				c->socket_path, wait_forever ? "during" : "before the reply to",
+				method);
 			return XC_UNREACHABLE;
 		}
 		if (r == -ETIMEDOUT) {
-			fprintf(c->err, "xdpctl: cannot reach xdpd at %s: no reply to '%s' within "
-				"%d ms\n", c->socket_path, method, c->timeout_ms);
+			fprintf(c->err,
+				"xdpctl: cannot reach xdpd at %s: no reply to '%s' within "
+				"%d ms\n",
+				c->socket_path, method, c->timeout_ms);
 			return XC_UNREACHABLE;
 		}
 		if (r == -ENOMEM) {
@@ -245,8 +253,9 @@ static void print_error_data(const struct ctl *c, struct json_object *data)
 			print_error_data(c, json_object_array_get_idx(data, i));
 		return;
 	}
-	fprintf(c->err, "%s\n", json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN |
-					       JSON_C_TO_STRING_NOSLASHESCAPE));
+	fprintf(c->err, "%s\n",
+		json_object_to_json_string_ext(data, JSON_C_TO_STRING_PLAIN |
+							 JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
 void rpc_print_error(const struct ctl *c, const char *method, int code, const char *message,
@@ -260,8 +269,7 @@ void rpc_print_error(const struct ctl *c, const char *method, int code, const ch
 	fprintf(c->err, "xdpctl: %s: %s (code %d)\n", method,
 		message && *message ? message : jsonrpc_code_name(code), code);
 	if (code == JSONRPC_METHOD_NOT_FOUND && !(message && strstr(message, method)))
-		fprintf(c->err, "xdpctl: %s: this xdpd does not implement '%s'\n", method,
-			method);
+		fprintf(c->err, "xdpctl: %s: this xdpd does not implement '%s'\n", method, method);
 	print_error_data(c, data);
 }
 
@@ -277,8 +285,10 @@ int rpc_take_result(struct rpc_conn *rc, const char *method, const char *line, s
 	if (message)
 		rpc_print_error(rc->c, method, code, message, data);
 	else
-		fprintf(rc->c->err, "xdpctl: %s: the daemon's reply is not a JSON-RPC 2.0 "
-			"response\n", method);
+		fprintf(rc->c->err,
+			"xdpctl: %s: the daemon's reply is not a JSON-RPC 2.0 "
+			"response\n",
+			method);
 	free(message);
 	json_object_put(data);
 	return XC_FAIL;

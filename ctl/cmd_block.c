@@ -34,8 +34,10 @@ static int check_prefix(const struct ctl *c, const struct ctl_command *cmd, cons
 		return ctl_usage_error(c, cmd, "bad prefix '%s': host bits set (did you mean %s?)",
 				       s, fixed);
 	}
-	return ctl_usage_error(c, cmd, "bad prefix '%s': want an IPv4 or IPv6 address or prefix, "
-				       "e.g. 203.0.113.0/24", s);
+	return ctl_usage_error(c, cmd,
+			       "bad prefix '%s': want an IPv4 or IPv6 address or prefix, "
+			       "e.g. 203.0.113.0/24",
+			       s);
 }
 
 int block_ttl_seconds(const char *s, uint64_t *secs)
@@ -52,8 +54,9 @@ static int check_ttl(const struct ctl *c, const struct ctl_command *cmd, const c
 		     uint64_t *secs)
 {
 	if (block_ttl_seconds(s, secs))
-		return ctl_usage_error(c, cmd, "bad --ttl '%s': want a positive duration such "
-					       "as 90s, 10m, 1h or 7d",
+		return ctl_usage_error(c, cmd,
+				       "bad --ttl '%s': want a positive duration such "
+				       "as 90s, 10m, 1h or 7d",
 				       s);
 	return XC_OK;
 }
@@ -61,12 +64,14 @@ static int check_ttl(const struct ctl *c, const struct ctl_command *cmd, const c
 static int check_comment(const struct ctl *c, const struct ctl_command *cmd, const char *s)
 {
 	if (strlen(s) >= XDPD_COMMENT_MAX)
-		return ctl_usage_error(c, cmd, "--comment '%s' is %zu bytes long, at most %d",
-				       s, strlen(s), XDPD_COMMENT_MAX - 1);
+		return ctl_usage_error(c, cmd, "--comment '%s' is %zu bytes long, at most %d", s,
+				       strlen(s), XDPD_COMMENT_MAX - 1);
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			return ctl_usage_error(c, cmd, "--comment '%s' contains a control "
-						       "character", s);
+			return ctl_usage_error(c, cmd,
+					       "--comment '%s' contains a control "
+					       "character",
+					       s);
 	return XC_OK;
 }
 
@@ -87,9 +92,11 @@ void block_entry_print(const struct ctl *c, struct json_object *e)
 static int run_add(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
 {
 	static const struct arg_opt opts[] = {
-		{ "ttl", 't', "DURATION" }, { "comment", 'c', "TEXT" }, { NULL, 0, NULL },
+	    {"ttl", 't', "DURATION"},
+	    {"comment", 'c', "TEXT"},
+	    {NULL, 0, NULL},
 	};
-	static const struct arg_spec spec = { opts, 1, 1, "PREFIX" };
+	static const struct arg_spec spec = {opts, 1, 1, "PREFIX"};
 	struct args a;
 	char prefix[64];
 	uint64_t ttl = 0;
@@ -111,7 +118,7 @@ static int run_add(struct ctl *c, const struct ctl_command *cmd, int argc, char 
 
 static int run_del(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
 {
-	static const struct arg_spec spec = { NULL, 1, 1, "PREFIX" };
+	static const struct arg_spec spec = {NULL, 1, 1, "PREFIX"};
 	struct args a;
 	char prefix[64];
 	struct json_object *res = NULL;
@@ -141,8 +148,11 @@ static int run_del(struct ctl *c, const struct ctl_command *cmd, int argc, char 
 void block_list_print(const struct ctl *c, struct json_object *res)
 {
 	static const struct table_col cols[] = {
-		{ "PREFIX", COL_LEFT },	   { "EXPIRES IN", COL_RIGHT }, { "PACKETS", COL_RIGHT },
-		{ "COMMENT", COL_LEFT }, { NULL, 0 },
+	    {"PREFIX", COL_LEFT},
+	    {"EXPIRES IN", COL_RIGHT},
+	    {"PACKETS", COL_RIGHT},
+	    {"COMMENT", COL_LEFT},
+	    {NULL, 0},
 	};
 	struct json_object *entries = jarr(res, "entries");
 	struct table *t = table_new(cols);
@@ -154,9 +164,9 @@ void block_list_print(const struct ctl *c, struct json_object *res)
 		char d[FMT_DURATION_LEN], n[FMT_COUNT_LEN];
 
 		table_cell(t, "%s", jstr(e, "prefix", "?"));
-		table_cell(t, "%s", jhas(e, "expires_in")
-					    ? fmt_duration(ju64(e, "expires_in"), d, sizeof(d))
-					    : "never");
+		table_cell(t, "%s",
+			   jhas(e, "expires_in") ? fmt_duration(ju64(e, "expires_in"), d, sizeof(d))
+						 : "never");
 		table_cell(t, "%s", fmt_count(ju64(e, "packets"), n, sizeof(n)));
 		table_cell(t, "%s", jstr(e, "comment", ""));
 	}
@@ -166,7 +176,7 @@ void block_list_print(const struct ctl *c, struct json_object *res)
 
 static int run_list(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
 {
-	static const struct arg_spec spec = { NULL, 0, 0, NULL };
+	static const struct arg_spec spec = {NULL, 0, 0, NULL};
 	struct args a;
 
 	if (!args_parse(c, cmd, &spec, argc, argv, &a))
@@ -183,7 +193,7 @@ static void flush_print(const struct ctl *c, struct json_object *res)
 
 static int run_flush(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
 {
-	static const struct arg_spec spec = { NULL, 0, 0, NULL };
+	static const struct arg_spec spec = {NULL, 0, 0, NULL};
 	struct args a;
 
 	if (!args_parse(c, cmd, &spec, argc, argv, &a))
@@ -192,18 +202,18 @@ static int run_flush(struct ctl *c, const struct ctl_command *cmd, int argc, cha
 }
 
 static const struct ctl_command sub[] = {
-	{ "block add", "block add PREFIX [--ttl DURATION] [--comment TEXT]",
-	  "Block a source prefix in the datapath (before any rule). Without --ttl the\n"
-	  "entry stays until deleted; a TTL is rounded up to whole seconds.",
-	  "Options:\n"
-	  "  --ttl, -t DURATION  expire after DURATION: 90s, 10m, 1h, 7d, 250ms\n"
-	  "  --comment, -c TEXT  a note shown by block list (at most 63 bytes)\n",
-	  run_add },
-	{ "block del", "block del PREFIX", "Remove one blocklist entry (the exact prefix).", NULL,
-	  run_del },
-	{ "block list", "block list", "List blocklist entries, their remaining time and hits.",
-	  NULL, run_list },
-	{ "block flush", "block flush", "Remove every blocklist entry.", NULL, run_flush },
+    {"block add", "block add PREFIX [--ttl DURATION] [--comment TEXT]",
+     "Block a source prefix in the datapath (before any rule). Without --ttl the\n"
+     "entry stays until deleted; a TTL is rounded up to whole seconds.",
+     "Options:\n"
+     "  --ttl, -t DURATION  expire after DURATION: 90s, 10m, 1h, 7d, 250ms\n"
+     "  --comment, -c TEXT  a note shown by block list (at most 63 bytes)\n",
+     run_add},
+    {"block del", "block del PREFIX", "Remove one blocklist entry (the exact prefix).", NULL,
+     run_del},
+    {"block list", "block list", "List blocklist entries, their remaining time and hits.", NULL,
+     run_list},
+    {"block flush", "block flush", "Remove every blocklist entry.", NULL, run_flush},
 };
 
 static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
@@ -223,17 +233,17 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 }
 
 const struct ctl_command cmd_block = {
-	.name = "block",
-	.usage = "block add PREFIX [--ttl DURATION] [--comment TEXT]\n"
-		 "block del PREFIX\n"
-		 "block list\n"
-		 "block flush",
-	.summary = "Manage the dynamic blocklist: source prefixes dropped before any rule is\n"
-		   "looked at. Entries live in pinned maps: they survive daemon restarts and\n"
-		   "policy reloads until deleted or expired.",
-	.details = "Options of block add:\n"
-		   "  --ttl, -t DURATION  expire after DURATION: 90s, 10m, 1h, 7d (rounded up\n"
-		   "                      to whole seconds); default: until deleted\n"
-		   "  --comment, -c TEXT  a note shown by block list (at most 63 bytes)\n",
-	.run = run,
+    .name = "block",
+    .usage = "block add PREFIX [--ttl DURATION] [--comment TEXT]\n"
+	     "block del PREFIX\n"
+	     "block list\n"
+	     "block flush",
+    .summary = "Manage the dynamic blocklist: source prefixes dropped before any rule is\n"
+	       "looked at. Entries live in pinned maps: they survive daemon restarts and\n"
+	       "policy reloads until deleted or expired.",
+    .details = "Options of block add:\n"
+	       "  --ttl, -t DURATION  expire after DURATION: 90s, 10m, 1h, 7d (rounded up\n"
+	       "                      to whole seconds); default: until deleted\n"
+	       "  --comment, -c TEXT  a note shown by block list (at most 63 bytes)\n",
+    .run = run,
 };

@@ -9,7 +9,7 @@
 
 static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
 {
-	static const struct arg_spec spec = { NULL, 0, 1, "FILE" };
+	static const struct arg_spec spec = {NULL, 0, 1, "FILE"};
 	struct args a;
 
 	if (!args_parse(c, cmd, &spec, argc, argv, &a))
@@ -20,10 +20,10 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 }
 
 const struct ctl_command cmd_check = {
-	.name = "check",
-	.usage = "check [FILE]",
-	.summary = "Validate a policy file (default " XDPCTL_DEFAULT_POLICY ") without a daemon:\n"
-		   "print every problem as FILE:LINE:COLUMN: message; exit 0 when the policy\n"
-		   "is valid, 1 when it is not.",
-	.run = run,
+    .name = "check",
+    .usage = "check [FILE]",
+    .summary = "Validate a policy file (default " XDPCTL_DEFAULT_POLICY ") without a daemon:\n"
+	       "print every problem as FILE:LINE:COLUMN: message; exit 0 when the policy\n"
+	       "is valid, 1 when it is not.",
+    .run = run,
 };

@@ -15,9 +15,10 @@
 static void print_backends(const struct ctl *c, struct json_object *list)
 {
 	static const struct table_col cols[] = {
-		{ "BACKEND", COL_LEFT },  { "MAC", COL_LEFT },	    { "WEIGHT", COL_RIGHT },
-		{ "STATE", COL_LEFT },	  { "HEALTHY", COL_LEFT },  { "PACKETS", COL_RIGHT },
-		{ "BYTES", COL_RIGHT },	  { NULL, 0 },
+	    {"BACKEND", COL_LEFT}, {"MAC", COL_LEFT},
+	    {"WEIGHT", COL_RIGHT}, {"STATE", COL_LEFT},
+	    {"HEALTHY", COL_LEFT}, {"PACKETS", COL_RIGHT},
+	    {"BYTES", COL_RIGHT},  {NULL, 0},
 	};
 	struct table *t = table_new(cols);
 
@@ -32,8 +33,8 @@ static void print_backends(const struct ctl *c, struct json_object *list)
 		table_cell(t, "%llu", (unsigned long long)ju64(b, "weight"));
 		table_cell(t, "%s", jstr(b, "state", "-"));
 		/* healthy is null/absent without a health check */
-		table_cell(t, "%s", jhas(b, "healthy") ? (jbool(b, "healthy", false) ? "yes" : "no")
-							: "-");
+		table_cell(t, "%s",
+			   jhas(b, "healthy") ? (jbool(b, "healthy", false) ? "yes" : "no") : "-");
 		table_cell(t, "%s", fmt_count(ju64(b, "packets"), p, sizeof(p)));
 		table_cell(t, "%s", fmt_count(ju64(b, "bytes"), by, sizeof(by)));
 	}
@@ -80,12 +81,12 @@ void lb_backend_print(const struct ctl *c, struct json_object *b)
 
 static const struct {
 	const char *word, *state;
-} set_words[] = { { "drain", "drain" }, { "enable", "active" }, { "disable", "disabled" } };
+} set_words[] = {{"drain", "drain"}, {"enable", "active"}, {"disable", "disabled"}};
 
 static int run_set(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv,
 		   const char *state)
 {
-	static const struct arg_spec spec = { NULL, 2, 2, "BALANCER BACKEND" };
+	static const struct arg_spec spec = {NULL, 2, 2, "BALANCER BACKEND"};
 	struct args a;
 	struct ip_addr addr;
 	char canon[64];
@@ -93,8 +94,10 @@ static int run_set(struct ctl *c, const struct ctl_command *cmd, int argc, char 
 	if (!args_parse(c, cmd, &spec, argc, argv, &a))
 		return a.status;
 	if (parse_ip_addr(a.pos[1], &addr) || format_ip_addr(&addr, canon, sizeof(canon)) < 0)
-		return ctl_usage_error(c, cmd, "bad backend '%s': want the backend's IPv4 or "
-					       "IPv6 address", a.pos[1]);
+		return ctl_usage_error(c, cmd,
+				       "bad backend '%s': want the backend's IPv4 or "
+				       "IPv6 address",
+				       a.pos[1]);
 	struct json_object *p = json_object_new_object();
 	json_object_object_add(p, "balancer", json_object_new_string(a.pos[0]));
 	json_object_object_add(p, "backend", json_object_new_string(canon));
@@ -103,16 +106,16 @@ static int run_set(struct ctl *c, const struct ctl_command *cmd, int argc, char 
 }
 
 static const struct ctl_command cmd_lb_set = {
-	.name = "lb",
-	.usage = "lb drain|enable|disable BALANCER BACKEND",
-	.summary = "Set a backend's state: drain (existing flows only), enable (active) or\n"
-		   "disable (no traffic). BACKEND is the backend's address.",
-	.run = NULL, /* reached through cmd_lb */
+    .name = "lb",
+    .usage = "lb drain|enable|disable BALANCER BACKEND",
+    .summary = "Set a backend's state: drain (existing flows only), enable (active) or\n"
+	       "disable (no traffic). BACKEND is the backend's address.",
+    .run = NULL, /* reached through cmd_lb */
 };
 
 static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
 {
-	static const struct arg_spec spec = { NULL, 0, 1, "NAME" };
+	static const struct arg_spec spec = {NULL, 0, 1, "NAME"};
 	struct args a;
 
 	for (size_t i = 0; argc > 1 && i < sizeof(set_words) / sizeof(set_words[0]); i++)
@@ -127,15 +130,15 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 }
 
 const struct ctl_command cmd_lb = {
-	.name = "lb",
-	.usage = "lb [NAME]\n"
-		 "lb drain|enable|disable BALANCER BACKEND",
-	.summary = "Show load balancers (all, or the one called NAME) with their backends'\n"
-		   "weight, state, health and counters; or change a backend's state:\n"
-		   "  drain    existing flows stay, new flows go to other backends\n"
-		   "  enable   back to active\n"
-		   "  disable  no traffic at all\n"
-		   "BACKEND is the backend's address. States set here live in pinned maps:\n"
-		   "they survive daemon restarts and policy reloads.",
-	.run = run,
+    .name = "lb",
+    .usage = "lb [NAME]\n"
+	     "lb drain|enable|disable BALANCER BACKEND",
+    .summary = "Show load balancers (all, or the one called NAME) with their backends'\n"
+	       "weight, state, health and counters; or change a backend's state:\n"
+	       "  drain    existing flows stay, new flows go to other backends\n"
+	       "  enable   back to active\n"
+	       "  disable  no traffic at all\n"
+	       "BACKEND is the backend's address. States set here live in pinned maps:\n"
+	       "they survive daemon restarts and policy reloads.",
+    .run = run,
 };

@@ -92,8 +92,10 @@ static int write_pcap(struct monitor *m, struct json_object *ev)
 	long n = hex ? hex_decode(hex, buf, sizeof(buf)) : -EINVAL;
 
 	if (n < 0) {
-		fprintf(m->c->err, "xdpctl: monitor: event without packet bytes ('data'), "
-				   "not written to %s\n", m->pcap_path);
+		fprintf(m->c->err,
+			"xdpctl: monitor: event without packet bytes ('data'), "
+			"not written to %s\n",
+			m->pcap_path);
 		return 0;
 	}
 	uint64_t ts = ju64(ev, "timestamp_ns");
@@ -165,11 +167,13 @@ static int open_pcap(struct monitor *m)
 static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
 {
 	static const struct arg_opt opts[] = {
-		{ "count", 'c', "N" }, { "pcap", 'w', "FILE" }, { "rate", 'r', "N" },
-		{ NULL, 0, NULL },
+	    {"count", 'c', "N"},
+	    {"pcap", 'w', "FILE"},
+	    {"rate", 'r', "N"},
+	    {NULL, 0, NULL},
 	};
-	static const struct arg_spec spec = { opts, 0, 0, NULL };
-	struct monitor m = { .c = c };
+	static const struct arg_spec spec = {opts, 0, 0, NULL};
+	struct monitor m = {.c = c};
 	struct rpc_conn rc;
 	struct args a;
 	uint64_t rate = 0;
@@ -180,8 +184,10 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 		return ctl_usage_error(c, cmd, "bad --count '%s': want a positive number",
 				       a.val[0]);
 	if (a.val[2] && parse_u64(a.val[2], UINT32_MAX, &rate))
-		return ctl_usage_error(c, cmd, "bad --rate '%s': want N for 1 in N packets "
-					       "(0: the policy's rate)", a.val[2]);
+		return ctl_usage_error(c, cmd,
+				       "bad --rate '%s': want N for 1 in N packets "
+				       "(0: the policy's rate)",
+				       a.val[2]);
 	m.pcap_path = a.val[1];
 	if (m.pcap_path && open_pcap(&m)) {
 		if (m.pcap)
@@ -207,16 +213,16 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 }
 
 const struct ctl_command cmd_monitor = {
-	.name = "monitor",
-	.usage = "monitor [--count N] [--rate N] [--json] [--pcap FILE]",
-	.summary = "Print packets sampled by the datapath (policy sampling.rate), one line each:\n"
-		   "  Packet: 192.168.1.1:53 -> 192.168.1.2:46313, protocol: UDP, action: pass\n"
-		   "until interrupted or N packets were shown.",
-	.details = "Options:\n"
-		   "  --count, -c N    stop after N packets\n"
-		   "  --rate, -r N     ask for 1 in N packets (default: the policy's rate)\n"
-		   "  --json, -j       one JSON object per packet (the event's params)\n"
-		   "  --pcap, -w FILE  write the packets' first bytes to FILE in pcap format\n"
-		   "                   (then nothing is printed unless --json is given)\n",
-	.run = run,
+    .name = "monitor",
+    .usage = "monitor [--count N] [--rate N] [--json] [--pcap FILE]",
+    .summary = "Print packets sampled by the datapath (policy sampling.rate), one line each:\n"
+	       "  Packet: 192.168.1.1:53 -> 192.168.1.2:46313, protocol: UDP, action: pass\n"
+	       "until interrupted or N packets were shown.",
+    .details = "Options:\n"
+	       "  --count, -c N    stop after N packets\n"
+	       "  --rate, -r N     ask for 1 in N packets (default: the policy's rate)\n"
+	       "  --json, -j       one JSON object per packet (the event's params)\n"
+	       "  --pcap, -w FILE  write the packets' first bytes to FILE in pcap format\n"
+	       "                   (then nothing is printed unless --json is given)\n",
+    .run = run,
 };

@@ -71,32 +71,34 @@ static void put_scalar(FILE *f, const char *name, const char *help, struct json_
 void stats_print_prometheus(const struct ctl *c, struct json_object *res)
 {
 	static const struct family fams[] = {
-		{ "xdpd_interface_packets_total",
-		  "Packets the XDP program judged on an interface, by verdict.", "interface",
-		  "action", stats_walk_interfaces, false },
-		{ "xdpd_interface_bytes_total", "Bytes the XDP program judged on an interface, "
-		  "by verdict.", "interface", "action", stats_walk_interfaces, true },
-		{ "xdpd_rule_packets_total", "Packets matched by a policy rule.", "rule", "action",
-		  stats_walk_rules, false },
-		{ "xdpd_rule_bytes_total", "Bytes matched by a policy rule.", "rule", "action",
-		  stats_walk_rules, true },
-		{ "xdpd_backend_packets_total", "Packets sent to a load-balancer backend.",
-		  "balancer", "backend", stats_walk_backends, false },
-		{ "xdpd_backend_bytes_total", "Bytes sent to a load-balancer backend.",
-		  "balancer", "backend", stats_walk_backends, true },
+	    {"xdpd_interface_packets_total",
+	     "Packets the XDP program judged on an interface, by verdict.", "interface", "action",
+	     stats_walk_interfaces, false},
+	    {"xdpd_interface_bytes_total",
+	     "Bytes the XDP program judged on an interface, "
+	     "by verdict.",
+	     "interface", "action", stats_walk_interfaces, true},
+	    {"xdpd_rule_packets_total", "Packets matched by a policy rule.", "rule", "action",
+	     stats_walk_rules, false},
+	    {"xdpd_rule_bytes_total", "Bytes matched by a policy rule.", "rule", "action",
+	     stats_walk_rules, true},
+	    {"xdpd_backend_packets_total", "Packets sent to a load-balancer backend.", "balancer",
+	     "backend", stats_walk_backends, false},
+	    {"xdpd_backend_bytes_total", "Bytes sent to a load-balancer backend.", "balancer",
+	     "backend", stats_walk_backends, true},
 	};
 
 	for (size_t i = 0; i < sizeof(fams) / sizeof(fams[0]); i++) {
-		struct emit_ctx e = { c->out, &fams[i] };
+		struct emit_ctx e = {c->out, &fams[i]};
 
 		put_header(c->out, fams[i].name, fams[i].help);
 		fams[i].walk(res, put_sample, &e);
 	}
 	put_scalar(c->out, "xdpd_blocklist_packets_total",
 		   "Packets dropped by the dynamic blocklist.", jobj(res, "blocklist"), "packets");
-	put_scalar(c->out, "xdpd_sampling_events_total",
-		   "Packet samples delivered to the daemon.", jobj(res, "sampling"), "events");
+	put_scalar(c->out, "xdpd_sampling_events_total", "Packet samples delivered to the daemon.",
+		   jobj(res, "sampling"), "events");
 	put_scalar(c->out, "xdpd_sampling_lost_total",
-		   "Packet samples lost because the ring buffer was full.",
-		   jobj(res, "sampling"), "lost");
+		   "Packet samples lost because the ring buffer was full.", jobj(res, "sampling"),
+		   "lost");
 }

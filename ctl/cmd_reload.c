@@ -27,7 +27,8 @@ static void print_diff_entry(const struct ctl *c, struct json_object *d)
 	}
 	json_object_object_foreach(d, key, val)
 	{
-		fprintf(c->out, "%s%s=%s", first ? "" : " ", key, jtext(val, "-", tmp, sizeof(tmp)));
+		fprintf(c->out, "%s%s=%s", first ? "" : " ", key,
+			jtext(val, "-", tmp, sizeof(tmp)));
 		first = false;
 	}
 	fputc('\n', c->out);
@@ -64,8 +65,8 @@ static void dry_run_print(const struct ctl *c, struct json_object *res)
 
 static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
 {
-	static const struct arg_opt opts[] = { { "dry-run", 'n', NULL }, { NULL, 0, NULL } };
-	static const struct arg_spec spec = { opts, 0, 0, NULL };
+	static const struct arg_opt opts[] = {{"dry-run", 'n', NULL}, {NULL, 0, NULL}};
+	static const struct arg_spec spec = {opts, 0, 0, NULL};
 	struct args a;
 
 	if (!args_parse(c, cmd, &spec, argc, argv, &a))
@@ -77,12 +78,12 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 }
 
 const struct ctl_command cmd_reload = {
-	.name = "reload",
-	.usage = "reload [--dry-run]",
-	.summary = "Make the daemon re-read its policy file and apply it atomically (the same\n"
-		   "as systemctl reload xdpd), then print what changed. An invalid policy\n"
-		   "changes nothing: its diagnostics are printed and the exit status is 1.",
-	.details = "Options:\n"
-		   "  --dry-run, -n  validate and print the changes without applying them\n",
-	.run = run,
+    .name = "reload",
+    .usage = "reload [--dry-run]",
+    .summary = "Make the daemon re-read its policy file and apply it atomically (the same\n"
+	       "as systemctl reload xdpd), then print what changed. An invalid policy\n"
+	       "changes nothing: its diagnostics are printed and the exit status is 1.",
+    .details = "Options:\n"
+	       "  --dry-run, -n  validate and print the changes without applying them\n",
+    .run = run,
 };

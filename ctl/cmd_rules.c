@@ -26,8 +26,8 @@ static const char *fmt_match(struct json_object *m, char *buf, size_t len)
 
 		/* rate_limit {pps, per} reads as it is meant: 1000pps/source */
 		if (jhas(val, "pps"))
-			snprintf(tmp, sizeof(tmp), "%llupps/%s", (unsigned long long)ju64(val, "pps"),
-				 jstr(val, "per", "rule"));
+			snprintf(tmp, sizeof(tmp), "%llupps/%s",
+				 (unsigned long long)ju64(val, "pps"), jstr(val, "per", "rule"));
 		if (o < len)
 			o += snprintf(buf + o, len - o, "%s%s=%s", o ? " " : "", key,
 				      jhas(val, "pps") ? tmp : text);
@@ -38,8 +38,8 @@ static const char *fmt_match(struct json_object *m, char *buf, size_t len)
 void rules_print(const struct ctl *c, struct json_object *res)
 {
 	static const struct table_col cols[] = {
-		{ "NAME", COL_LEFT },	 { "ACTION", COL_LEFT }, { "PACKETS", COL_RIGHT },
-		{ "BYTES", COL_RIGHT }, { "MATCH", COL_LEFT },	{ NULL, 0 },
+	    {"NAME", COL_LEFT},	  {"ACTION", COL_LEFT}, {"PACKETS", COL_RIGHT},
+	    {"BYTES", COL_RIGHT}, {"MATCH", COL_LEFT},	{NULL, 0},
 	};
 	struct json_object *rules = jarr(res, "rules");
 	struct table *t = table_new(cols);
@@ -63,7 +63,7 @@ void rules_print(const struct ctl *c, struct json_object *res)
 
 static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
 {
-	static const struct arg_spec spec = { .max_pos = 0 };
+	static const struct arg_spec spec = {.max_pos = 0};
 	struct args a;
 
 	if (!args_parse(c, cmd, &spec, argc, argv, &a))
@@ -72,9 +72,9 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 }
 
 const struct ctl_command cmd_rules = {
-	.name = "rules",
-	.usage = "rules",
-	.summary = "List the policy's rules in policy order (first match wins) with the packets\n"
-		   "and bytes each one matched.",
-	.run = run,
+    .name = "rules",
+    .usage = "rules",
+    .summary = "List the policy's rules in policy order (first match wins) with the packets\n"
+	       "and bytes each one matched.",
+    .run = run,
 };

@@ -11,10 +11,10 @@
 static void emit(stat_cb cb, void *ctx, const char *l1, const char *l2, struct json_object *o)
 {
 	struct stat_sample s = {
-		.l1 = l1,
-		.l2 = l2,
-		.packets = ju64(o, "packets"),
-		.bytes = ju64(o, "bytes"),
+	    .l1 = l1,
+	    .l2 = l2,
+	    .packets = ju64(o, "packets"),
+	    .bytes = ju64(o, "bytes"),
 	};
 	cb(ctx, &s);
 }
@@ -28,8 +28,7 @@ void stats_walk_interfaces(struct json_object *res, stat_cb cb, void *ctx)
 		const char *name = jstr(e, "name", "?");
 
 		if ((acts = jobj(e, "actions"))) {
-			json_object_object_foreach(acts, action, v)
-				emit(cb, ctx, name, action, v);
+			json_object_object_foreach(acts, action, v) emit(cb, ctx, name, action, v);
 		} else if ((acts = jarr(e, "actions"))) {
 			for (size_t k = 0; k < json_object_array_length(acts); k++) {
 				struct json_object *v = json_object_array_get_idx(acts, k);
@@ -51,8 +50,7 @@ void stats_walk_rules(struct json_object *res, stat_cb cb, void *ctx)
 	}
 }
 
-static void walk_backend_list(struct json_object *list, const char *balancer, stat_cb cb,
-			      void *ctx)
+static void walk_backend_list(struct json_object *list, const char *balancer, stat_cb cb, void *ctx)
 {
 	for (size_t k = 0; list && k < json_object_array_length(list); k++) {
 		struct json_object *b = json_object_array_get_idx(list, k);
@@ -91,8 +89,7 @@ static void print_family(const struct ctl *c, struct json_object *res, const cha
 			 bool *first)
 {
 	const struct table_col cols[] = {
-		{ t1, COL_LEFT },	    { t2, COL_LEFT }, { "PACKETS", COL_RIGHT },
-		{ "BYTES", COL_RIGHT }, { NULL, 0 },
+	    {t1, COL_LEFT}, {t2, COL_LEFT}, {"PACKETS", COL_RIGHT}, {"BYTES", COL_RIGHT}, {NULL, 0},
 	};
 	struct table *t = table_new(cols);
 
@@ -130,8 +127,8 @@ void stats_print(const struct ctl *c, struct json_object *res)
 
 static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
 {
-	static const struct arg_opt opts[] = { { "prometheus", 'p', NULL }, { NULL, 0, NULL } };
-	static const struct arg_spec spec = { .opts = opts, .max_pos = 0 };
+	static const struct arg_opt opts[] = {{"prometheus", 'p', NULL}, {NULL, 0, NULL}};
+	static const struct arg_spec spec = {.opts = opts, .max_pos = 0};
 	struct args a;
 
 	if (!args_parse(c, cmd, &spec, argc, argv, &a))
@@ -146,14 +143,14 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 }
 
 const struct ctl_command cmd_stats = {
-	.name = "stats",
-	.usage = "stats [--prometheus]",
-	.summary = "Show the datapath's counters: packets and bytes per interface and action,\n"
-		   "per rule and per load-balancer backend, and sampling events and losses.\n"
-		   "Counters are cumulative since the counter maps were created: they survive\n"
-		   "daemon restarts and policy reloads.",
-	.details = "Options:\n"
-		   "  --prometheus, -p  print the counters in the Prometheus text exposition\n"
-		   "                    format (for node_exporter's textfile collector)\n",
-	.run = run,
+    .name = "stats",
+    .usage = "stats [--prometheus]",
+    .summary = "Show the datapath's counters: packets and bytes per interface and action,\n"
+	       "per rule and per load-balancer backend, and sampling events and losses.\n"
+	       "Counters are cumulative since the counter maps were created: they survive\n"
+	       "daemon restarts and policy reloads.",
+    .details = "Options:\n"
+	       "  --prometheus, -p  print the counters in the Prometheus text exposition\n"
+	       "                    format (for node_exporter's textfile collector)\n",
+    .run = run,
 };

@@ -28,8 +28,8 @@ static const char *fmt_time(struct json_object *v, char *buf, size_t len)
 static void print_interfaces(const struct ctl *c, struct json_object *ifs)
 {
 	static const struct table_col cols[] = {
-		{ "INTERFACE", COL_LEFT }, { "IFINDEX", COL_RIGHT }, { "MODE", COL_LEFT },
-		{ "PROG ID", COL_RIGHT },  { "ATTACHED", COL_LEFT }, { NULL, 0 },
+	    {"INTERFACE", COL_LEFT}, {"IFINDEX", COL_RIGHT}, {"MODE", COL_LEFT},
+	    {"PROG ID", COL_RIGHT},  {"ATTACHED", COL_LEFT}, {NULL, 0},
 	};
 	struct table *t = table_new(cols);
 
@@ -59,7 +59,8 @@ void status_print(const struct ctl *c, struct json_object *res)
 		json_object_object_get_ex(pol, "loaded_at", &v);
 		fprintf(c->out, "policy      %s\n", jstr(pol, "path", "-"));
 		fprintf(c->out, "generation  %llu, loaded %s\n",
-			(unsigned long long)ju64(pol, "generation"), fmt_time(v, when, sizeof(when)));
+			(unsigned long long)ju64(pol, "generation"),
+			fmt_time(v, when, sizeof(when)));
 		fprintf(c->out, "sha256      %s\n", jstr(pol, "sha256", "-"));
 	}
 	if (counts)
@@ -73,7 +74,7 @@ void status_print(const struct ctl *c, struct json_object *res)
 
 static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
 {
-	static const struct arg_spec spec = { .max_pos = 0 };
+	static const struct arg_spec spec = {.max_pos = 0};
 	struct args a;
 
 	if (!args_parse(c, cmd, &spec, argc, argv, &a))
@@ -82,9 +83,9 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 }
 
 const struct ctl_command cmd_status = {
-	.name = "status",
-	.usage = "status",
-	.summary = "Show the daemon's version, pid and uptime, the loaded policy (path, sha256,\n"
-		   "generation, load time), object counts and each interface's XDP program.",
-	.run = run,
+    .name = "status",
+    .usage = "status",
+    .summary = "Show the daemon's version, pid and uptime, the loaded policy (path, sha256,\n"
+	       "generation, load time), object counts and each interface's XDP program.",
+    .run = run,
 };

@@ -16,7 +16,7 @@
 
 void trace_print(const struct ctl *c, struct json_object *res)
 {
-	static const char *const keys[] = { "rule", "balancer", "backend", "blocklist" };
+	static const char *const keys[] = {"rule", "balancer", "backend", "blocklist"};
 	bool any = false;
 
 	fprintf(c->out, "%s", jstr(res, "action", "?"));
@@ -27,8 +27,8 @@ void trace_print(const struct ctl *c, struct json_object *res)
 			continue;
 		struct json_object *v = NULL;
 		json_object_object_get_ex(res, keys[i], &v);
-		fprintf(c->out, "%s%s %s", any ? ", " : " (", keys[i], jtext(v, "-", tmp,
-									    sizeof(tmp)));
+		fprintf(c->out, "%s%s %s", any ? ", " : " (", keys[i],
+			jtext(v, "-", tmp, sizeof(tmp)));
 		any = true;
 	}
 	fprintf(c->out, "%s\n", any ? ")" : "");
@@ -36,7 +36,7 @@ void trace_print(const struct ctl *c, struct json_object *res)
 
 static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
 {
-	static const struct arg_spec spec = { NULL, 1, ARGS_MAX_POS, "PACKET" };
+	static const struct arg_spec spec = {NULL, 1, ARGS_MAX_POS, "PACKET"};
 	struct args a;
 	char packet[TRACE_MAX];
 	size_t o = 0;
@@ -63,11 +63,11 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 }
 
 const struct ctl_command cmd_trace = {
-	.name = "trace",
-	.usage = "trace 'PROTO SRC[:PORT] > DST[:PORT] [flags FLAGS] [vlan ID]'",
-	.summary = "Run the live XDP program on one packet built from the description and print\n"
-		   "its verdict (drop, pass, tx, redirect, aborted) and the rule, balancer or\n"
-		   "backend that decided it. Example:\n"
-		   "  xdpctl trace 'tcp 198.51.100.7:40000 > 192.168.1.2:8080 flags S vlan 10'",
-	.run = run,
+    .name = "trace",
+    .usage = "trace 'PROTO SRC[:PORT] > DST[:PORT] [flags FLAGS] [vlan ID]'",
+    .summary = "Run the live XDP program on one packet built from the description and print\n"
+	       "its verdict (drop, pass, tx, redirect, aborted) and the rule, balancer or\n"
+	       "backend that decided it. Example:\n"
+	       "  xdpctl trace 'tcp 198.51.100.7:40000 > 192.168.1.2:8080 flags S vlan 10'",
+    .run = run,
 };

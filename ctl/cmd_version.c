@@ -12,7 +12,7 @@
 
 static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
 {
-	static const struct arg_spec spec = { NULL, 0, 0, NULL };
+	static const struct arg_spec spec = {NULL, 0, 0, NULL};
 	struct json_object *res = NULL;
 	struct args a;
 
@@ -37,8 +37,8 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 }
 
 const struct ctl_command cmd_version = {
-	.name = "version",
-	.usage = "version",
-	.summary = "Print xdpctl's version and, if the daemon answers, xdpd's.",
-	.run = run,
+    .name = "version",
+    .usage = "version",
+    .summary = "Print xdpctl's version and, if the daemon answers, xdpd's.",
+    .run = run,
 };

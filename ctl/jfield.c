@@ -27,8 +27,7 @@ const char *jstr(struct json_object *o, const char *key, const char *fallback)
 {
 	struct json_object *v = get(o, key);
 
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v)
-							      : fallback;
+	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : fallback;
 }
 
 uint64_t ju64(struct json_object *o, const char *key)
@@ -53,8 +52,8 @@ int64_t ji64(struct json_object *o, const char *key, int64_t fallback)
 {
 	struct json_object *v = get(o, key);
 
-	if (v && (json_object_is_type(v, json_type_int) ||
-		  json_object_is_type(v, json_type_double)))
+	if (v &&
+	    (json_object_is_type(v, json_type_int) || json_object_is_type(v, json_type_double)))
 		return json_object_get_int64(v);
 	return fallback;
 }
@@ -63,8 +62,8 @@ bool jbool(struct json_object *o, const char *key, bool fallback)
 {
 	struct json_object *v = get(o, key);
 
-	if (v && (json_object_is_type(v, json_type_boolean) ||
-		  json_object_is_type(v, json_type_int)))
+	if (v &&
+	    (json_object_is_type(v, json_type_boolean) || json_object_is_type(v, json_type_int)))
 		return json_object_get_boolean(v);
 	return fallback;
 }
@@ -98,8 +97,8 @@ const char *jtext(struct json_object *v, const char *fallback, char *buf, size_t
 		buf[0] = '\0';
 		for (size_t i = 0; i < json_object_array_length(v) && o < len; i++) {
 			char item[128];
-			const char *s = jtext(json_object_array_get_idx(v, i), "", item,
-					      sizeof(item));
+			const char *s =
+			    jtext(json_object_array_get_idx(v, i), "", item, sizeof(item));
 
 			o += snprintf(buf + o, len - o, "%s%s", i ? "," : "", s);
 		}
@@ -108,7 +107,7 @@ const char *jtext(struct json_object *v, const char *fallback, char *buf, size_t
 		/* numbers and nested objects: json-c's own rendering */
 		snprintf(buf, len, "%s",
 			 json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN |
-								   JSON_C_TO_STRING_NOSLASHESCAPE));
+							       JSON_C_TO_STRING_NOSLASHESCAPE));
 		return buf;
 	}
 }

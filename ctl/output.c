@@ -141,7 +141,7 @@ const char *fmt_duration(uint64_t seconds, char *buf, size_t len)
 	static const struct {
 		char unit;
 		uint64_t secs;
-	} units[] = { { 'd', 86400 }, { 'h', 3600 }, { 'm', 60 }, { 's', 1 } };
+	} units[] = {{'d', 86400}, {'h', 3600}, {'m', 60}, {'s', 1}};
 	size_t o = 0;
 
 	buf[0] = '\0';

@@ -43,7 +43,7 @@ const char *fmt_count(uint64_t v, char *buf, size_t len);
 /* Exact compact duration: "45s", "59m58s", "1d5m", "0s". */
 const char *fmt_duration(uint64_t seconds, char *buf, size_t len);
 
-#define FMT_COUNT_LEN 32
+#define FMT_COUNT_LEN	 32
 #define FMT_DURATION_LEN 40
 
 #endif /* XDPCTL_OUTPUT_H */

@@ -27,27 +27,26 @@ static int write_all(FILE *f, const void *p, size_t n)
 int pcap_write_header(FILE *f)
 {
 	struct pcap_file_header h = {
-		.magic = 0xa1b2c3d4,
-		.version_major = 2,
-		.version_minor = 4,
-		.snaplen = PCAP_SNAPLEN,
-		.linktype = 1, /* LINKTYPE_ETHERNET */
+	    .magic = 0xa1b2c3d4,
+	    .version_major = 2,
+	    .version_minor = 4,
+	    .snaplen = PCAP_SNAPLEN,
+	    .linktype = 1, /* LINKTYPE_ETHERNET */
 	};
 	return write_all(f, &h, sizeof(h));
 }
 
-int pcap_write_packet(FILE *f, uint64_t ts_ns, const uint8_t *data, size_t caplen,
-		      size_t wirelen)
+int pcap_write_packet(FILE *f, uint64_t ts_ns, const uint8_t *data, size_t caplen, size_t wirelen)
 {
 	if (caplen > PCAP_SNAPLEN)
 		caplen = PCAP_SNAPLEN;
 	if (wirelen < caplen)
 		wirelen = caplen;
 	struct pcap_record_header r = {
-		.ts_sec = (uint32_t)(ts_ns / 1000000000ull),
-		.ts_usec = (uint32_t)(ts_ns % 1000000000ull / 1000),
-		.incl_len = (uint32_t)caplen,
-		.orig_len = (uint32_t)wirelen,
+	    .ts_sec = (uint32_t)(ts_ns / 1000000000ull),
+	    .ts_usec = (uint32_t)(ts_ns % 1000000000ull / 1000),
+	    .incl_len = (uint32_t)caplen,
+	    .orig_len = (uint32_t)wirelen,
 	};
 	if (fwrite(&r, 1, sizeof(r), f) != sizeof(r))
 		return errno ? -errno : -EIO;

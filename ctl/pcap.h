@@ -13,8 +13,7 @@
 int pcap_write_header(FILE *f);
 /* One record: the captured bytes (the start of the packet) and the length
  * the packet had on the wire. 0 or -errno. */
-int pcap_write_packet(FILE *f, uint64_t ts_ns, const uint8_t *data, size_t caplen,
-		      size_t wirelen);
+int pcap_write_packet(FILE *f, uint64_t ts_ns, const uint8_t *data, size_t caplen, size_t wirelen);
 /* Hex ("45000054...") to bytes. Returns the byte count or -EINVAL. */
 long hex_decode(const char *hex, uint8_t *out, size_t max);
 

@@ -4,8 +4,7 @@
 #include "cmd.h"
 #include "output.h"
 
-int show_result(struct ctl *c, const char *method, struct json_object *params,
-		result_printer print)
+int show_result(struct ctl *c, const char *method, struct json_object *params, result_printer print)
 {
 	struct json_object *res = NULL;
 	int r = rpc_call(c, method, params, &res);

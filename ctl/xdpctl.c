@@ -13,13 +13,13 @@
 #include "xdpctl.h"
 
 static const struct ctl_command *const commands[] = {
-	&cmd_status, &cmd_rules, &cmd_stats, &cmd_lb,	   &cmd_block,
-	&cmd_reload, &cmd_check, &cmd_monitor, &cmd_trace, &cmd_version,
+    &cmd_status, &cmd_rules, &cmd_stats,   &cmd_lb,    &cmd_block,
+    &cmd_reload, &cmd_check, &cmd_monitor, &cmd_trace, &cmd_version,
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static const char global_usage[] =
-	"xdpctl [-s PATH] [--json] [--timeout DURATION] COMMAND [ARGS...]";
+    "xdpctl [-s PATH] [--json] [--timeout DURATION] COMMAND [ARGS...]";
 
 static void print_usage_lines(FILE *f, const char *first_prefix, const char *next_prefix,
 			      const char *usage)
@@ -71,8 +71,7 @@ static void print_help(const struct ctl *c)
 {
 	FILE *f = c->out;
 
-	fprintf(f, "usage: %s\n\nControl the xdpd XDP policy daemon.\n\nCommands:\n",
-		global_usage);
+	fprintf(f, "usage: %s\n\nControl the xdpd XDP policy daemon.\n\nCommands:\n", global_usage);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		print_usage_lines(f, "  ", "  ", commands[i]->usage);
 	fprintf(f, "\nGlobal options:\n"
@@ -97,8 +96,8 @@ static const struct ctl_command *find_command(const char *name)
 
 /* Value of an option at argv[*i], as "--opt VALUE", "--opt=VALUE" or
  * "-s VALUE". NULL when tok is not this option. */
-static const char *option_value(const struct ctl *c, int argc, char **argv, int *i,
-				const char *lng, const char *shrt, bool *missing)
+static const char *option_value(const struct ctl *c, int argc, char **argv, int *i, const char *lng,
+				const char *shrt, bool *missing)
 {
 	const char *tok = argv[*i];
 	size_t n = strlen(lng);
@@ -119,8 +118,9 @@ static int set_timeout(struct ctl *c, const char *s)
 	uint64_t ms;
 
 	if (parse_duration_ms(s, &ms) || ms == 0 || ms > INT32_MAX)
-		return ctl_usage_error(c, NULL, "bad --timeout '%s': want a duration such as "
-					       "500ms, 10s or 2m",
+		return ctl_usage_error(c, NULL,
+				       "bad --timeout '%s': want a duration such as "
+				       "500ms, 10s or 2m",
 				       s);
 	c->timeout_ms = (int)ms;
 	return XC_OK;
@@ -129,8 +129,8 @@ static int set_timeout(struct ctl *c, const char *s)
 static int set_socket(struct ctl *c, const char *s)
 {
 	if (!*s || strlen(s) >= sizeof(((struct sockaddr_un *)0)->sun_path))
-		return ctl_usage_error(c, NULL, "bad socket path '%s': must be 1 to %zu bytes",
-				       s, sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+		return ctl_usage_error(c, NULL, "bad socket path '%s': must be 1 to %zu bytes", s,
+				       sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
 	c->socket_path = s;
 	return XC_OK;
 }
@@ -193,10 +193,10 @@ static int run_help(struct ctl *c, int argc, char **argv)
 int xdpctl_main(int argc, char **argv, FILE *out, FILE *err)
 {
 	struct ctl c = {
-		.socket_path = XDPCTL_DEFAULT_SOCKET,
-		.timeout_ms = XDPCTL_DEFAULT_TIMEOUT_MS,
-		.out = out,
-		.err = err,
+	    .socket_path = XDPCTL_DEFAULT_SOCKET,
+	    .timeout_ms = XDPCTL_DEFAULT_TIMEOUT_MS,
+	    .out = out,
+	    .err = err,
 	};
 	int at = 0;
 	int r = parse_global(&c, argc, argv, &at);

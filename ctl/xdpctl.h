@@ -39,8 +39,8 @@ struct ctl_command {
 };
 
 /* The command table (xdpctl.c) and each command's entry (cmd_*.c). */
-extern const struct ctl_command cmd_status, cmd_rules, cmd_stats, cmd_lb, cmd_block,
-	cmd_reload, cmd_check, cmd_monitor, cmd_trace, cmd_version;
+extern const struct ctl_command cmd_status, cmd_rules, cmd_stats, cmd_lb, cmd_block, cmd_reload,
+    cmd_check, cmd_monitor, cmd_trace, cmd_version;
 
 /* Runs xdpctl; returns the exit status. argv[0] is the program name. */
 int xdpctl_main(int argc, char **argv, FILE *out, FILE *err);
@@ -48,7 +48,7 @@ int xdpctl_main(int argc, char **argv, FILE *out, FILE *err);
 /* "xdpctl: <cmd>: <message>" plus the command's usage line on c->err;
  * returns XC_USAGE. */
 int ctl_usage_error(const struct ctl *c, const struct ctl_command *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Full usage of one command (COMMAND --help). */
 void ctl_print_command_help(const struct ctl *c, const struct ctl_command *cmd);
 

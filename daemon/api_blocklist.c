@@ -23,8 +23,8 @@ static int prefix_param(struct api_call *c, struct prefix *p)
 		prefix_mask(&raw);
 		format_prefix(&raw, fixed, sizeof(fixed));
 		return api_fail(c, JSONRPC_INVALID_PARAMS,
-				"%s: prefix '%.64s' has host bits set (did you mean %s?)", c->method,
-				s, fixed);
+				"%s: prefix '%.64s' has host bits set (did you mean %s?)",
+				c->method, s, fixed);
 	}
 	return api_fail(c, JSONRPC_INVALID_PARAMS,
 			"%s: '%.64s' is not an IPv4 or IPv6 address or prefix", c->method, s);
@@ -39,10 +39,9 @@ static json_object *entry_json(const struct blocklist_entry *e, uint64_t now)
 	json_object_object_add(o, "prefix", json_object_new_string(buf));
 	if (e->expires_ns) /* whole seconds left, rounded up: a fresh ttl 2 shows 2 */
 		json_object_object_add(
-			o, "expires_in",
-			json_object_new_uint64(e->expires_ns > now
-						       ? (e->expires_ns - now + 999999999) / 1000000000
-						       : 0));
+		    o, "expires_in",
+		    json_object_new_uint64(
+			e->expires_ns > now ? (e->expires_ns - now + 999999999) / 1000000000 : 0));
 	if (e->comment[0])
 		json_object_object_add(o, "comment", json_object_new_string(e->comment));
 	json_object_object_add(o, "packets", json_object_new_uint64(e->packets));

@@ -15,37 +15,37 @@
 #include "log.h"
 
 static const struct api_param p_reload[] = {
-	{"dry_run", API_P_BOOL, false},
-	{NULL},
+    {"dry_run", API_P_BOOL, false},
+    {NULL},
 };
 static const struct api_param p_block_add[] = {
-	{"prefix", API_P_STRING, true},
-	{"ttl", API_P_INT, false},
-	{"comment", API_P_STRING, false},
-	{NULL},
+    {"prefix", API_P_STRING, true},
+    {"ttl", API_P_INT, false},
+    {"comment", API_P_STRING, false},
+    {NULL},
 };
 static const struct api_param p_block_del[] = {
-	{"prefix", API_P_STRING, true},
-	{NULL},
+    {"prefix", API_P_STRING, true},
+    {NULL},
 };
 
 /* Sorted by family. Methods whose handler is NULL belong to issues not
  * implemented in this build (trace, monitor, load balancers): they answer
  * -32601 like an unknown method, with a message saying so. */
 static const struct api_method methods[] = {
-	{"ping", api_ping, false, NULL},
-	{"status", api_status, false, NULL},
-	{"reload", api_reload, true, p_reload},
-	{"rules.list", api_rules_list, false, NULL},
-	{"stats", api_stats, false, NULL},
-	{"blocklist.add", api_blocklist_add, true, p_block_add},
-	{"blocklist.delete", api_blocklist_delete, true, p_block_del},
-	{"blocklist.list", api_blocklist_list, false, NULL},
-	{"blocklist.flush", api_blocklist_flush, true, NULL},
-	{"lb.list", NULL, false, NULL},
-	{"lb.set_state", NULL, true, NULL},
-	{"trace", NULL, false, NULL},
-	{"monitor", NULL, false, NULL},
+    {"ping", api_ping, false, NULL},
+    {"status", api_status, false, NULL},
+    {"reload", api_reload, true, p_reload},
+    {"rules.list", api_rules_list, false, NULL},
+    {"stats", api_stats, false, NULL},
+    {"blocklist.add", api_blocklist_add, true, p_block_add},
+    {"blocklist.delete", api_blocklist_delete, true, p_block_del},
+    {"blocklist.list", api_blocklist_list, false, NULL},
+    {"blocklist.flush", api_blocklist_flush, true, NULL},
+    {"lb.list", NULL, false, NULL},
+    {"lb.set_state", NULL, true, NULL},
+    {"trace", NULL, false, NULL},
+    {"monitor", NULL, false, NULL},
 };
 
 const struct api_method *api_method_find(const char *name)
@@ -96,8 +96,8 @@ static const struct api_param *find_param(const struct api_param *ps, const char
 int api_check_params(const struct api_method *m, json_object *params, struct api_call *c)
 {
 	c->params = NULL;
-	if (!params || (json_object_is_type(params, json_type_array) &&
-			json_object_array_length(params) == 0))
+	if (!params ||
+	    (json_object_is_type(params, json_type_array) && json_object_array_length(params) == 0))
 		params = NULL;
 	else if (!json_object_is_type(params, json_type_object))
 		return api_fail(c, JSONRPC_INVALID_PARAMS,
@@ -118,8 +118,8 @@ int api_check_params(const struct api_method *m, json_object *params, struct api
 	}
 	for (const struct api_param *p = m->params; p && p->name; p++)
 		if (p->required && !(params && json_object_object_get_ex(params, p->name, NULL)))
-			return api_fail(c, JSONRPC_INVALID_PARAMS,
-					"%s: missing parameter \"%s\"", m->name, p->name);
+			return api_fail(c, JSONRPC_INVALID_PARAMS, "%s: missing parameter \"%s\"",
+					m->name, p->name);
 	c->params = params;
 	return 0;
 }

@@ -32,7 +32,7 @@ struct api_call {
 
 /* Record an error on c and return its code (handlers `return api_fail(...)`). */
 int api_fail(struct api_call *c, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 enum api_ptype { API_P_BOOL, API_P_INT, API_P_STRING };
 
@@ -46,7 +46,7 @@ typedef int (*api_handler)(struct api_call *c);
 
 struct api_method {
 	const char *name;
-	api_handler fn;		/* NULL: registered, not available in this build */
+	api_handler fn; /* NULL: registered, not available in this build */
 	bool mutating;
 	const struct api_param *params; /* ends with a NULL name; NULL: none */
 };

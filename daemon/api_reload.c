@@ -17,7 +17,8 @@ static json_object *diag_json(const struct diag_list *d)
 	json_object *a = json_object_new_array();
 	char *text = diag_to_string(d), *save = NULL;
 
-	for (char *l = text ? strtok_r(text, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
+	for (char *l = text ? strtok_r(text, "\n", &save) : NULL; l;
+	     l = strtok_r(NULL, "\n", &save))
 		json_object_array_add(a, json_object_new_string(l));
 	free(text);
 	json_object_object_add(o, "diagnostics", a);
@@ -41,7 +42,8 @@ static json_object *diff_json(const struct policy *old, const struct policy *new
 	for (size_t i = 0; i < d.n; i++) {
 		json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "kind", json_object_new_string(diff_kind_name(d.v[i].kind)));
+		json_object_object_add(o, "kind",
+				       json_object_new_string(diff_kind_name(d.v[i].kind)));
 		json_object_object_add(o, "name", json_object_new_string(d.v[i].name));
 		json_object_object_add(o, "change",
 				       json_object_new_string(diff_change_name(d.v[i].change)));
@@ -78,11 +80,13 @@ int api_reload(struct api_call *c)
 	new = dry_run ? other : m->policy;
 	diff = diff_json(old, new, &n, &err);
 	c->result = json_object_new_object();
-	json_object_object_add(c->result, "changed",
-			       json_object_new_boolean(dry_run ? memcmp(old->sha256, new->sha256, 32) != 0
-							       : m->last_reload_changed));
+	json_object_object_add(
+	    c->result, "changed",
+	    json_object_new_boolean(dry_run ? memcmp(old->sha256, new->sha256, 32) != 0
+					    : m->last_reload_changed));
 	json_object_object_add(c->result, "dry_run", json_object_new_boolean(dry_run));
-	json_object_object_add(c->result, "generation", json_object_new_uint64(manager_generation(m)));
+	json_object_object_add(c->result, "generation",
+			       json_object_new_uint64(manager_generation(m)));
 	json_object_object_add(c->result, "diff", diff);
 	if (!dry_run && strcmp(old->control.group, new->control.group))
 		api_server_set_group(m->api, new->control.group);

@@ -71,8 +71,8 @@ static json_object *match_json(const struct policy_rule *r)
 	add_addresses(o, r);
 	if (r->icmp_type >= 0)
 		json_object_object_add(
-			o, "icmp_type",
-			name_or_number(icmp_type_name(r->protocol, r->icmp_type), r->icmp_type));
+		    o, "icmp_type",
+		    name_or_number(icmp_type_name(r->protocol, r->icmp_type), r->icmp_type));
 	if (r->tcp_mask) {
 		tcp_flags_format(r->tcp_mask, r->tcp_value, flags, sizeof(flags));
 		json_object_object_add(o, "tcp_flags", json_object_new_string(flags));

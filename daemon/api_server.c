@@ -23,14 +23,14 @@
 #include "log.h"
 #include "manager.h"
 
-#define USEC_PER_SEC	     1000000ULL
-#define API_READ_CHUNK	     (64 * 1024)
+#define USEC_PER_SEC   1000000ULL
+#define API_READ_CHUNK (64 * 1024)
 /* Stop taking requests from a connection while this much output waits. */
-#define API_OUT_HIGH	     (1024 * 1024)
+#define API_OUT_HIGH (1024 * 1024)
 /* After refusing an oversize request: discard input this long (or this
  * much) so the client reads the error instead of a reset. */
-#define API_LINGER_USEC	     (2 * USEC_PER_SEC)
-#define API_LINGER_MAX	     (16 * 1024 * 1024)
+#define API_LINGER_USEC	      (2 * USEC_PER_SEC)
+#define API_LINGER_MAX	      (16 * 1024 * 1024)
 #define API_ACCEPT_PAUSE_USEC (USEC_PER_SEC)
 
 struct api_conn {
@@ -137,8 +137,8 @@ static void conn_queue_error(struct api_conn *c, json_object *id, int code, cons
 static int conn_flush(struct api_conn *c)
 {
 	while (out_pending(c)) {
-		ssize_t n = send(c->fd, c->out + c->out_off, out_pending(c),
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		ssize_t n =
+		    send(c->fd, c->out + c->out_off, out_pending(c), MSG_NOSIGNAL | MSG_DONTWAIT);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -197,19 +197,21 @@ static void conn_process(struct api_conn *c)
 {
 	char *line;
 	size_t len;
-	int r = 0;
+	int r;
 
-	while (!c->closing && out_pending(c) < API_OUT_HIGH) {
+	for (;;) {
+		if (c->closing || out_pending(c) >= API_OUT_HIGH)
+			return; /* resumed once the client has read its answers */
 		r = jsonrpc_lines_next(&c->in, &line, &len);
-		if (r <= 0)
+		if (r == 0)
 			break;
+		if (r < 0) {
+			conn_too_large(c);
+			return;
+		}
 		conn_handle_line(c, line, len);
 	}
-	if (r == -EMSGSIZE) {
-		conn_too_large(c);
-		return;
-	}
-	if (!c->eof || c->closing || r != 0)
+	if (!c->eof)
 		return;
 	r = jsonrpc_lines_take_tail(&c->in, &line, &len);
 	if (r == -EMSGSIZE)
@@ -418,8 +420,7 @@ static int on_accept(sd_event_source *src, int lfd, uint32_t revents, void *user
 			break;
 		}
 		if (s->n_conns >= API_MAX_CONNS) {
-			log_notice("control: %d connections open, refusing another",
-				   API_MAX_CONNS);
+			log_notice("control: %d connections open, refusing another", API_MAX_CONNS);
 			refuse(fd);
 			continue;
 		}
@@ -507,7 +508,7 @@ static int listen_on(struct api_server *s, const char *group)
 		return -errno;
 	s->ino = st.st_ino;
 	apply_group(s, group);
-	if (listen(s->fd, 128) < 0)
+	if (listen(s->fd, SOMAXCONN) < 0)
 		return -errno;
 	return sd_event_add_io(s->event, &s->listen, s->fd, EPOLLIN, on_accept, s);
 }

@@ -11,8 +11,8 @@
 
 /* xdp_action values, the per-interface counter index within a slot. */
 static const char *const action_names[] = {
-	[XDP_ABORTED] = "aborted", [XDP_DROP] = "drop", [XDP_PASS] = "pass",
-	[XDP_TX] = "tx",	   [XDP_REDIRECT] = "redirect",
+    [XDP_ABORTED] = "aborted", [XDP_DROP] = "drop",	    [XDP_PASS] = "pass",
+    [XDP_TX] = "tx",	       [XDP_REDIRECT] = "redirect",
 };
 #define N_ACTIONS (sizeof(action_names) / sizeof(action_names[0]))
 

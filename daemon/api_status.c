@@ -25,7 +25,8 @@ static json_object *policy_json(const struct manager *m)
 	sha256_hex(m->policy->sha256, hex);
 	json_object_object_add(o, "path", json_object_new_string(m->policy->path));
 	json_object_object_add(o, "sha256", json_object_new_string(hex));
-	json_object_object_add(o, "generation", json_object_new_uint64(meta ? meta->generation : 0));
+	json_object_object_add(o, "generation",
+			       json_object_new_uint64(meta ? meta->generation : 0));
 	json_object_object_add(o, "loaded_at",
 			       meta ? api_time_json(meta->loaded_at_realtime_ns) : NULL);
 	return o;
@@ -42,7 +43,8 @@ static json_object *interfaces_json(const struct manager *m)
 
 		json_object_object_add(o, "name", json_object_new_string(st[i].name));
 		json_object_object_add(o, "ifindex", json_object_new_int(st[i].ifindex));
-		json_object_object_add(o, "mode", json_object_new_string(xdp_mode_name(st[i].mode)));
+		json_object_object_add(o, "mode",
+				       json_object_new_string(xdp_mode_name(st[i].mode)));
 		json_object_object_add(o, "prog_id", json_object_new_uint64(st[i].prog_id));
 		json_object_object_add(o, "attached", json_object_new_boolean(st[i].attached));
 		json_object_array_add(a, o);

@@ -96,10 +96,10 @@ static int walk(const struct blocklist *b, int map, walk_fn fn, void *ctx)
 struct key_set {
 	struct bl_key *v;
 	size_t n, cap;
-	size_t seen;	    /* entries walked */
-	uint64_t now;	    /* expiry reference */
-	uint64_t next;	    /* earliest expiry among live entries */
-	bool only_expired;  /* collect expired entries only (else all) */
+	size_t seen;	   /* entries walked */
+	uint64_t now;	   /* expiry reference */
+	uint64_t next;	   /* earliest expiry among live entries */
+	bool only_expired; /* collect expired entries only (else all) */
 };
 
 static int collect(int map, const struct bl_key *k, const struct xdpd_block_entry *v, void *ctx)
@@ -304,8 +304,7 @@ struct foreach_ctx {
 	uint64_t now;
 };
 
-static int foreach_one(int map, const struct bl_key *k, const struct xdpd_block_entry *v,
-		       void *ctx)
+static int foreach_one(int map, const struct bl_key *k, const struct xdpd_block_entry *v, void *ctx)
 {
 	struct foreach_ctx *c = ctx;
 	struct blocklist_entry e;

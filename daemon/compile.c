@@ -140,9 +140,8 @@ static int build_classes(struct compile_ctx *cc, struct compiled_policy *c,
 	return err;
 }
 
-int compile_policy(const struct policy *p, const struct slot_lookup *slots,
-		   ifindex_fn ifindex, void *ifindex_ctx, struct compiled_policy **out,
-		   char *err, size_t errlen)
+int compile_policy(const struct policy *p, const struct slot_lookup *slots, ifindex_fn ifindex,
+		   void *ifindex_ctx, struct compiled_policy **out, char *err, size_t errlen)
 {
 	struct compile_ctx cc = {.p = p, .err = err, .errlen = errlen};
 	struct compiled_policy *c;

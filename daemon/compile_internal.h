@@ -33,11 +33,11 @@ static inline void bm_copy(uint64_t *dst, const uint64_t *src, uint32_t nwords)
 /* Deduplicating store of class bitmaps. */
 struct cls_store {
 	uint32_t nwords;
-	uint32_t n, cap;  /* classes stored / allocated */
-	uint64_t *words;  /* cap * nwords: class c at words + c * nwords */
-	uint64_t *hash;	  /* per class: rehash without rereading the bitmap */
-	uint32_t *slots;  /* open addressing: class id + 1, 0 is empty */
-	uint32_t nslots;  /* power of two, at least twice n */
+	uint32_t n, cap; /* classes stored / allocated */
+	uint64_t *words; /* cap * nwords: class c at words + c * nwords */
+	uint64_t *hash;	 /* per class: rehash without rereading the bitmap */
+	uint32_t *slots; /* open addressing: class id + 1, 0 is empty */
+	uint32_t nslots; /* power of two, at least twice n */
 };
 
 int cls_store_init(struct cls_store *s, uint32_t nwords);

@@ -22,7 +22,7 @@
 struct port_event {
 	uint32_t point; /* first port where the change applies */
 	uint32_t rule;
-	int32_t delta;	/* +1 a range opens, -1 it closes */
+	int32_t delta; /* +1 a range opens, -1 it closes */
 };
 
 struct port_sweep {

@@ -162,8 +162,8 @@ static void put6(void *entries, size_t i, const struct pfx_item *it, uint32_t cl
 static int build_family(struct pfx_walk *w, enum xdpd_field f, int family, void **entries,
 			size_t *n)
 {
-	size_t esz = family == AF_INET ? sizeof(struct cls_lpm4_entry)
-				       : sizeof(struct cls_lpm6_entry);
+	size_t esz =
+	    family == AF_INET ? sizeof(struct cls_lpm4_entry) : sizeof(struct cls_lpm6_entry);
 	struct pfx_item *items;
 	size_t nitems;
 	int ret;
@@ -172,8 +172,8 @@ static int build_family(struct pfx_walk *w, enum xdpd_field f, int family, void 
 	if (ret)
 		return ret;
 	*entries = calloc(nitems ? nitems : 1, esz);
-	ret = *entries ? walk(w, items, nitems, *entries, family == AF_INET ? put4 : put6)
-		       : -ENOMEM;
+	ret =
+	    *entries ? walk(w, items, nitems, *entries, family == AF_INET ? put4 : put6) : -ENOMEM;
 	free(items);
 	if (ret < 0)
 		return ret;

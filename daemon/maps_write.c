@@ -45,17 +45,17 @@ static size_t policy_map_sizes(struct xdpd *skel, const struct compiled_policy *
 	size_t nw = (size_t)c->nclasses * c->config.nwords;
 	size_t ns = (size_t)c->nclasses * c->config.nsum;
 	struct map_size v[] = {
-		{skel->maps.cls_words, at_least_one(nw)},
-		{skel->maps.cls_summary, at_least_one(ns)},
-		{skel->maps.cls_proto, 256},
-		{skel->maps.cls_port, XDPD_PORT_TABLE_SIZE},
-		{skel->maps.cls_icmp, XDPD_ICMP_TABLE_SIZE},
-		{skel->maps.cls_src4, at_least_one(c->n_src4)},
-		{skel->maps.cls_dst4, at_least_one(c->n_dst4)},
-		{skel->maps.cls_src6, at_least_one(c->n_src6)},
-		{skel->maps.cls_dst6, at_least_one(c->n_dst6)},
-		{skel->maps.iface_cfg, at_least_one(c->n_ifaces)},
-		{skel->maps.rule_info, at_least_one(c->config.nrules)},
+	    {skel->maps.cls_words, at_least_one(nw)},
+	    {skel->maps.cls_summary, at_least_one(ns)},
+	    {skel->maps.cls_proto, 256},
+	    {skel->maps.cls_port, XDPD_PORT_TABLE_SIZE},
+	    {skel->maps.cls_icmp, XDPD_ICMP_TABLE_SIZE},
+	    {skel->maps.cls_src4, at_least_one(c->n_src4)},
+	    {skel->maps.cls_dst4, at_least_one(c->n_dst4)},
+	    {skel->maps.cls_src6, at_least_one(c->n_src6)},
+	    {skel->maps.cls_dst6, at_least_one(c->n_dst6)},
+	    {skel->maps.iface_cfg, at_least_one(c->n_ifaces)},
+	    {skel->maps.rule_info, at_least_one(c->config.nrules)},
 	};
 
 	memcpy(out, v, sizeof(v));
@@ -82,13 +82,12 @@ int maps_prepare(struct xdpd *skel, const struct compiled_policy *c, char *err, 
 
 /* The object and the compiler must agree on entry layouts (bpf/maps.h vs
  * bpf/xdpd_abi.h); a mismatch would silently shift every entry. */
-static int check_layout(const struct bpf_map *m, size_t ksz, size_t vsz, char *err,
-			size_t errlen)
+static int check_layout(const struct bpf_map *m, size_t ksz, size_t vsz, char *err, size_t errlen)
 {
 	if (bpf_map__key_size(m) == ksz && bpf_map__value_size(m) == vsz)
 		return 0;
-	snprintf(err, errlen, "map '%s': key/value size %u/%u, expected %zu/%zu",
-		 bpf_map__name(m), bpf_map__key_size(m), bpf_map__value_size(m), ksz, vsz);
+	snprintf(err, errlen, "map '%s': key/value size %u/%u, expected %zu/%zu", bpf_map__name(m),
+		 bpf_map__key_size(m), bpf_map__value_size(m), ksz, vsz);
 	return -EINVAL;
 }
 
@@ -109,8 +108,8 @@ static int fill_chunk(int fd, const uint32_t *keys, const uint8_t *vals, size_t 
 
 	while (*batch_ok && done < n) {
 		uint32_t count = n - done;
-		int ret = bpf_map_update_batch(fd, keys + done, vals + (size_t)done * vsz, &count,
-					       &opts);
+		int ret =
+		    bpf_map_update_batch(fd, keys + done, vals + (size_t)done * vsz, &count, &opts);
 
 		done += count;
 		if (!ret)
@@ -170,8 +169,7 @@ static int fill_lpm(struct bpf_map *m, const void *entries, size_t esz, size_t k
 	return ret;
 }
 
-static int fill_ifaces(struct bpf_map *m, const struct compiled_policy *c, char *err,
-		       size_t errlen)
+static int fill_ifaces(struct bpf_map *m, const struct compiled_policy *c, char *err, size_t errlen)
 {
 	int ret = check_layout(m, sizeof(uint32_t), sizeof(struct xdpd_iface_cfg), err, errlen);
 

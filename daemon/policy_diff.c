@@ -133,9 +133,9 @@ static bool health_eq(const struct policy_health *a, const struct policy_health 
 {
 	if (a->present != b->present)
 		return false;
-	return !a->present || (a->type == b->type && a->interval_ms == b->interval_ms &&
-			       a->timeout_ms == b->timeout_ms && a->rise == b->rise &&
-			       a->fall == b->fall);
+	return !a->present ||
+	       (a->type == b->type && a->interval_ms == b->interval_ms &&
+		a->timeout_ms == b->timeout_ms && a->rise == b->rise && a->fall == b->fall);
 }
 
 static bool lb_eq(const struct policy_lb *a, const struct policy_lb *b)

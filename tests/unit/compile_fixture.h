@@ -12,9 +12,9 @@
 #include "compile.h"
 #include "policy.h"
 
-#define FX_NIFACES 3
-#define FX_IFINDEX0 10 /* interface k is "tk" with ifindex FX_IFINDEX0 + k */
-#define FX_RULE_SLOT0 7 /* rule i ("r<i>") gets slot FX_RULE_SLOT0 + i */
+#define FX_NIFACES    3
+#define FX_IFINDEX0   10 /* interface k is "tk" with ifindex FX_IFINDEX0 + k */
+#define FX_RULE_SLOT0 7	 /* rule i ("r<i>") gets slot FX_RULE_SLOT0 + i */
 
 struct policy *fx_policy_new(size_t max_rules);
 void fx_policy_free(struct policy *p);

@@ -70,12 +70,14 @@ static void gen_ports(struct gen_rng *g, struct port_range **v, size_t *n)
 	uint32_t count = 1 + gen_u32(g, 3);
 
 	for (uint32_t i = 0; i < count; i++) {
-		uint16_t lo = gen_port(g), hi = lo;
+		uint16_t lo = gen_port(g);
+		uint32_t hi = lo;
 
-		if (chance(g, 50))
-			hi = chance(g, 20) ? 65535 : (lo + gen_u32(g, 1000) > 65535 ? 65535
-							: lo + gen_u32(g, 1000));
-		fx_add_ports(v, n, lo, hi);
+		if (chance(g, 10))
+			hi = 65535;
+		else if (chance(g, 50))
+			hi = lo + gen_u32(g, 1000);
+		fx_add_ports(v, n, lo, hi > 65535 ? 65535 : hi);
 	}
 }
 
@@ -93,8 +95,8 @@ static void gen_prefixes(struct gen_rng *g, struct prefix **v, size_t *n)
 
 static int gen_protocol(struct gen_rng *g)
 {
-	static const int protos[] = {-1, -1, IPPROTO_TCP, IPPROTO_TCP, IPPROTO_UDP,
-				     IPPROTO_ICMP, IPPROTO_ICMPV6, 47};
+	static const int protos[] = {-1,	  -1,		IPPROTO_TCP,	IPPROTO_TCP,
+				     IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6, 47};
 
 	return protos[gen_u32(g, 8)];
 }
@@ -182,7 +184,7 @@ static uint16_t port_from(struct gen_rng *g, const struct port_range *v, size_t 
 static uint8_t proto_for(struct gen_rng *g, const struct policy_rule *r, uint8_t family)
 {
 	static const uint8_t protos[] = {IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6,
-					 47, 0, 255};
+					 47,	      0,	   255};
 
 	if (r && r->protocol >= 0 && chance(g, 90))
 		return r->protocol;
@@ -213,6 +215,7 @@ void gen_packet(struct gen_rng *g, const struct policy *p, struct emul_pkt *k)
 	addr_from(g, r ? r->dst : NULL, r ? r->n_dst : 0, k->family, k->dst);
 	k->sport = port_from(g, r ? r->src_ports : NULL, r ? r->n_src_ports : 0);
 	k->dport = port_from(g, r ? r->dst_ports : NULL, r ? r->n_dst_ports : 0);
-	k->icmp_type = r && r->icmp_type >= 0 && chance(g, 80) ? (uint32_t)r->icmp_type : gen_u32(g, 256);
+	k->icmp_type =
+	    r && r->icmp_type >= 0 && chance(g, 80) ? (uint32_t)r->icmp_type : gen_u32(g, 256);
 	k->tcp_flags = r && r->tcp_mask && chance(g, 70) ? r->tcp_value : gen_u32(g, 256);
 }

@@ -89,8 +89,9 @@ static void expect_code(const struct api_peer *peer, const char *line, int code)
 
 START_TEST(add_list_delete)
 {
-	json_object *resp = call_as(&root_peer, REQ("blocklist.add", "{\"prefix\":\"192.0.2.0/24\","
-								     "\"ttl\":60,\"comment\":\"c\"}"));
+	json_object *resp =
+	    call_as(&root_peer, REQ("blocklist.add", "{\"prefix\":\"192.0.2.0/24\","
+						     "\"ttl\":60,\"comment\":\"c\"}"));
 	json_object *res;
 
 	ck_assert_int_eq(code_of(resp), 0);
@@ -113,7 +114,7 @@ START_TEST(add_list_delete)
 	ck_assert_uint_eq(blocklist_count(bl), 1);
 	resp = call_as(&root_peer, REQ("blocklist.flush", "[]"));
 	ck_assert_int_eq(json_object_get_int(json_object_object_get(
-				 json_object_object_get(resp, "result"), "flushed")),
+			     json_object_object_get(resp, "result"), "flushed")),
 			 1);
 	json_object_put(resp);
 }
@@ -124,7 +125,8 @@ START_TEST(full_map_is_resource_exhausted)
 	char line[160];
 
 	for (int i = 0; i < SMALL; i++) {
-		snprintf(line, sizeof(line), REQ("blocklist.add", "{\"prefix\":\"10.0.%d.0/24\"}"), i);
+		snprintf(line, sizeof(line), REQ("blocklist.add", "{\"prefix\":\"10.0.%d.0/24\"}"),
+			 i);
 		expect_code(&root_peer, line, 0);
 	}
 	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"10.0.9.0/24\"}"),

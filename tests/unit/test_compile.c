@@ -111,8 +111,12 @@ static void expect(const struct policy *p, const struct compiled_policy *c,
 static struct emul_pkt pkt(uint8_t family, const char *src, const char *dst, uint8_t proto,
 			   uint16_t sport, uint16_t dport)
 {
-	struct emul_pkt k = {.ifindex = FX_IFINDEX0, .family = family, .proto = proto,
-			     .first_frag = true, .sport = sport, .dport = dport};
+	struct emul_pkt k = {.ifindex = FX_IFINDEX0,
+			     .family = family,
+			     .proto = proto,
+			     .first_frag = true,
+			     .sport = sport,
+			     .dport = dport};
 
 	fx_set_addr(family, src, k.src);
 	fx_set_addr(family, dst, k.dst);

@@ -55,9 +55,10 @@ START_TEST(lines_byte_at_a_time)
 	for (size_t i = 0; msg[i]; i++) {
 		ck_assert_int_eq(jsonrpc_lines_feed(&l, msg + i, 1), 0);
 		while (jsonrpc_lines_next(&l, &line, &len) == 1) {
-			ck_assert_str_eq(line, got == 0 ? "{\"jsonrpc\":\"2.0\",\"method\":\"ping\","
-							  "\"id\":1}"
-							: "xy");
+			ck_assert_str_eq(line, got == 0
+						   ? "{\"jsonrpc\":\"2.0\",\"method\":\"ping\","
+						     "\"id\":1}"
+						   : "xy");
 			got++;
 		}
 	}
@@ -201,9 +202,8 @@ START_TEST(request_valid_forms)
 	jsonrpc_request_clear(&req);
 
 	/* notification; params null means absent */
-	ck_assert_int_eq(parse("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"params\":null}", &req,
-			       &err),
-			 0);
+	ck_assert_int_eq(
+	    parse("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"params\":null}", &req, &err), 0);
 	ck_assert(!req.has_id);
 	ck_assert_ptr_null(req.params);
 	jsonrpc_request_clear(&req);
@@ -232,8 +232,8 @@ START_TEST(request_invalid)
 	expect_refused("5", JSONRPC_INVALID_REQUEST, "null");
 	expect_refused("\"ping\"", JSONRPC_INVALID_REQUEST, "null");
 	expect_refused("{\"method\":\"ping\",\"id\":1}", JSONRPC_INVALID_REQUEST, "1");
-	expect_refused("{\"jsonrpc\":\"1.0\",\"method\":\"ping\",\"id\":2}", JSONRPC_INVALID_REQUEST,
-		       "2");
+	expect_refused("{\"jsonrpc\":\"1.0\",\"method\":\"ping\",\"id\":2}",
+		       JSONRPC_INVALID_REQUEST, "2");
 	expect_refused("{\"jsonrpc\":2.0,\"method\":\"ping\",\"id\":2}", JSONRPC_INVALID_REQUEST,
 		       "2");
 	expect_refused("{\"jsonrpc\":\"2.0\",\"id\":\"a\"}", JSONRPC_INVALID_REQUEST, "\"a\"");
@@ -344,9 +344,9 @@ START_TEST(response_parsing)
 	free(msg);
 	json_object_put(data);
 
-	ck_assert_int_eq(jsonrpc_parse_response(noresult, strlen(noresult), &result, &msg, &data,
-						NULL),
-			 JSONRPC_INVALID_REQUEST);
+	ck_assert_int_eq(
+	    jsonrpc_parse_response(noresult, strlen(noresult), &result, &msg, &data, NULL),
+	    JSONRPC_INVALID_REQUEST);
 	ck_assert_int_eq(jsonrpc_parse_response("nope", 4, &result, &msg, &data, NULL),
 			 JSONRPC_PARSE_ERROR);
 }

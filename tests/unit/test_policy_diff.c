@@ -61,9 +61,9 @@ static struct policy_lb *fx_lb(struct fixture *f, const char *name)
 	l->backends = f->backends[i];
 	l->n_backends = 2;
 	f->backends[i][0] = (struct policy_backend){
-		.addr = {.family = AF_INET, .addr = {192, 168, 1, 3}}, .weight = 1};
+	    .addr = {.family = AF_INET, .addr = {192, 168, 1, 3}}, .weight = 1};
 	f->backends[i][1] = (struct policy_backend){
-		.addr = {.family = AF_INET, .addr = {192, 168, 1, 4}}, .weight = 1};
+	    .addr = {.family = AF_INET, .addr = {192, 168, 1, 4}}, .weight = 1};
 	return l;
 }
 

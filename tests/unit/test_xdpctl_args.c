@@ -25,64 +25,64 @@ static const char comment64[] = "01234567890123456789012345678901234567890123456
 /* args[0] is a placeholder replaced with "-s MISSING" so a mistake that
  * reached the daemon would show as exit 3, not 2. */
 static const struct usage_case usage_cases[] = {
-	{ { "frobnicate" }, "unknown command 'frobnicate'" },
-	{ { "--bogus", "status" }, "unknown option '--bogus'" },
-	{ { "--timeout", "fast", "status" }, "'fast'" },
-	{ { "--timeout=0", "status" }, "'0'" },
-	{ { "--timeout" }, "needs a value" },
-	{ { "status", "extra" }, "unexpected argument 'extra'" },
-	{ { "status", "--all" }, "unknown option '--all'" },
-	{ { "rules", "x" }, "unexpected argument 'x'" },
-	{ { "stats", "--prom" }, "unknown option '--prom'" },
-	{ { "stats", "--prometheus", "--json" }, "exclude" },
-	{ { "stats", "now" }, "unexpected argument 'now'" },
-	{ { "lb", "a", "b" }, "unexpected argument 'b'" },
-	{ { "lb", "--all" }, "unknown option '--all'" },
-	{ { "lb", "drain" }, "missing BALANCER" },
-	{ { "lb", "drain", "web" }, "missing BACKEND" },
-	{ { "lb", "enable", "web", "not-an-ip" }, "'not-an-ip'" },
-	{ { "lb", "disable", "web", "10.0.0.1", "x" }, "unexpected argument 'x'" },
-	{ { "block" }, "missing subcommand" },
-	{ { "block", "nuke" }, "unknown subcommand 'nuke'" },
-	{ { "block", "add" }, "missing PREFIX" },
-	{ { "block", "add", "10.0.0.1/33" }, "'10.0.0.1/33'" },
-	{ { "block", "add", "10.0.0.1/8" }, "'10.0.0.1/8'" },
-	{ { "block", "add", "example.com" }, "'example.com'" },
-	{ { "block", "add", "10.0.0.0/8", "10.1.0.0/16" }, "unexpected argument '10.1.0.0/16'" },
-	{ { "block", "add", "10.0.0.0/8", "--ttl" }, "needs a value" },
-	{ { "block", "add", "10.0.0.0/8", "--ttl", "10x" }, "'10x'" },
-	{ { "block", "add", "10.0.0.0/8", "--ttl", "0s" }, "'0s'" },
-	{ { "block", "add", "10.0.0.0/8", "--ttl=-5" }, "'-5'" },
-	{ { "block", "add", "10.0.0.0/8", "--ttl", "99999999999d" }, "'99999999999d'" },
-	{ { "block", "add", "10.0.0.0/8", "--comment", comment64 }, "at most 63" },
-	{ { "block", "add", "10.0.0.0/8", "--comment", "a\nb" }, "control character" },
-	{ { "block", "add", "10.0.0.0/8", "--expire", "1h" }, "unknown option '--expire'" },
-	{ { "block", "del" }, "missing PREFIX" },
-	{ { "block", "del", "nope" }, "'nope'" },
-	{ { "block", "del", "10.0.0.0/8", "--ttl", "1h" }, "unknown option '--ttl'" },
-	{ { "block", "list", "x" }, "unexpected argument 'x'" },
-	{ { "block", "flush", "--force" }, "unknown option '--force'" },
-	{ { "reload", "--dry" }, "unknown option '--dry'" },
-	{ { "reload", "--dry-run=yes" }, "takes no value" },
-	{ { "reload", "now" }, "unexpected argument 'now'" },
-	{ { "check", "a.yaml", "b.yaml" }, "unexpected argument 'b.yaml'" },
-	{ { "check", "--strict" }, "unknown option '--strict'" },
-	{ { "monitor", "--count", "0" }, "'0'" },
-	{ { "monitor", "--count", "many" }, "'many'" },
-	{ { "monitor", "--rate", "-1" }, "'-1'" },
-	{ { "monitor", "--pcap" }, "needs a value" },
-	{ { "monitor", "eth0" }, "unexpected argument 'eth0'" },
-	{ { "trace" }, "missing PACKET" },
-	{ { "trace", "  " }, "empty packet" },
-	{ { "trace", "--verbose", "tcp 1.2.3.4:1 > 5.6.7.8:2" }, "unknown option '--verbose'" },
-	{ { "version", "x" }, "unexpected argument 'x'" },
-	{ { "help", "nope" }, "unknown command 'nope'" },
+    {{"frobnicate"}, "unknown command 'frobnicate'"},
+    {{"--bogus", "status"}, "unknown option '--bogus'"},
+    {{"--timeout", "fast", "status"}, "'fast'"},
+    {{"--timeout=0", "status"}, "'0'"},
+    {{"--timeout"}, "needs a value"},
+    {{"status", "extra"}, "unexpected argument 'extra'"},
+    {{"status", "--all"}, "unknown option '--all'"},
+    {{"rules", "x"}, "unexpected argument 'x'"},
+    {{"stats", "--prom"}, "unknown option '--prom'"},
+    {{"stats", "--prometheus", "--json"}, "exclude"},
+    {{"stats", "now"}, "unexpected argument 'now'"},
+    {{"lb", "a", "b"}, "unexpected argument 'b'"},
+    {{"lb", "--all"}, "unknown option '--all'"},
+    {{"lb", "drain"}, "missing BALANCER"},
+    {{"lb", "drain", "web"}, "missing BACKEND"},
+    {{"lb", "enable", "web", "not-an-ip"}, "'not-an-ip'"},
+    {{"lb", "disable", "web", "10.0.0.1", "x"}, "unexpected argument 'x'"},
+    {{"block"}, "missing subcommand"},
+    {{"block", "nuke"}, "unknown subcommand 'nuke'"},
+    {{"block", "add"}, "missing PREFIX"},
+    {{"block", "add", "10.0.0.1/33"}, "'10.0.0.1/33'"},
+    {{"block", "add", "10.0.0.1/8"}, "'10.0.0.1/8'"},
+    {{"block", "add", "example.com"}, "'example.com'"},
+    {{"block", "add", "10.0.0.0/8", "10.1.0.0/16"}, "unexpected argument '10.1.0.0/16'"},
+    {{"block", "add", "10.0.0.0/8", "--ttl"}, "needs a value"},
+    {{"block", "add", "10.0.0.0/8", "--ttl", "10x"}, "'10x'"},
+    {{"block", "add", "10.0.0.0/8", "--ttl", "0s"}, "'0s'"},
+    {{"block", "add", "10.0.0.0/8", "--ttl=-5"}, "'-5'"},
+    {{"block", "add", "10.0.0.0/8", "--ttl", "99999999999d"}, "'99999999999d'"},
+    {{"block", "add", "10.0.0.0/8", "--comment", comment64}, "at most 63"},
+    {{"block", "add", "10.0.0.0/8", "--comment", "a\nb"}, "control character"},
+    {{"block", "add", "10.0.0.0/8", "--expire", "1h"}, "unknown option '--expire'"},
+    {{"block", "del"}, "missing PREFIX"},
+    {{"block", "del", "nope"}, "'nope'"},
+    {{"block", "del", "10.0.0.0/8", "--ttl", "1h"}, "unknown option '--ttl'"},
+    {{"block", "list", "x"}, "unexpected argument 'x'"},
+    {{"block", "flush", "--force"}, "unknown option '--force'"},
+    {{"reload", "--dry"}, "unknown option '--dry'"},
+    {{"reload", "--dry-run=yes"}, "takes no value"},
+    {{"reload", "now"}, "unexpected argument 'now'"},
+    {{"check", "a.yaml", "b.yaml"}, "unexpected argument 'b.yaml'"},
+    {{"check", "--strict"}, "unknown option '--strict'"},
+    {{"monitor", "--count", "0"}, "'0'"},
+    {{"monitor", "--count", "many"}, "'many'"},
+    {{"monitor", "--rate", "-1"}, "'-1'"},
+    {{"monitor", "--pcap"}, "needs a value"},
+    {{"monitor", "eth0"}, "unexpected argument 'eth0'"},
+    {{"trace"}, "missing PACKET"},
+    {{"trace", "  "}, "empty packet"},
+    {{"trace", "--verbose", "tcp 1.2.3.4:1 > 5.6.7.8:2"}, "unknown option '--verbose'"},
+    {{"version", "x"}, "unexpected argument 'x'"},
+    {{"help", "nope"}, "unknown command 'nope'"},
 };
 
 START_TEST(usage_error_exits_2)
 {
 	const struct usage_case *uc = &usage_cases[_i];
-	const char *argv[16] = { "-s", S };
+	const char *argv[16] = {"-s", S};
 	int n = 2;
 
 	for (int k = 0; uc->args[k]; k++)
@@ -125,38 +125,38 @@ END_TEST
 
 /* Well-formed commands pass the local checks and try to connect. */
 static const char *const valid_cases[][9] = {
-	{ "status" },
-	{ "rules" },
-	{ "stats" },
-	{ "stats", "--prometheus" },
-	{ "stats", "-p" },
-	{ "lb" },
-	{ "lb", "web" },
-	{ "lb", "drain", "web", "10.0.0.1" },
-	{ "lb", "enable", "web", "2001:db8::1" },
-	{ "lb", "disable", "web", "10.0.0.1" },
-	{ "block", "add", "10.0.0.0/8", "--ttl", "90s", "--comment", "scanner" },
-	{ "block", "add", "--ttl=10m", "2001:db8::/32" },
-	{ "block", "add", "198.51.100.7", "-t", "1h", "-c", "x" },
-	{ "block", "add", "10.0.0.0/8", "--ttl", "250ms" },
-	{ "block", "del", "10.0.0.0/8" },
-	{ "block", "delete", "2001:db8::/32" },
-	{ "block", "list" },
-	{ "block", "flush" },
-	{ "reload" },
-	{ "reload", "--dry-run" },
-	{ "monitor", "--count", "3", "--rate", "10" },
-	{ "trace", "tcp 198.51.100.7:40000 > 192.168.1.2:8080 flags S" },
-	{ "trace", "udp", "10.0.0.1:53", ">", "10.0.0.2:5353" },
-	{ "--json", "status" },
-	{ "status", "--json" },
-	{ "--timeout", "500ms", "rules" },
-	{ "--socket=/tmp/xdpctl-test-no-such-dir/x.sock", "status" },
+    {"status"},
+    {"rules"},
+    {"stats"},
+    {"stats", "--prometheus"},
+    {"stats", "-p"},
+    {"lb"},
+    {"lb", "web"},
+    {"lb", "drain", "web", "10.0.0.1"},
+    {"lb", "enable", "web", "2001:db8::1"},
+    {"lb", "disable", "web", "10.0.0.1"},
+    {"block", "add", "10.0.0.0/8", "--ttl", "90s", "--comment", "scanner"},
+    {"block", "add", "--ttl=10m", "2001:db8::/32"},
+    {"block", "add", "198.51.100.7", "-t", "1h", "-c", "x"},
+    {"block", "add", "10.0.0.0/8", "--ttl", "250ms"},
+    {"block", "del", "10.0.0.0/8"},
+    {"block", "delete", "2001:db8::/32"},
+    {"block", "list"},
+    {"block", "flush"},
+    {"reload"},
+    {"reload", "--dry-run"},
+    {"monitor", "--count", "3", "--rate", "10"},
+    {"trace", "tcp 198.51.100.7:40000 > 192.168.1.2:8080 flags S"},
+    {"trace", "udp", "10.0.0.1:53", ">", "10.0.0.2:5353"},
+    {"--json", "status"},
+    {"status", "--json"},
+    {"--timeout", "500ms", "rules"},
+    {"--socket=/tmp/xdpctl-test-no-such-dir/x.sock", "status"},
 };
 
 START_TEST(valid_command_reaches_connect)
 {
-	const char *argv[16] = { "-s", S };
+	const char *argv[16] = {"-s", S};
 	int n = 2;
 
 	for (int k = 0; k < 9 && valid_cases[_i][k]; k++)
@@ -164,8 +164,8 @@ START_TEST(valid_command_reaches_connect)
 	argv[n] = NULL;
 	struct xrun r = xrun_argv(argv);
 
-	ck_assert_msg(r.rc == 3, "case %d (%s): exit %d, stderr: %s", _i, valid_cases[_i][0],
-		      r.rc, r.err);
+	ck_assert_msg(r.rc == 3, "case %d (%s): exit %d, stderr: %s", _i, valid_cases[_i][0], r.rc,
+		      r.err);
 	ck_assert_msg(strstr(r.err, "cannot reach xdpd at "), "case %d: %s", _i, r.err);
 	xrun_free(&r);
 }
@@ -174,10 +174,18 @@ END_TEST
 START_TEST(help_exits_0)
 {
 	static const char *const cases[][4] = {
-		{ "--help" },	       { "-h" },	      { "help" },
-		{ "help", "block" },   { "status", "--help" }, { "block", "--help" },
-		{ "block", "add", "-h" }, { "lb", "drain", "--help" }, { "stats", "--help" },
-		{ "monitor", "--help" }, { "check", "--help" }, { "trace", "-h" },
+	    {"--help"},
+	    {"-h"},
+	    {"help"},
+	    {"help", "block"},
+	    {"status", "--help"},
+	    {"block", "--help"},
+	    {"block", "add", "-h"},
+	    {"lb", "drain", "--help"},
+	    {"stats", "--help"},
+	    {"monitor", "--help"},
+	    {"check", "--help"},
+	    {"trace", "-h"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -194,10 +202,22 @@ END_TEST
 START_TEST(help_lists_every_command)
 {
 	struct xrun r = XRUN("--help");
-	static const char *const words[] = { "status", "rules", "stats [--prometheus]", "lb [NAME]",
-		"lb drain|enable|disable BALANCER BACKEND", "block add PREFIX", "block del PREFIX",
-		"block list", "block flush", "reload [--dry-run]", "check [FILE]", "monitor",
-		"trace", "version", XDPCTL_DEFAULT_SOCKET, "Exit status" };
+	static const char *const words[] = {"status",
+					    "rules",
+					    "stats [--prometheus]",
+					    "lb [NAME]",
+					    "lb drain|enable|disable BALANCER BACKEND",
+					    "block add PREFIX",
+					    "block del PREFIX",
+					    "block list",
+					    "block flush",
+					    "reload [--dry-run]",
+					    "check [FILE]",
+					    "monitor",
+					    "trace",
+					    "version",
+					    XDPCTL_DEFAULT_SOCKET,
+					    "Exit status"};
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
 		ck_assert_msg(strstr(r.out, words[i]), "--help lacks %s", words[i]);
@@ -231,9 +251,9 @@ START_TEST(ttl_durations)
 	static const struct {
 		const char *s;
 		uint64_t secs;
-	} ok[] = { { "90s", 90 }, { "10m", 600 }, { "1h", 3600 }, { "1d", 86400 },
-		   { "45", 45 },  { "250ms", 1 }, { "1500ms", 2 } };
-	static const char *const bad[] = { "0", "0s", "", "h", "10x", "-1s", "1.5h", "99999999999d" };
+	} ok[] = {{"90s", 90}, {"10m", 600}, {"1h", 3600}, {"1d", 86400},
+		  {"45", 45},  {"250ms", 1}, {"1500ms", 2}};
+	static const char *const bad[] = {"0", "0s", "", "h", "10x", "-1s", "1.5h", "99999999999d"};
 	uint64_t v;
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {

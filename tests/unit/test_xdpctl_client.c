@@ -36,7 +36,7 @@ static void remove_dir(const char *path)
 /* A socket file at dir/name, bound, listening (backlog) or not. */
 static int bound_socket(const char *name, bool listening, char *path, size_t len)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
 
 	ck_assert_int_ge(fd, 0);
@@ -141,7 +141,7 @@ START_TEST(rpc_error_report)
 	struct xcap x;
 	char *err;
 	struct json_object *data = json_object_new_string(
-		"/etc/xdpd.yaml:3:5: unknown key 'rulez'\n/etc/xdpd.yaml:9:12: bad port '70000'\n");
+	    "/etc/xdpd.yaml:3:5: unknown key 'rulez'\n/etc/xdpd.yaml:9:12: bad port '70000'\n");
 
 	xcap_open(&x);
 	rpc_print_error(&x.c, "reload", -32002, "invalid policy", data);

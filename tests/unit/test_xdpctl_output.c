@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "output.h"
+#include "pcap.h"
 #include "xdpctl_harness.h"
 
 START_TEST(counts_are_grouped)
@@ -33,16 +34,14 @@ START_TEST(durations_are_exact)
 	ck_assert_str_eq(fmt_duration(3598, b, sizeof(b)), "59m58s");
 	ck_assert_str_eq(fmt_duration(3600, b, sizeof(b)), "1h");
 	ck_assert_str_eq(fmt_duration(86400 + 300, b, sizeof(b)), "1d5m");
-	ck_assert_str_eq(fmt_duration(2 * 86400 + 3 * 3600 + 4 * 60 + 5, b, sizeof(b)),
-			 "2d3h4m5s");
+	ck_assert_str_eq(fmt_duration(2 * 86400 + 3 * 3600 + 4 * 60 + 5, b, sizeof(b)), "2d3h4m5s");
 }
 END_TEST
 
 START_TEST(table_aligns_columns)
 {
 	static const struct table_col cols[] = {
-		{ "NAME", COL_LEFT }, { "N", COL_RIGHT }, { "NOTE", COL_LEFT }, { NULL, 0 }
-	};
+	    {"NAME", COL_LEFT}, {"N", COL_RIGHT}, {"NOTE", COL_LEFT}, {NULL, 0}};
 	struct xcap x;
 	struct table *t = table_new(cols);
 
@@ -116,31 +115,32 @@ END_TEST
 
 START_TEST(rules_render)
 {
-	check_render(rules_print,
-		     "{\"rules\":[{\"name\":\"drop-8080\",\"action\":\"drop\","
-		     "\"match\":{\"protocol\":\"tcp\",\"dst_port\":[\"8080\",\"9000-9100\"]},"
-		     "\"packets\":1234567,\"bytes\":98765432},"
-		     "{\"name\":\"allow\",\"action\":\"pass\",\"match\":\"src 10.0.0.0/8\","
-		     "\"packets\":0,\"bytes\":0},"
-		     "{\"name\":\"all\",\"action\":\"drop\",\"match\":{},\"packets\":5,\"bytes\":300},"
-		     "{\"name\":\"rl\",\"action\":\"drop\",\"match\":{\"rate_limit\":{\"pps\":1000,"
-		     "\"per\":\"source\"}},\"packets\":0,\"bytes\":0}]}",
-		     "NAME       ACTION    PACKETS       BYTES  MATCH\n"
-		     "drop-8080  drop    1,234,567  98,765,432  protocol=tcp dst_port=8080,9000-9100\n"
-		     "allow      pass            0           0  src 10.0.0.0/8\n"
-		     "all        drop            5         300  any\n"
-		     "rl         drop            0           0  rate_limit=1000pps/source\n");
+	check_render(
+	    rules_print,
+	    "{\"rules\":[{\"name\":\"drop-8080\",\"action\":\"drop\","
+	    "\"match\":{\"protocol\":\"tcp\",\"dst_port\":[\"8080\",\"9000-9100\"]},"
+	    "\"packets\":1234567,\"bytes\":98765432},"
+	    "{\"name\":\"allow\",\"action\":\"pass\",\"match\":\"src 10.0.0.0/8\","
+	    "\"packets\":0,\"bytes\":0},"
+	    "{\"name\":\"all\",\"action\":\"drop\",\"match\":{},\"packets\":5,\"bytes\":300},"
+	    "{\"name\":\"rl\",\"action\":\"drop\",\"match\":{\"rate_limit\":{\"pps\":1000,"
+	    "\"per\":\"source\"}},\"packets\":0,\"bytes\":0}]}",
+	    "NAME       ACTION    PACKETS       BYTES  MATCH\n"
+	    "drop-8080  drop    1,234,567  98,765,432  protocol=tcp dst_port=8080,9000-9100\n"
+	    "allow      pass            0           0  src 10.0.0.0/8\n"
+	    "all        drop            5         300  any\n"
+	    "rl         drop            0           0  rate_limit=1000pps/source\n");
 }
 END_TEST
 
 static const char stats_fixture[] =
-	"{\"interfaces\":[{\"name\":\"eth0\",\"actions\":{\"drop\":{\"packets\":10,\"bytes\":600},"
-	"\"pass\":{\"packets\":2000,\"bytes\":128000}}}],"
-	"\"rules\":[{\"name\":\"drop-8080\",\"action\":\"drop\",\"packets\":10,\"bytes\":600}],"
-	"\"balancers\":[{\"name\":\"web\",\"backends\":[{\"address\":\"10.0.0.3\","
-	"\"packets\":7,\"bytes\":700}]}],"
-	"\"blocklist\":{\"packets\":4},"
-	"\"sampling\":{\"events\":100,\"lost\":1}}";
+    "{\"interfaces\":[{\"name\":\"eth0\",\"actions\":{\"drop\":{\"packets\":10,\"bytes\":600},"
+    "\"pass\":{\"packets\":2000,\"bytes\":128000}}}],"
+    "\"rules\":[{\"name\":\"drop-8080\",\"action\":\"drop\",\"packets\":10,\"bytes\":600}],"
+    "\"balancers\":[{\"name\":\"web\",\"backends\":[{\"address\":\"10.0.0.3\","
+    "\"packets\":7,\"bytes\":700}]}],"
+    "\"blocklist\":{\"packets\":4},"
+    "\"sampling\":{\"events\":100,\"lost\":1}}";
 
 START_TEST(stats_render)
 {
@@ -163,37 +163,39 @@ END_TEST
 /* The alternative layouts stats_walk.h accepts read the same. */
 START_TEST(stats_render_array_layouts)
 {
-	check_render(stats_print,
-		     "{\"interfaces\":[{\"name\":\"eth0\",\"actions\":[{\"action\":\"tx\","
-		     "\"packets\":3,\"bytes\":180}]}],"
-		     "\"backends\":[{\"balancer\":\"dns\",\"address\":\"2001:db8::5\",\"packets\":1,"
-		     "\"bytes\":80}]}",
-		     "INTERFACE  ACTION  PACKETS  BYTES\n"
-		     "eth0       tx            3    180\n"
-		     "\n"
-		     "BALANCER  BACKEND      PACKETS  BYTES\n"
-		     "dns       2001:db8::5        1     80\n");
+	check_render(
+	    stats_print,
+	    "{\"interfaces\":[{\"name\":\"eth0\",\"actions\":[{\"action\":\"tx\","
+	    "\"packets\":3,\"bytes\":180}]}],"
+	    "\"backends\":[{\"balancer\":\"dns\",\"address\":\"2001:db8::5\",\"packets\":1,"
+	    "\"bytes\":80}]}",
+	    "INTERFACE  ACTION  PACKETS  BYTES\n"
+	    "eth0       tx            3    180\n"
+	    "\n"
+	    "BALANCER  BACKEND      PACKETS  BYTES\n"
+	    "dns       2001:db8::5        1     80\n");
 }
 END_TEST
 
 START_TEST(lb_render)
 {
-	check_render(lb_print,
-		     "{\"balancers\":[{\"name\":\"web\",\"vip\":\"192.168.1.2\",\"protocol\":\"tcp\","
-		     "\"port\":80,\"scheduler\":\"maglev\",\"forwarding\":\"nat\",\"backends\":["
-		     "{\"address\":\"192.168.1.3\",\"mac\":\"52:54:00:ff:ff:55\",\"weight\":1,"
-		     "\"state\":\"active\",\"healthy\":true,\"packets\":1500,\"bytes\":90000},"
-		     "{\"address\":\"192.168.1.4\",\"mac\":\"52:54:00:ff:ff:56\",\"weight\":2,"
-		     "\"state\":\"drain\",\"healthy\":null,\"packets\":0,\"bytes\":0}]},"
-		     "{\"name\":\"ping6\",\"vip\":\"2001:db8::2\",\"protocol\":\"icmpv6\",\"port\":0,"
-		     "\"scheduler\":\"round_robin\",\"forwarding\":\"dsr\",\"backends\":[]}]}",
-		     "web  tcp 192.168.1.2:80  scheduler maglev, forwarding nat\n"
-		     "  BACKEND      MAC                WEIGHT  STATE   HEALTHY  PACKETS   BYTES\n"
-		     "  192.168.1.3  52:54:00:ff:ff:55       1  active  yes        1,500  90,000\n"
-		     "  192.168.1.4  52:54:00:ff:ff:56       2  drain   -              0       0\n"
-		     "\n"
-		     "ping6  icmpv6 2001:db8::2  scheduler round_robin, forwarding dsr\n"
-		     "  BACKEND  MAC  WEIGHT  STATE  HEALTHY  PACKETS  BYTES\n");
+	check_render(
+	    lb_print,
+	    "{\"balancers\":[{\"name\":\"web\",\"vip\":\"192.168.1.2\",\"protocol\":\"tcp\","
+	    "\"port\":80,\"scheduler\":\"maglev\",\"forwarding\":\"nat\",\"backends\":["
+	    "{\"address\":\"192.168.1.3\",\"mac\":\"52:54:00:ff:ff:55\",\"weight\":1,"
+	    "\"state\":\"active\",\"healthy\":true,\"packets\":1500,\"bytes\":90000},"
+	    "{\"address\":\"192.168.1.4\",\"mac\":\"52:54:00:ff:ff:56\",\"weight\":2,"
+	    "\"state\":\"drain\",\"healthy\":null,\"packets\":0,\"bytes\":0}]},"
+	    "{\"name\":\"ping6\",\"vip\":\"2001:db8::2\",\"protocol\":\"icmpv6\",\"port\":0,"
+	    "\"scheduler\":\"round_robin\",\"forwarding\":\"dsr\",\"backends\":[]}]}",
+	    "web  tcp 192.168.1.2:80  scheduler maglev, forwarding nat\n"
+	    "  BACKEND      MAC                WEIGHT  STATE   HEALTHY  PACKETS   BYTES\n"
+	    "  192.168.1.3  52:54:00:ff:ff:55       1  active  yes        1,500  90,000\n"
+	    "  192.168.1.4  52:54:00:ff:ff:56       2  drain   -              0       0\n"
+	    "\n"
+	    "ping6  icmpv6 2001:db8::2  scheduler round_robin, forwarding dsr\n"
+	    "  BACKEND  MAC  WEIGHT  STATE  HEALTHY  PACKETS  BYTES\n");
 	check_render(lb_print, "{\"balancers\":[]}", "no load balancers\n");
 	check_render(lb_backend_print, "{\"address\":\"192.168.1.4\",\"state\":\"drain\"}",
 		     "backend 192.168.1.4 is now drain\n");
@@ -209,9 +211,10 @@ START_TEST(block_render)
 		     "PREFIX          EXPIRES IN  PACKETS  COMMENT\n"
 		     "203.0.113.0/24      59m58s   12,345  scanner\n"
 		     "2001:db8::/32        never        0\n");
-	check_render(block_entry_print,
-		     "{\"prefix\":\"10.0.0.0/8\",\"expires_in\":600,\"comment\":\"x\",\"packets\":0}",
-		     "blocked 10.0.0.0/8 for 10m (x)\n");
+	check_render(
+	    block_entry_print,
+	    "{\"prefix\":\"10.0.0.0/8\",\"expires_in\":600,\"comment\":\"x\",\"packets\":0}",
+	    "blocked 10.0.0.0/8 for 10m (x)\n");
 	check_render(block_entry_print, "{\"prefix\":\"10.0.0.0/8\",\"packets\":0}",
 		     "blocked 10.0.0.0/8 until deleted\n");
 }
@@ -251,15 +254,44 @@ START_TEST(monitor_render)
 		     "{\"src\":\"192.168.1.1\",\"src_port\":53,\"dst\":\"192.168.1.2\","
 		     "\"dst_port\":46313,\"protocol\":\"udp\"}",
 		     "Packet: 192.168.1.1:53 -> 192.168.1.2:46313, protocol: UDP\n");
-	check_render(monitor_event_print,
-		     "{\"src\":\"2001:db8::1\",\"sport\":40000,\"dst\":\"2001:db8::2\",\"dport\":80,"
-		     "\"protocol\":6,\"action\":\"drop\",\"rule\":\"drop-80\"}",
-		     "Packet: [2001:db8::1]:40000 -> [2001:db8::2]:80, protocol: TCP, action: drop, "
-		     "rule: drop-80\n");
+	check_render(
+	    monitor_event_print,
+	    "{\"src\":\"2001:db8::1\",\"sport\":40000,\"dst\":\"2001:db8::2\",\"dport\":80,"
+	    "\"protocol\":6,\"action\":\"drop\",\"rule\":\"drop-80\"}",
+	    "Packet: [2001:db8::1]:40000 -> [2001:db8::2]:80, protocol: TCP, action: drop, "
+	    "rule: drop-80\n");
 	check_render(monitor_event_print,
 		     "{\"src\":\"fd00::1\",\"dst\":\"fd00::2\",\"protocol\":\"icmpv6\","
 		     "\"action\":\"pass\"}",
 		     "Packet: fd00::1 -> fd00::2, protocol: ICMPv6, action: pass\n");
+}
+END_TEST
+
+START_TEST(pcap_file)
+{
+	uint8_t pkt[4], *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream((char **)&buf, &len);
+
+	ck_assert_int_eq(hex_decode("0aFf1000", pkt, sizeof(pkt)), 4);
+	ck_assert_int_eq(pkt[1], 0xff);
+	ck_assert_int_lt(hex_decode("0a1", pkt, sizeof(pkt)), 0);
+	ck_assert_int_lt(hex_decode("zz", pkt, sizeof(pkt)), 0);
+	ck_assert_int_lt(hex_decode("0011223344", pkt, sizeof(pkt)), 0);
+	ck_assert_int_eq(pcap_write_header(f), 0);
+	ck_assert_int_eq(pcap_write_packet(f, 1700000000123456789ull, pkt, 4, 60), 0);
+	fclose(f);
+	ck_assert_int_eq(len, 24 + 16 + 4);
+	uint32_t w[4];
+	memcpy(w, buf, 4);
+	ck_assert_uint_eq(w[0], 0xa1b2c3d4);
+	memcpy(w, buf + 24, sizeof(w));
+	ck_assert_uint_eq(w[0], 1700000000);
+	ck_assert_uint_eq(w[1], 123456);
+	ck_assert_uint_eq(w[2], 4);
+	ck_assert_uint_eq(w[3], 60);
+	ck_assert_int_eq(memcmp(buf + 40, pkt, 4), 0);
+	free(buf);
 }
 END_TEST
 
@@ -281,6 +313,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, reload_render);
 	tcase_add_test(tc, trace_render);
 	tcase_add_test(tc, monitor_render);
+	tcase_add_test(tc, pcap_file);
 	suite_add_tcase(s, tc);
 	return s;
 }

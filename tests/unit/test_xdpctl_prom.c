@@ -13,7 +13,7 @@
 #include "cmd.h"
 #include "xdpctl_harness.h"
 
-#define MAX_NAMES 64
+#define MAX_NAMES  64
 #define MAX_SERIES 256
 
 struct prom_state {
@@ -193,17 +193,18 @@ static const char *prom_validate(const char *text)
 START_TEST(validator_rejects_broken_expositions)
 {
 	static const char *const bad[] = {
-		"# TYPE a_total counter\na_total 1",			   /* no final newline */
-		"# TYPE a_total counter\na_total{x=\"a\"b\"} 1\n",	   /* unescaped quote */
-		"# TYPE a_total counter\na_total{x=\"a\\qb\"} 1\n",	   /* bad escape */
-		"# TYPE a_total counter\na_total{x=\"1\"} 1\na_total{x=\"1\"} 2\n", /* duplicate */
-		"# TYPE a_total counter\n# TYPE b_total counter\na_total 1\nb_total 1\na_total{x=\"\"} 1\n",
-		"a_total 1\n# TYPE a_total counter\n",		   /* TYPE after sample */
-		"# TYPE 1a counter\n",					   /* bad name */
-		"# TYPE a_total counter\na_total one\n",		   /* bad value */
-		"# TYPE a_total counter\na_total -1\n",		   /* negative counter */
-		"# TYPE a_total counter\na_total{x=\"1\",x=\"2\"} 1\n",    /* duplicate label */
-		"# TYPE a_total counter\n# TYPE a_total gauge\n",	   /* second TYPE */
+	    "# TYPE a_total counter\na_total 1",		/* no final newline */
+	    "# TYPE a_total counter\na_total{x=\"a\"b\"} 1\n",	/* unescaped quote */
+	    "# TYPE a_total counter\na_total{x=\"a\\qb\"} 1\n", /* bad escape */
+	    "# TYPE a_total counter\na_total{x=\"1\"} 1\na_total{x=\"1\"} 2\n", /* duplicate */
+	    "# TYPE a_total counter\n# TYPE b_total counter\na_total 1\nb_total 1\na_total{x=\"\"} "
+	    "1\n",
+	    "a_total 1\n# TYPE a_total counter\n",		    /* TYPE after sample */
+	    "# TYPE 1a counter\n",				    /* bad name */
+	    "# TYPE a_total counter\na_total one\n",		    /* bad value */
+	    "# TYPE a_total counter\na_total -1\n",		    /* negative counter */
+	    "# TYPE a_total counter\na_total{x=\"1\",x=\"2\"} 1\n", /* duplicate label */
+	    "# TYPE a_total counter\n# TYPE a_total gauge\n",	    /* second TYPE */
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
@@ -246,30 +247,31 @@ static void assert_xdpd_counters(const char *text)
 
 START_TEST(stats_exposition)
 {
-	char *out = render("{\"interfaces\":[{\"name\":\"eth0\",\"actions\":{"
-			   "\"drop\":{\"packets\":10,\"bytes\":600},"
-			   "\"pass\":{\"packets\":2000,\"bytes\":128000}}},"
-			   "{\"name\":\"eth1\",\"actions\":{\"pass\":{\"packets\":1,\"bytes\":64}}}],"
-			   "\"rules\":[{\"name\":\"drop-8080\",\"action\":\"drop\",\"packets\":10,"
-			   "\"bytes\":600}],"
-			   "\"balancers\":[{\"name\":\"web\",\"backends\":[{\"address\":\"10.0.0.3\","
-			   "\"packets\":7,\"bytes\":700}]}],"
-			   "\"blocklist\":{\"packets\":4},"
-			   "\"sampling\":{\"events\":100,\"lost\":1}}");
+	char *out =
+	    render("{\"interfaces\":[{\"name\":\"eth0\",\"actions\":{"
+		   "\"drop\":{\"packets\":10,\"bytes\":600},"
+		   "\"pass\":{\"packets\":2000,\"bytes\":128000}}},"
+		   "{\"name\":\"eth1\",\"actions\":{\"pass\":{\"packets\":1,\"bytes\":64}}}],"
+		   "\"rules\":[{\"name\":\"drop-8080\",\"action\":\"drop\",\"packets\":10,"
+		   "\"bytes\":600}],"
+		   "\"balancers\":[{\"name\":\"web\",\"backends\":[{\"address\":\"10.0.0.3\","
+		   "\"packets\":7,\"bytes\":700}]}],"
+		   "\"blocklist\":{\"packets\":4},"
+		   "\"sampling\":{\"events\":100,\"lost\":1}}");
 
 	assert_xdpd_counters(out);
 	static const char *const lines[] = {
-		"\nxdpd_interface_packets_total{interface=\"eth0\",action=\"drop\"} 10\n",
-		"\nxdpd_interface_packets_total{interface=\"eth1\",action=\"pass\"} 1\n",
-		"\nxdpd_interface_bytes_total{interface=\"eth0\",action=\"pass\"} 128000\n",
-		"\nxdpd_rule_packets_total{rule=\"drop-8080\",action=\"drop\"} 10\n",
-		"\nxdpd_rule_bytes_total{rule=\"drop-8080\",action=\"drop\"} 600\n",
-		"\nxdpd_backend_packets_total{balancer=\"web\",backend=\"10.0.0.3\"} 7\n",
-		"\nxdpd_backend_bytes_total{balancer=\"web\",backend=\"10.0.0.3\"} 700\n",
-		"\nxdpd_blocklist_packets_total 4\n",
-		"\nxdpd_sampling_events_total 100\n",
-		"\nxdpd_sampling_lost_total 1\n",
-		"# TYPE xdpd_interface_packets_total counter\n",
+	    "\nxdpd_interface_packets_total{interface=\"eth0\",action=\"drop\"} 10\n",
+	    "\nxdpd_interface_packets_total{interface=\"eth1\",action=\"pass\"} 1\n",
+	    "\nxdpd_interface_bytes_total{interface=\"eth0\",action=\"pass\"} 128000\n",
+	    "\nxdpd_rule_packets_total{rule=\"drop-8080\",action=\"drop\"} 10\n",
+	    "\nxdpd_rule_bytes_total{rule=\"drop-8080\",action=\"drop\"} 600\n",
+	    "\nxdpd_backend_packets_total{balancer=\"web\",backend=\"10.0.0.3\"} 7\n",
+	    "\nxdpd_backend_bytes_total{balancer=\"web\",backend=\"10.0.0.3\"} 700\n",
+	    "\nxdpd_blocklist_packets_total 4\n",
+	    "\nxdpd_sampling_events_total 100\n",
+	    "\nxdpd_sampling_lost_total 1\n",
+	    "# TYPE xdpd_interface_packets_total counter\n",
 	};
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		ck_assert_msg(strstr(out, lines[i]), "missing %s in:\n%s", lines[i], out);

@@ -9,8 +9,8 @@
 
 struct xrun xrun_argv(const char *const *args)
 {
-	struct xrun r = { 0 };
-	char *argv[64] = { "xdpctl" };
+	struct xrun r = {0};
+	char *argv[64] = {"xdpctl"};
 	size_t out_len, err_len;
 	int argc = 1;
 

@@ -14,7 +14,7 @@ struct xrun {
 
 /* argv without the program name, NULL-terminated. */
 struct xrun xrun_argv(const char *const *args);
-#define XRUN(...) xrun_argv((const char *const[]){ __VA_ARGS__, NULL })
+#define XRUN(...) xrun_argv((const char *const[]){__VA_ARGS__, NULL})
 void xrun_free(struct xrun *r);
 
 /* A socket path under a fresh private directory where nothing exists. */
