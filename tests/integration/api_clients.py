@@ -153,6 +153,7 @@ def slowreader(path):
     # the same, with the client's end of input arriving while answers wait
     s = connect(path)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    data = b"".join(req("stats", i) for i in range(n))  # answers well over 1 MiB
     s.sendall(data + b'{"jsonrpc":"2.0","id":"tail","method":"ping"}')
     s.shutdown(socket.SHUT_WR)
     time.sleep(0.5)
