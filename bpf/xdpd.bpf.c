@@ -11,6 +11,7 @@
 #include "maps.h"
 #include "parse.h"
 #include "classify.h"
+#include "lb.h"
 
 char _license[] SEC("license") = "GPL";
 
@@ -53,8 +54,8 @@ static __always_inline __u32 policy_action(__u8 a)
 	return a == XDPD_ACT_DROP ? XDP_DROP : XDP_PASS;
 }
 
-static __always_inline void judge(struct cls_search *st, const struct xdpd_iface_cfg *ic,
-				  struct verdict *v)
+static __always_inline void judge(struct xdp_md *ctx, struct cls_search *st,
+				  const struct xdpd_iface_cfg *ic, struct verdict *v)
 {
 	if (blocklisted(&st->k)) {
 		v->action = XDP_DROP;
@@ -67,6 +68,8 @@ static __always_inline void judge(struct cls_search *st, const struct xdpd_iface
 	}
 	/* Load balancers (lb.h) judge here: after the rules, before the
 	 * default action, on packets no rule decided. */
+	if (lb_judge(ctx, &st->k, &v->action))
+		return;
 	v->action = policy_action(cfg.default_action);
 }
 
@@ -104,7 +107,7 @@ int xdpd_main(struct xdp_md *ctx)
 	if (!ic)
 		return XDP_PASS;
 	if (!parse_packet(data, data_end, &st.k))
-		judge(&st, ic, &v);
+		judge(ctx, &st, ic, &v);
 	account(ic, &v, data_end - data);
 	return v.action;
 }

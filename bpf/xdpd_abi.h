@@ -170,7 +170,7 @@ struct xdpd_meta {
 
 #define XDPD_MAX_LBS	    1024   /* balancer slots (round-robin counters) */
 #define XDPD_MAX_BACKENDS   65536  /* backend slots (counters, state overrides) */
-#define XDPD_LB_CT_ENTRIES  262144 /* LRU connection-table entries */
+#define XDPD_LB_CT_ENTRIES  131072 /* LRU connection-table entries */
 #define XDPD_MAGLEV_SIZE    65537  /* maglev lookup-table size per balancer (prime) */
 #define XDPD_LB_NONE	    0xffffffffu /* empty table entry: no usable backend */
 

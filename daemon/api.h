@@ -32,8 +32,8 @@ struct api_server;
  * timer. Returns 0 or a negative errno (logged here, naming the path). */
 int api_server_start(struct manager *m, const char *path, const char *group,
 		     struct api_server **out);
-/* Give the socket to another control.group (a reload changed it): chgrp the
- * socket file and judge read-only access by the new group from now on. */
+/* After a reload: give the socket to control.group (changed, or created
+ * since), chgrp the file and judge read-only access by it from now on. */
 int api_server_set_group(struct api_server *s, const char *group);
 /* Closes every connection, removes the socket file. Accepts NULL. */
 void api_server_free(struct api_server *s);

@@ -88,7 +88,8 @@ int api_reload(struct api_call *c)
 	json_object_object_add(c->result, "generation",
 			       json_object_new_uint64(manager_generation(m)));
 	json_object_object_add(c->result, "diff", diff);
-	if (!dry_run && strcmp(old->control.group, new->control.group))
+	/* also when unchanged: the group may have been created since */
+	if (!dry_run)
 		api_server_set_group(m->api, new->control.group);
 	policy_free(other);
 	return err;

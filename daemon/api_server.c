@@ -147,6 +147,11 @@ static int conn_flush(struct api_conn *c)
 		c->out_off += (size_t)n;
 	}
 	c->out_off = c->out_len = 0;
+	if (c->out_cap > API_OUT_HIGH) { /* one huge answer should not pin its buffer */
+		free(c->out);
+		c->out = NULL;
+		c->out_cap = 0;
+	}
 	return 0;
 }
 
@@ -559,11 +564,15 @@ int api_server_start(struct manager *m, const char *path, const char *group,
 
 int api_server_set_group(struct api_server *s, const char *group)
 {
+	struct api_auth_ctx before;
+
 	if (!s)
 		return -EINVAL;
+	before = s->auth;
 	apply_group(s, group);
-	log_info("control: %s now belongs to group '%s'", s->path,
-		 s->auth.have_group ? group : "root");
+	if (before.have_group != s->auth.have_group || before.gid != s->auth.gid)
+		log_info("control: %s now belongs to group '%s'", s->path,
+			 s->auth.have_group ? group : "root");
 	return 0;
 }
 

@@ -68,7 +68,7 @@ typedef int (*walk_fn)(int map, const struct bl_key *k, const struct xdpd_block_
  * previous key restarts an LPM trie's iteration from its first key. */
 static int walk(const struct blocklist *b, int map, walk_fn fn, void *ctx)
 {
-	struct bl_key key, next;
+	struct bl_key key = {0}, next = {0}; /* the v4 map fills 8 of 20 bytes */
 	struct xdpd_block_entry v;
 	bool first = true;
 	int r;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "compile_internal.h"
+#include "compile_lb.h"
 
 bool rule_constrains(const struct policy_rule *r, enum xdpd_field f)
 {
@@ -189,6 +190,11 @@ int compile_policy(const struct policy *p, const struct slot_lookup *slots, ifin
 		compiled_policy_free(c);
 		return ret;
 	}
+	ret = compile_lb(p, slots->lb, &c->lb, err, cc.errlen);
+	if (ret) {
+		compiled_policy_free(c);
+		return ret;
+	}
 	*out = c;
 	return 0;
 }
@@ -206,5 +212,6 @@ void compiled_policy_free(struct compiled_policy *c)
 	free(c->dst6);
 	free(c->ifaces);
 	free(c->rules);
+	compiled_lb_free(c->lb);
 	free(c);
 }

@@ -14,6 +14,9 @@
 #include "../bpf/xdpd_abi.h"
 #include "policy.h"
 
+struct lb_view;
+struct compiled_lb;
+
 struct cls_lpm4_entry {
 	struct xdpd_lpm4 key;
 	uint32_t cls;
@@ -30,6 +33,9 @@ struct slot_lookup {
 	int (*rule_slot)(void *ctx, const char *name);
 	int (*iface_slot)(void *ctx, const char *ifname);
 	void *ctx;
+	/* Load balancers' slots and runtime state (compile_lb.h); NULL: policy
+	 * order and the policy's own states and MACs. */
+	const struct lb_view *lb;
 };
 
 /* Interface name -> ifindex (so compile stays pure; tests pass a table). */
@@ -57,6 +63,8 @@ struct compiled_policy {
 	struct cls_iface_entry *ifaces; size_t n_ifaces;
 
 	struct xdpd_rule_info *rules; /* config.nrules entries, policy order */
+
+	struct compiled_lb *lb; /* load balancers (compile_lb.h) */
 };
 
 /* Returns 0, or -ENOENT (a slot or ifindex missing: message in *err),

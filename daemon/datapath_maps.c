@@ -20,7 +20,10 @@
  * is stateful too: libbpf pins it under the same directory. */
 static const char *const stateful_maps[] = {
     "stats_iface", "stats_rule", "blocklist4", "blocklist6",  "rl_rule",
-    "rl_source",   "meta",	 "rule_slots", "iface_slots", NULL,
+    "rl_source",   "meta",	 "rule_slots", "iface_slots",
+    /* load balancers (bpf/maps_lb.h) */
+    "lb_ct", "lb_rnat", "lb_rr_ctr", "stats_backend", "lb_state", "lb_slots", "backend_slots",
+    NULL,
 };
 
 bool dp_map_is_stateful(const char *name)

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * A compiled policy -> one program instance: sizes and rodata before load
- * (maps_prepare), contents after load (maps_fill). The big arrays (cls_words,
- * cls_port) go in with BPF_MAP_UPDATE_BATCH, a few syscalls instead of one
- * per element; kernels without batch support for a map type get the
- * per-element path.
+ * (maps_prepare), contents after load (maps_fill).
+ *
+ * The big arrays (cls_words: nclasses x nwords, tens of MB at 10,000 rules;
+ * cls_summary; cls_port: 4 x 65536) are made BPF_F_MMAPABLE here and filled
+ * with one memcpy into the mapping: element-wise updates, even batched, cost
+ * seconds at that size. Other arrays go in with BPF_MAP_UPDATE_BATCH (one
+ * element at a time on kernels without batch support), LPM tries and the
+ * interface hash one element at a time.
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -13,8 +17,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "../bpf/xdpd_abi.h"
+#include "lb_maps.h"
 #include "maps_write.h"
 #include "xdpd.skel.h"
 
@@ -37,6 +44,7 @@ static uint32_t at_least_one(size_t n)
 struct map_size {
 	struct bpf_map *map;
 	uint32_t entries;
+	bool mmap; /* filled through a memory mapping */
 };
 
 static size_t policy_map_sizes(struct xdpd *skel, const struct compiled_policy *c,
@@ -45,17 +53,17 @@ static size_t policy_map_sizes(struct xdpd *skel, const struct compiled_policy *
 	size_t nw = (size_t)c->nclasses * c->config.nwords;
 	size_t ns = (size_t)c->nclasses * c->config.nsum;
 	struct map_size v[] = {
-	    {skel->maps.cls_words, at_least_one(nw)},
-	    {skel->maps.cls_summary, at_least_one(ns)},
-	    {skel->maps.cls_proto, 256},
-	    {skel->maps.cls_port, XDPD_PORT_TABLE_SIZE},
-	    {skel->maps.cls_icmp, XDPD_ICMP_TABLE_SIZE},
-	    {skel->maps.cls_src4, at_least_one(c->n_src4)},
-	    {skel->maps.cls_dst4, at_least_one(c->n_dst4)},
-	    {skel->maps.cls_src6, at_least_one(c->n_src6)},
-	    {skel->maps.cls_dst6, at_least_one(c->n_dst6)},
-	    {skel->maps.iface_cfg, at_least_one(c->n_ifaces)},
-	    {skel->maps.rule_info, at_least_one(c->config.nrules)},
+	    {skel->maps.cls_words, at_least_one(nw), true},
+	    {skel->maps.cls_summary, at_least_one(ns), true},
+	    {skel->maps.cls_proto, 256, false},
+	    {skel->maps.cls_port, XDPD_PORT_TABLE_SIZE, true},
+	    {skel->maps.cls_icmp, XDPD_ICMP_TABLE_SIZE, false},
+	    {skel->maps.cls_src4, at_least_one(c->n_src4), false},
+	    {skel->maps.cls_dst4, at_least_one(c->n_dst4), false},
+	    {skel->maps.cls_src6, at_least_one(c->n_src6), false},
+	    {skel->maps.cls_dst6, at_least_one(c->n_dst6), false},
+	    {skel->maps.iface_cfg, at_least_one(c->n_ifaces), false},
+	    {skel->maps.rule_info, at_least_one(c->config.nrules), false},
 	};
 
 	memcpy(out, v, sizeof(v));
@@ -68,16 +76,19 @@ int maps_prepare(struct xdpd *skel, const struct compiled_policy *c, char *err, 
 	size_t n = policy_map_sizes(skel, c, sizes);
 
 	for (size_t i = 0; i < n; i++) {
-		int ret = bpf_map__set_max_entries(sizes[i].map, sizes[i].entries);
+		struct bpf_map *m = sizes[i].map;
+		int ret = bpf_map__set_max_entries(m, sizes[i].entries);
 
+		if (!ret && sizes[i].mmap)
+			ret = bpf_map__set_map_flags(m, bpf_map__map_flags(m) | BPF_F_MMAPABLE);
 		if (ret) {
-			snprintf(err, errlen, "map '%s': set max_entries %u: %s",
-				 bpf_map__name(sizes[i].map), sizes[i].entries, strerror(-ret));
+			snprintf(err, errlen, "map '%s': set size %u: %s", bpf_map__name(m),
+				 sizes[i].entries, strerror(-ret));
 			return ret;
 		}
 	}
 	memcpy((void *)&skel->rodata->cfg, &c->config, sizeof(c->config));
-	return 0;
+	return c->lb ? lb_maps_prepare(skel, c->lb, err, errlen) : 0;
 }
 
 /* The object and the compiler must agree on entry layouts (bpf/maps.h vs
@@ -121,22 +132,36 @@ static int fill_chunk(int fd, const uint32_t *keys, const uint8_t *vals, size_t 
 	return fill_one_by_one(fd, keys + done, vals + (size_t)done * vsz, vsz, n - done);
 }
 
-/* Array map m[i] = vals[i] for i < n. */
-static int fill_array(struct bpf_map *m, const void *vals, size_t vsz, size_t n, char *err,
-		      size_t errlen)
+/* An mmapable array is its elements back to back, each rounded up to 8 bytes. */
+static int fill_mmap(struct bpf_map *m, const void *vals, size_t vsz, size_t n)
 {
-	int ret = check_layout(m, sizeof(uint32_t), vsz, err, errlen);
-	uint32_t chunk = n < BATCH_MAX ? n : BATCH_MAX;
-	bool batch_ok = true;
-	uint32_t *keys;
+	size_t stride = (vsz + 7) & ~(size_t)7, page = sysconf(_SC_PAGESIZE);
+	size_t len = (stride * bpf_map__max_entries(m) + page - 1) / page * page;
+	uint8_t *dst;
 
-	if (ret || !n)
-		return ret;
-	keys = malloc(chunk * sizeof(*keys));
-	if (!keys) {
-		snprintf(err, errlen, "map '%s': out of memory", bpf_map__name(m));
+	if (n > bpf_map__max_entries(m))
+		return -E2BIG;
+	dst = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(m), 0);
+	if (dst == MAP_FAILED)
+		return -errno;
+	if (stride == vsz)
+		memcpy(dst, vals, n * vsz);
+	else
+		for (size_t i = 0; i < n; i++)
+			memcpy(dst + i * stride, (const uint8_t *)vals + i * vsz, vsz);
+	munmap(dst, len);
+	return 0;
+}
+
+static int fill_batched(struct bpf_map *m, const void *vals, size_t vsz, size_t n)
+{
+	uint32_t chunk = n < BATCH_MAX ? n : BATCH_MAX;
+	uint32_t *keys = malloc(chunk * sizeof(*keys));
+	bool batch_ok = true;
+	int ret = 0;
+
+	if (!keys)
 		return -ENOMEM;
-	}
 	for (size_t base = 0; base < n && !ret; base += chunk) {
 		uint32_t len = n - base < chunk ? n - base : chunk;
 
@@ -146,8 +171,24 @@ static int fill_array(struct bpf_map *m, const void *vals, size_t vsz, size_t n,
 				 &batch_ok);
 	}
 	free(keys);
+	return ret;
+}
+
+/* Array map m[i] = vals[i] for i < n. */
+static int fill_array(struct bpf_map *m, const void *vals, size_t vsz, size_t n, char *err,
+		      size_t errlen)
+{
+	int ret = check_layout(m, sizeof(uint32_t), vsz, err, errlen);
+
+	if (ret || !n)
+		return ret;
+	if (bpf_map__map_flags(m) & BPF_F_MMAPABLE)
+		ret = fill_mmap(m, vals, vsz, n);
+	else
+		ret = fill_batched(m, vals, vsz, n);
 	if (ret)
-		snprintf(err, errlen, "map '%s': update: %s", bpf_map__name(m), strerror(-ret));
+		snprintf(err, errlen, "map '%s': write %zu entries: %s", bpf_map__name(m), n,
+			 strerror(-ret));
 	return ret;
 }
 
@@ -220,5 +261,7 @@ int maps_fill(struct xdpd *skel, const struct compiled_policy *c, char *err, siz
 			       sizeof(struct xdpd_lpm6), c->n_dst6, err, errlen);
 	if (!ret)
 		ret = fill_ifaces(skel->maps.iface_cfg, c, err, errlen);
+	if (!ret)
+		ret = lb_maps_fill(skel, c->lb, err, errlen);
 	return ret;
 }

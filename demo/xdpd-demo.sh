@@ -24,6 +24,8 @@
 #
 # Environment: DEMO_PREFIX (default "xdpdemo", at most 8 characters) names
 # every namespace and bpffs directory; DEMO_KEEP=1 keeps the work directory.
+# Exit status: 0 every packet was judged as expected, 1 something was not,
+# 77 not run as root. tests/systemd runs it as the test "demo".
 set -euo pipefail
 
 SRCDIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -113,6 +115,7 @@ wait_until() { # SECONDS CMD...
 }
 
 ready_count() { grep -o 'READY=1' "$WORK/notify.log" 2>/dev/null | wc -l; }
+ready_since() { [ "$(ready_count)" -gt "$1" ]; }
 
 # start_xdpd NS POLICY BPFFS SOCKET: run the built daemon in the foreground
 # of a background job, in namespace NS (nsenter keeps the host's mount
@@ -140,6 +143,9 @@ start_xdpd() {
 		sleep 0.1
 	done
 }
+
+# The id of the pinned bpf_link of eth0 under bpffs directory DIR.
+link_id() { bpftool link show pinned "$1/links/eth0" 2>/dev/null | sed -n '1s/:.*//p'; }
 
 stop_xdpd() { # SIGNAL
 	local rc=0
@@ -249,10 +255,21 @@ example_policy() {
 	fi
 }
 
+# rule_packets SOCKET RULE: the rule's packet counter as the daemon reports
+# it (contract: rules.list), empty when it cannot be read.
+rule_packets() {
+	[ -x "$XDPCTL" ] && command -v jq >/dev/null || return 0
+	"$XDPCTL" -s "$1" --json rules 2>/dev/null |
+		jq -r --arg r "$2" '.rules[] | select(.name == $r) | .packets' 2>/dev/null || true
+}
+
 # ---------------------------------------------------------------- checks
 
 preflight() {
-	[ "$(id -u)" = 0 ] || die "run as root: the demo creates network namespaces and loads XDP"
+	if [ "$(id -u)" != 0 ]; then
+		echo "demo: run as root: it creates network namespaces and loads XDP" >&2
+		exit 77 # "skipped" when run as a test
+	fi
 	[ -x "$XDPD" ] || die "no xdpd at $XDPD: build first (./scripts/build)"
 	local t
 	for t in ip nsenter socat ping bpftool timeout; do
@@ -296,7 +313,7 @@ firewall_lab() {
 
 part1() {
 	local srv=$P-srv cli=$P-cli bpffs=/sys/fs/bpf/$P-fw sock=$WORK/fw.sock
-	local policy=$WORK/drop-8080.yaml
+	local policy=$WORK/xdpd.yaml
 	BPFFS_DIRS+=("$bpffs")
 
 	title "Part 1: a firewall - drop tcp/8080 (the seed's xdp_drop_8080)"
@@ -339,6 +356,8 @@ part1() {
 	check_ping "client -> server ping" "$cli" 10.200.0.1 passed
 	say ""
 	show_counters "$bpffs" "$sock"
+	local before
+	before=$(rule_packets "$sock" drop-8080)
 
 	say ""
 	say "Stopping xdpd with SIGTERM (systemctl stop): the datapath stays (fail static)."
@@ -357,7 +376,45 @@ part1() {
 		verdict "XDP program after the restart" replaced adopted \
 			"$prog became $(xdp_state "$srv" eth0)"
 	fi
+	local after
+	after=$(rule_packets "$sock" drop-8080)
+	if [ -n "$before" ] && [ -n "$after" ]; then
+		if [ "$after" -ge "$before" ]; then
+			verdict "drop-8080 counter after restart" kept kept "$before before the stop, $after now"
+		else
+			verdict "drop-8080 counter after restart" reset kept "$before before the stop, $after now"
+		fi
+	fi
 	check_tcp "client -> server tcp/8080" "$cli" 10.200.0.1 8080 dropped
+
+	say ""
+	say "Reload (systemctl reload = SIGHUP) with one more rule, drop-8081:"
+	cat >>"$policy" <<'YAML'
+  - name: drop-8081
+    action: drop
+    protocol: tcp
+    dst_port: 8081
+YAML
+	local ready lines link
+	ready=$(ready_count)
+	lines=$(wc -l <"$WORK/xdpd.log")
+	link=$(link_id "$bpffs")
+	kill -HUP "$DAEMON_PID"
+	wait_until 20 ready_since "$ready" || die "xdpd did not report READY=1 after the reload"
+	say "xdpd's log:"
+	tail -n "+$((lines + 1))" "$WORK/xdpd.log" | indent
+	if [ "$(xdp_state "$srv" eth0)" = "$prog" ]; then
+		verdict "XDP program after the reload" unchanged swapped "still $prog"
+	elif [ "$(link_id "$bpffs")" = "$link" ]; then
+		verdict "XDP program after the reload" swapped swapped \
+			"now $(xdp_state "$srv" eth0), in bpf_link $link"
+	else
+		verdict "XDP program after the reload" relinked swapped \
+			"bpf_link $link became $(link_id "$bpffs")"
+	fi
+	check_tcp "client -> server tcp/8080" "$cli" 10.200.0.1 8080 dropped
+	check_tcp "client -> server tcp/8081" "$cli" 10.200.0.1 8081 dropped
+	check_ping "client -> server ping" "$cli" 10.200.0.1 passed
 	show_counters "$bpffs" "$sock"
 	stop_xdpd TERM || true
 

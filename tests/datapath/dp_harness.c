@@ -179,41 +179,42 @@ static void snap(struct dp *d, struct snapshot *s)
 		s->rules[r] = dp_rule_count(d, d->policy->rules[r].name);
 }
 
-static void expect_moved(struct dp_count before, struct dp_count after, int moved, size_t len,
-			 const char *what)
+static void expect_moved(const char *where, struct dp_count before, struct dp_count after,
+			 int moved, size_t len, const char *what)
 {
 	ck_assert_msg(after.packets == before.packets + (moved ? 1 : 0) &&
 			      after.bytes == before.bytes + (moved ? len : 0),
-		      "%s: packets %llu -> %llu, bytes %llu -> %llu, expected %s", what,
+		      "%s: %s: packets %llu -> %llu, bytes %llu -> %llu, expected %s", where, what,
 		      (unsigned long long)before.packets, (unsigned long long)after.packets,
 		      (unsigned long long)before.bytes, (unsigned long long)after.bytes,
 		      moved ? "+1" : "no change");
 }
 
-void dp_expect(struct dp *d, const char *ifname, const uint8_t *frame, size_t len, int action,
-	       const char *rule)
+void dp_expect_at(const char *file, int line, struct dp *d, const char *ifname,
+		  const uint8_t *frame, size_t len, int action, const char *rule)
 {
 	struct snapshot before, after;
-	char what[128];
+	char what[128], where[256];
 	int ret;
 
+	snprintf(where, sizeof(where), "%s:%d", file, line);
 	snap(d, &before);
 	ret = dp_run(d, ifname, frame, len);
-	ck_assert_msg(ret == action, "verdict %d, expected %d (frame of %zu bytes on %s)", ret,
-		      action, len, ifname);
+	ck_assert_msg(ret == action, "%s: verdict %d, expected %d (frame of %zu bytes on %s)",
+		      where, ret, action, len, ifname);
 	snap(d, &after);
 	for (int i = 0; i < 2; i++)
 		for (int a = 0; a < XDPD_NACT; a++) {
 			snprintf(what, sizeof(what), "stats_iface %s action %d", ifnames[i], a);
-			expect_moved(before.iface[i][a], after.iface[i][a],
+			expect_moved(where, before.iface[i][a], after.iface[i][a],
 				     !strcmp(ifname, ifnames[i]) && a == action, len, what);
 		}
 	for (size_t r = 0; r < d->policy->n_rules; r++) {
 		const char *name = d->policy->rules[r].name;
 
 		snprintf(what, sizeof(what), "stats_rule '%s'", name);
-		expect_moved(before.rules[r], after.rules[r], rule && !strcmp(rule, name), len,
-			     what);
+		expect_moved(where, before.rules[r], after.rules[r], rule && !strcmp(rule, name),
+			     len, what);
 	}
 	if (rule)
 		ck_assert_int_ge(rule_slot(d->policy, rule), 0);
@@ -221,14 +222,14 @@ void dp_expect(struct dp *d, const char *ifname, const uint8_t *frame, size_t le
 	free(after.rules);
 }
 
-void dp_expect_spec(struct dp *d, const char *ifname, const struct frame_spec *s, int action,
-		    const char *rule)
+void dp_expect_spec_at(const char *file, int line, struct dp *d, const char *ifname,
+		       const struct frame_spec *s, int action, const char *rule)
 {
 	uint8_t buf[FRAME_MAX];
 	int len = frame_build(s, buf, sizeof(buf));
 
-	ck_assert_int_gt(len, 0);
-	dp_expect(d, ifname, buf, (size_t)len, action, rule);
+	ck_assert_msg(len > 0, "%s:%d: frame_build: %d", file, line, len);
+	dp_expect_at(file, line, d, ifname, buf, (size_t)len, action, rule);
 }
 
 static uint64_t mono_coarse_ns(void)

@@ -55,11 +55,17 @@ int dp_run(struct dp *d, const char *ifname, const uint8_t *frame, size_t len);
 /* Runs the frame and asserts the verdict and the counters that moved: the
  * interface counter of (ifname, action) by one packet and len bytes, the
  * counter of rule (NULL: no rule) by the same, and nothing else. */
-void dp_expect(struct dp *d, const char *ifname, const uint8_t *frame, size_t len, int action,
-	       const char *rule);
+#define dp_expect(d, ifname, frame, len, action, rule)                                             \
+	dp_expect_at(__FILE__, __LINE__, d, ifname, frame, len, action, rule)
 /* Same for a frame_spec. */
-void dp_expect_spec(struct dp *d, const char *ifname, const struct frame_spec *s, int action,
-		    const char *rule);
+#define dp_expect_spec(d, ifname, spec, action, rule)                                              \
+	dp_expect_spec_at(__FILE__, __LINE__, d, ifname, spec, action, rule)
+
+/* The functions behind: file and line name the expectation in failures. */
+void dp_expect_at(const char *file, int line, struct dp *d, const char *ifname,
+		  const uint8_t *frame, size_t len, int action, const char *rule);
+void dp_expect_spec_at(const char *file, int line, struct dp *d, const char *ifname,
+		       const struct frame_spec *s, int action, const char *rule);
 
 struct dp_count {
 	uint64_t packets, bytes;

@@ -40,15 +40,19 @@ static struct frame_spec icmp(const char *src, const char *dst, uint8_t type)
 				    .icmp_type = type, .payload = 8 };
 }
 
-static void expect(struct dp *d, struct frame_spec s, int action, const char *rule)
-{
-	dp_expect_spec(d, DP_IF0, &s, action, rule);
-}
+#define expect(d, spec, action, rule)                                                              \
+	do {                                                                                       \
+		struct frame_spec spec_ = (spec);                                                  \
+		dp_expect_spec(d, DP_IF0, &spec_, action, rule);                                   \
+	} while (0)
 
 /* A non-first fragment whose payload starts like a UDP/TCP header with the
  * ports of s: a parser that read ports there would match port rules. */
-static void expect_later_fragment(struct dp *d, const struct frame_spec *s, int action,
-				  const char *rule)
+#define expect_later_fragment(d, s, action, rule)                                                  \
+	expect_later_fragment_at(__LINE__, d, s, action, rule)
+
+static void expect_later_fragment_at(int line, struct dp *d, const struct frame_spec *s,
+				     int action, const char *rule)
 {
 	uint8_t buf[FRAME_MAX];
 	int len = frame_build(s, buf, sizeof(buf));
@@ -60,7 +64,7 @@ static void expect_later_fragment(struct dp *d, const struct frame_spec *s, int 
 	buf[l4 + 2] = s->dport >> 8;
 	buf[l4 + 3] = s->dport & 0xff;
 	buf[l4 + 13] = s->tcp_flags;
-	dp_expect(d, DP_IF0, buf, (size_t)len, action, rule);
+	dp_expect_at(__FILE__, line, d, DP_IF0, buf, (size_t)len, action, rule);
 }
 
 static const char ports_policy[] = POLICY_HEAD
@@ -231,17 +235,20 @@ END_TEST
 /* Every prefix of a frame the policy drops is passed: a parser miss is never
  * a drop. Frames shorter than an Ethernet header never reach the program
  * (the kernel refuses them), which is asserted too. */
-static void expect_truncations_pass(struct dp *d, const struct frame_spec *s, const char *rule)
+#define expect_truncations_pass(d, s, rule) expect_truncations_pass_at(__LINE__, d, s, rule)
+
+static void expect_truncations_pass_at(int line, struct dp *d, const struct frame_spec *s,
+				       const char *rule)
 {
 	uint8_t buf[FRAME_MAX];
 	int len = frame_build(s, buf, sizeof(buf));
 
 	ck_assert_int_gt(len, 14);
-	dp_expect(d, DP_IF0, buf, (size_t)len, XDP_DROP, rule);
+	dp_expect_at(__FILE__, line, d, DP_IF0, buf, (size_t)len, XDP_DROP, rule);
 	for (int l = 0; l < 14; l++)
-		ck_assert_int_lt(dp_run(d, DP_IF0, buf, (size_t)l), 0);
+		ck_assert_msg(dp_run(d, DP_IF0, buf, (size_t)l) < 0, "line %d: %d bytes ran", line, l);
 	for (int l = 14; l < len; l++)
-		dp_expect(d, DP_IF0, buf, (size_t)l, XDP_PASS, NULL);
+		dp_expect_at(__FILE__, line, d, DP_IF0, buf, (size_t)l, XDP_PASS, NULL);
 }
 
 START_TEST(test_truncated)

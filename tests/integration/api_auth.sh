@@ -9,7 +9,8 @@ lab_init_net apiauth
 lab_need_tools setpriv groupadd groupdel
 GRP=xh7a$$
 GRP2=xh7b$$
-trap 'rc=$?; groupdel "$GRP" 2>/dev/null; groupdel "$GRP2" 2>/dev/null; (exit $rc); lab_cleanup' EXIT
+GRP3=xh7c$$
+trap 'rc=$?; for g in "$GRP" "$GRP2" "$GRP3"; do groupdel "$g" 2>/dev/null; done; (exit $rc); lab_cleanup' EXIT
 groupadd "$GRP"
 groupadd "$GRP2"
 GID=$(getent group "$GRP" | cut -d: -f3)
@@ -78,5 +79,16 @@ api_call reload >/dev/null
 	lab_fail "after reload the socket group is $(stat -c '%G' "$(api_sock)")"
 out=$(api_raw_as "--reuid=65534 --regid=65534 --groups=$GID2" "$(api_req status)")
 api_check 'has("result")' "$out" "status as a member of the new group"
+
+lab_step "a group that does not exist yet: root only, until a reload after groupadd"
+api_policy "$GRP3"
+api_call reload >/dev/null
+[ "$(stat -c '%G' "$(api_sock)")" = root ] ||
+	lab_fail "socket group for a missing group: $(stat -c '%G' "$(api_sock)")"
+grep -q "group '$GRP3' does not exist" "$LAB_LOG" || lab_fail "the missing group was not logged"
+groupadd "$GRP3"
+api_call reload >/dev/null
+[ "$(stat -c '%G' "$(api_sock)")" = "$GRP3" ] ||
+	lab_fail "after groupadd and reload the socket group is $(stat -c '%G' "$(api_sock)")"
 
 echo "PASS"

@@ -71,7 +71,8 @@ lab_show_log()
 lab_fail()
 {
 	echo "FAIL [$LAB_NAME]: $*" >&2
-	lab_show_log >&2
+	# In a $(...), the test's own cleanup shows the log once.
+	[ "$BASHPID" != "$$" ] || lab_show_log >&2
 	exit 1
 }
 
@@ -92,7 +93,7 @@ lab_need_tools()
 lab_require_kernel()
 {
 	[ "$(id -u)" = 0 ] || lab_skip "needs root"
-	lab_need_tools ip nsenter socat bpftool ping
+	lab_need_tools ip ss nsenter socat bpftool ping tcpdump jq timeout
 	[ -x "$PYTHON" ] || lab_skip "$PYTHON is missing"
 	# Captured first: with pipefail, grep -q closing the pipe early would
 	# fail the producer.
@@ -110,6 +111,7 @@ lab_require_xdpd()
 {
 	[ -n "$XDPD" ] || lab_fail "usage: $0 XDPD SRCDIR (or set XDPD)"
 	[ -x "$XDPD" ] || lab_fail "xdpd not found or not executable: $XDPD"
+	XDPD=$(realpath "$XDPD")
 }
 
 # lab_init NAME: names, work dir and the EXIT trap (no kernel objects yet).
@@ -408,7 +410,8 @@ lab_wait_daemon()
 {
 	LAB_DAEMON_RC=0
 	[ -n "$LAB_DAEMON_PID" ] || return 0
-	wait "$LAB_DAEMON_PID" || LAB_DAEMON_RC=$?
+	# stderr off: bash would report "Killed" here after a kill -9
+	wait "$LAB_DAEMON_PID" 2>/dev/null || LAB_DAEMON_RC=$?
 	LAB_DAEMON_PID=
 }
 
@@ -417,15 +420,19 @@ lab_wait_daemon()
 lab_stop()
 {
 	local sig=$1 timeout=${2:-10} deadline
+	lab_daemon_alive || lab_fail "xdpd is not running, cannot send SIG$sig"
 	kill "-$sig" "$LAB_DAEMON_PID"
 	deadline=$((SECONDS + timeout))
-	while kill -0 "$LAB_DAEMON_PID" 2>/dev/null; do
-		if [ "$SECONDS" -ge "$deadline" ]; then
-			kill -KILL "$LAB_DAEMON_PID" 2>/dev/null || true
-			lab_fail "xdpd did not exit within ${timeout}s of SIG$sig"
-		fi
-		sleep 0.1
-	done
+	# stderr off: bash reports "Killed" when it reaps a job in this loop.
+	{
+		while kill -0 "$LAB_DAEMON_PID"; do
+			if [ "$SECONDS" -ge "$deadline" ]; then
+				kill -KILL "$LAB_DAEMON_PID" || true
+				lab_fail "xdpd did not exit within ${timeout}s of SIG$sig" 2>&3
+			fi
+			sleep 0.1
+		done
+	} 3>&2 2>/dev/null
 	lab_wait_daemon
 }
 

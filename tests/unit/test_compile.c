@@ -469,6 +469,57 @@ START_TEST(rule_info)
 }
 END_TEST
 
+/* The parser's representation (policy_load_buffer) compiles to the same
+ * first match as the reference reads from it. */
+START_TEST(from_yaml)
+{
+	static const char yaml[] =
+	    "version: 1\n"
+	    "interfaces: [{name: t0}, {name: t1}, {name: t2}]\n"
+	    "default_action: drop\n"
+	    "rules:\n"
+	    "  - {name: r0, action: pass, protocol: tcp, tcp_flags: 'syn,!ack',\n"
+	    "     dst_port: [22, '8000-8999'], interfaces: [t1]}\n"
+	    "  - {name: r1, action: drop, protocol: icmp, icmp_type: echo-request,\n"
+	    "     src: [10.0.0.0/8, 192.0.2.0/24]}\n"
+	    "  - {name: r2, action: drop, protocol: icmpv6, icmp_type: 128}\n"
+	    "  - {name: r3, action: pass, src: [10.1.0.0/16, '2001:db8::/32'],\n"
+	    "     dst: 0.0.0.0/0}\n"
+	    "  - {name: r4, action: drop, protocol: udp, src_port: '0-1023',\n"
+	    "     rate_limit: {pps: 10, per: source}}\n"
+	    "  - {name: r5, action: pass, dst: '::/0'}\n";
+	struct gen_rng g = {.s = 42};
+	struct policy *p = NULL;
+	struct compiled_policy *c;
+	struct diag_list d;
+
+	diag_init(&d, "test.yaml");
+	ck_assert_int_eq(policy_load_buffer("test.yaml", yaml, sizeof(yaml) - 1, &p, &d), 0);
+	diag_free(&d);
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->rules[0].tcp_mask, 0x12);
+	ck_assert_uint_eq(c->rules[0].tcp_value, 0x02);
+	ck_assert_uint_eq(c->rules[4].flags, XDPD_RULE_F_RATE_LIMIT | XDPD_RULE_F_RL_PER_SRC);
+	/* echo-request is type 8 for icmp and 128 for icmpv6; other types: open rules only */
+	ck_assert_uint_ne(c->icmp_cls[8], c->config.miss_class[XDPD_F_ICMP]);
+	ck_assert_uint_ne(c->icmp_cls[256 + 128], c->config.miss_class[XDPD_F_ICMP]);
+	ck_assert_uint_eq(c->icmp_cls[256 + 8], c->config.miss_class[XDPD_F_ICMP]);
+	ck_assert_uint_eq(c->icmp_cls[128], c->config.miss_class[XDPD_F_ICMP]);
+	for (int i = 0; i < 3000; i++) {
+		struct emul_pkt k;
+		int want, got;
+
+		gen_packet(&g, p, &k);
+		want = ref_match(p, &k);
+		got = cls_emul_match(c, &k);
+		if (want != got)
+			ck_abort_msg("packet %d: reference %d, compiled %d", i, want, got);
+	}
+	compiled_policy_free(c);
+	policy_free(p);
+}
+END_TEST
+
 static int no_slot(void *ctx, const char *name)
 {
 	return -ENOENT;
@@ -522,6 +573,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(t, interfaces);
 	tcase_add_test(t, rule_info);
 	tcase_add_test(t, errors);
+	tcase_add_test(t, from_yaml);
 	tcase_set_timeout(r, 120);
 	tcase_add_test(r, random_small);
 	tcase_add_test(r, random_multiword);
