@@ -91,6 +91,11 @@ struct rule_view {
 };
 void gen_rule(unsigned int i, unsigned int n, unsigned int variant, struct rule_view *r);
 
+/* ---- bench_measure.c ---- */
+
+/* xdpd-bench measure [options]: returns the exit status. */
+int bench_measure(int argc, char **argv);
+
 /* ---- bench_report.c ---- */
 
 /* Prints the table and the targets from the measurement and operations

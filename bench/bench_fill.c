@@ -22,6 +22,9 @@
 #include "xdpd_abi.h"
 
 #define CHUNK 65536
+#ifndef ENOTSUPP
+#define ENOTSUPP 524 /* the kernel's, not in user-space errno.h */
+#endif
 
 static int update_many(int fd, const void *keys, const void *vals, uint32_t count)
 {

@@ -41,12 +41,14 @@ static __always_inline __u32 cls_active(void)
 
 /* Index of the lowest set bit of x (x != 0): BPF has no ctz instruction, so
  * isolate the bit and hash it with a de Bruijn sequence. */
+/* clang-format off */
 static const __u8 debruijn64[64] = {
 	0,  1,	2,  53, 3,  7,	54, 27, 4,  38, 41, 8,	34, 55, 48, 28,
 	62, 5,	39, 46, 44, 42, 22, 9,	24, 35, 59, 56, 49, 18, 29, 11,
 	63, 52, 6,  26, 37, 40, 33, 47, 61, 45, 43, 21, 23, 58, 17, 10,
 	51, 25, 36, 32, 60, 20, 57, 16, 50, 31, 19, 15, 30, 14, 13, 12,
 };
+/* clang-format on */
 
 static __always_inline __u32 ctz64(__u64 x)
 {
@@ -70,13 +72,13 @@ static __always_inline __u32 addr_class(const struct flow_key *k, __u32 f, const
 	__u32 *c;
 
 	if (k->family == 4) {
-		struct xdpd_lpm4 key = { .prefixlen = 32 };
+		struct xdpd_lpm4 key = {.prefixlen = 32};
 
 		__builtin_memcpy(key.addr, addr, 4);
 		c = bpf_map_lookup_elem(f == XDPD_F_SRC ? (void *)&cls_src4 : (void *)&cls_dst4,
 					&key);
 	} else {
-		struct xdpd_lpm6 key = { .prefixlen = 128 };
+		struct xdpd_lpm6 key = {.prefixlen = 128};
 
 		__builtin_memcpy(key.addr, addr, 16);
 		c = bpf_map_lookup_elem(f == XDPD_F_SRC ? (void *)&cls_src6 : (void *)&cls_dst6,
@@ -143,8 +145,11 @@ static __always_inline __u64 cls_and(const struct cls_search *st, void *m, __u32
 /* Fixed one-second windows; a rule limited to N pps applies to the packets
  * beyond the N-th of the window. The window reset races with other CPUs'
  * increments at the boundary; the error is a few packets per second. */
-static __always_inline int rl_exceeded(struct xdpd_rl_state *rs, __u64 window, __u32 pps)
+static __always_inline int rl_exceeded(struct xdpd_rl_state *rs, __u64 window, __u32 pps,
+				       int trace)
 {
+	if (trace) /* what the next packet would see, without counting it */
+		return (rs->window == window ? rs->count : 0) + 1 > pps;
 	if (rs->window != window) {
 		rs->window = window;
 		rs->count = 0;
@@ -164,19 +169,20 @@ static __always_inline int rl_check(struct cls_search *st, const struct xdpd_rul
 	window = st->now / 1000000000ULL;
 	if (!(ri->flags & XDPD_RULE_F_RL_PER_SRC)) {
 		rs = bpf_map_lookup_elem(&rl_rule, &slot);
-		return rs ? rl_exceeded(rs, window, ri->rl_pps) : 0;
+		return rs ? rl_exceeded(rs, window, ri->rl_pps, st->k.trace) : 0;
 	}
 	key.slot = slot;
 	key.family = st->k.family;
 	__builtin_memcpy(key.addr, st->k.src, 16);
 	rs = bpf_map_lookup_elem(&rl_source, &key);
 	if (!rs) {
-		struct xdpd_rl_state fresh = { .window = window, .count = 1 };
+		struct xdpd_rl_state fresh = {.window = window, .count = 1};
 
-		bpf_map_update_elem(&rl_source, &key, &fresh, BPF_NOEXIST);
+		if (!st->k.trace)
+			bpf_map_update_elem(&rl_source, &key, &fresh, BPF_NOEXIST);
 		return 1 > ri->rl_pps;
 	}
-	return rl_exceeded(rs, window, ri->rl_pps);
+	return rl_exceeded(rs, window, ri->rl_pps, st->k.trace);
 }
 
 /* The checks the bitmaps cannot express, on one candidate rule. */

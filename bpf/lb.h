@@ -152,7 +152,8 @@ static __always_inline __u32 lb_new_slot(const struct xdpd_lb_svc *svc, const st
 		ctr = bpf_map_lookup_elem(&lb_rr_ctr, &key);
 		if (!ctr)
 			return XDPD_LB_NONE;
-		n = __sync_fetch_and_add(ctr, 1);
+		/* a trace (trace.h) sees the next choice without taking it */
+		n = k->trace ? *ctr : __sync_fetch_and_add(ctr, 1);
 		idx = svc->rr_off + (__u32)(n % svc->rr_n);
 		s = bpf_map_lookup_elem(&lb_rr, &idx);
 	} else {
@@ -201,7 +202,8 @@ static __always_inline struct xdpd_lb_backend *lb_pick_flow(const struct xdpd_lb
 	nct.bk_slot = *slot;
 	nct.lb_slot = svc->slot;
 	__builtin_memcpy(nct.bk_addr, bk->addr, 16);
-	bpf_map_update_elem(&lb_ct, &f, &nct, BPF_ANY);
+	if (!k->trace)
+		bpf_map_update_elem(&lb_ct, &f, &nct, BPF_ANY);
 	return bk;
 }
 
@@ -338,9 +340,11 @@ static __always_inline int lb_is_echo_request(const struct flow_key *k)
 	return k->family == 4 ? k->icmp_type == ICMP_ECHO : k->icmp_type == ICMPV6_ECHO_REQUEST;
 }
 
-/* Returns 1 when a balancer took the packet (*action = XDP_TX), 0 when it
- * is left to default_action. */
-static __always_inline int lb_judge(struct xdp_md *ctx, const struct flow_key *k, __u32 *action)
+/* Returns 1 when a balancer took the packet (*action = XDP_TX, slots: the
+ * balancer's and the backend's, for samples and traces), 0 when it is left
+ * to default_action. */
+static __always_inline int lb_judge(struct xdp_md *ctx, const struct flow_key *k, __u32 *action,
+				    __u32 slots[2])
 {
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
@@ -377,11 +381,14 @@ static __always_inline int lb_judge(struct xdp_md *ctx, const struct flow_key *k
 	if (svc->fwd == XDPD_LB_FWD_NAT) {
 		if (lb_rewrite_addr(&h, k, bk->addr, 1))
 			return 0;
-		if (k->has_ports)
+		if (k->has_ports && !k->trace)
 			lb_nat_remember(&h, k, bk);
 	}
 	lb_set_macs(&h, bk->mac);
-	lb_count(slot, end - data);
+	if (!k->trace)
+		lb_count(slot, end - data);
+	slots[0] = svc->slot;
+	slots[1] = slot;
 	*action = XDP_TX;
 	return 1;
 }

@@ -19,9 +19,7 @@
 #include "xdpd_abi.h"
 
 /* Set between open and load, so the verifier sees it as constant. */
-const volatile struct xdpd_config cfg = {
-	.default_action = XDPD_ACT_PASS,
-};
+const volatile struct xdpd_config cfg = {.default_action = XDPD_ACT_PASS};
 
 /* ---- policy maps (one generation) ---- */
 
@@ -100,7 +98,7 @@ struct {
 /* slot * XDPD_NACT + xdp action */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, XDPD_MAX_IFACES * XDPD_NACT);
+	__uint(max_entries, (XDPD_MAX_IFACES * XDPD_NACT));
 	__type(key, __u32);
 	__type(value, struct xdpd_counter);
 } stats_iface SEC(".maps");

@@ -24,10 +24,10 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
-#define XDPD_VLAN_MAX	 2 /* tags looked through (802.1Q / 802.1ad) */
+#define XDPD_VLAN_MAX	  2 /* tags looked through (802.1Q / 802.1ad) */
 #define XDPD_IPV6_EXT_MAX 6 /* IPv6 extension headers walked */
 
-#define XDPD_IP_OFFSET_MASK 0x1fff /* fragment offset bits of iphdr.frag_off */
+#define XDPD_IP_OFFSET_MASK  0x1fff /* fragment offset bits of iphdr.frag_off */
 #define XDPD_IP6_OFFSET_MASK 0xfff8 /* fragment offset bits of frag_hdr.frag_off */
 
 struct cursor {
@@ -64,7 +64,7 @@ struct flow_key {
 	__u8 has_tcp;
 	__u8 icmp_type;
 	__u8 tcp_flags; /* byte 13 of the TCP header: CWR ECE URG ACK PSH RST SYN FIN */
-	__u8 pad;
+	__u8 trace; /* a trace frame (trace.h): judge it, change no state */
 	__u16 sport;
 	__u16 dport;
 	__u8 src[16];
@@ -241,7 +241,7 @@ static __always_inline int parse_l4(struct cursor *c, struct flow_key *k)
 /* Fills k from the frame [data, data_end). Returns 0, or -1 to pass. */
 static __always_inline int parse_packet(void *data, void *data_end, struct flow_key *k)
 {
-	struct cursor c = { .pos = data, .end = data_end };
+	struct cursor c = {.pos = data, .end = data_end};
 	__be16 h_proto;
 	int l4 = 0;
 

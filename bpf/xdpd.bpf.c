@@ -12,6 +12,8 @@
 #include "parse.h"
 #include "classify.h"
 #include "lb.h"
+#include "sample.h"
+#include "trace.h"
 
 char _license[] SEC("license") = "GPL";
 
@@ -20,6 +22,8 @@ char _license[] SEC("license") = "GPL";
 struct verdict {
 	__u32 action;	 /* xdp_action */
 	__u32 rule_slot; /* counter slot of the deciding rule, or XDPD_NO_RULE */
+	__u32 reason;	 /* XDPD_WHY_*, for samples and traces */
+	__u32 lb[2];	 /* balancer and backend slots, or XDPD_NO_SLOT */
 };
 
 /* Stateful blocklist by source prefix; an expired entry is ignored until the
@@ -29,12 +33,12 @@ static __always_inline int blocklisted(const struct flow_key *k)
 	struct xdpd_block_entry *e;
 
 	if (k->family == 4) {
-		struct xdpd_lpm4 key = { .prefixlen = 32 };
+		struct xdpd_lpm4 key = {.prefixlen = 32};
 
 		__builtin_memcpy(key.addr, k->src, 4);
 		e = bpf_map_lookup_elem(&blocklist4, &key);
 	} else {
-		struct xdpd_lpm6 key = { .prefixlen = 128 };
+		struct xdpd_lpm6 key = {.prefixlen = 128};
 
 		__builtin_memcpy(key.addr, k->src, 16);
 		e = bpf_map_lookup_elem(&blocklist6, &key);
@@ -43,7 +47,8 @@ static __always_inline int blocklisted(const struct flow_key *k)
 		return 0;
 	if (e->expires_ns && e->expires_ns <= bpf_ktime_get_coarse_ns())
 		return 0;
-	__sync_fetch_and_add(&e->packets, 1);
+	if (!k->trace)
+		__sync_fetch_and_add(&e->packets, 1);
 	return 1;
 }
 
@@ -59,17 +64,21 @@ static __always_inline void judge(struct xdp_md *ctx, struct cls_search *st,
 {
 	if (blocklisted(&st->k)) {
 		v->action = XDP_DROP;
+		v->reason = XDPD_WHY_BLOCKLIST;
 		return;
 	}
 	if (classify(st, ic)) {
 		v->action = policy_action(st->action);
 		v->rule_slot = st->slot;
+		v->reason = XDPD_WHY_RULE;
 		return;
 	}
 	/* Load balancers (lb.h) judge here: after the rules, before the
 	 * default action, on packets no rule decided. */
-	if (lb_judge(ctx, &st->k, &v->action))
+	v->reason = XDPD_WHY_BALANCER;
+	if (lb_judge(ctx, &st->k, &v->action, v->lb))
 		return;
+	v->reason = XDPD_WHY_DEFAULT;
 	v->action = policy_action(cfg.default_action);
 }
 
@@ -92,12 +101,31 @@ static __always_inline void account(const struct xdpd_iface_cfg *ic, const struc
 		count(bpf_map_lookup_elem(&stats_rule, &slot), bytes);
 }
 
+/* Samples and traces see the verdict (sample.h, trace.h). */
+static __always_inline void report(struct xdp_md *ctx, const struct flow_key *k,
+				   const struct verdict *v)
+{
+	struct outcome o = {
+	    .action = v->action,
+	    .reason = v->reason,
+	    .rule_slot = v->rule_slot,
+	    .lb_slot = v->lb[0],
+	    .bk_slot = v->lb[1],
+	};
+
+	sample_packet(ctx, k, &o);
+	trace_end(ctx, k, &o);
+}
+
 SEC("xdp")
 int xdpd_main(struct xdp_md *ctx)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	struct verdict v = { .action = XDP_PASS, .rule_slot = XDPD_NO_RULE };
+	struct verdict v = {.action = XDP_PASS,
+			    .rule_slot = XDPD_NO_RULE,
+			    .reason = XDPD_WHY_UNPARSED,
+			    .lb = {XDPD_NO_SLOT, XDPD_NO_SLOT}};
 	struct cls_search st = {};
 	struct xdpd_iface_cfg *ic;
 	__u32 ifindex = ctx->ingress_ifindex;
@@ -106,8 +134,11 @@ int xdpd_main(struct xdp_md *ctx)
 	ic = bpf_map_lookup_elem(&iface_cfg, &ifindex);
 	if (!ic)
 		return XDP_PASS;
+	st.k.trace = trace_begin(ctx);
 	if (!parse_packet(data, data_end, &st.k))
 		judge(ctx, &st, ic, &v);
-	account(ic, &v, data_end - data);
+	if (!st.k.trace)
+		account(ic, &v, data_end - data);
+	report(ctx, &st.k, &v);
 	return v.action;
 }

@@ -276,4 +276,73 @@ struct xdpd_lb_override {
  * "backend_slots" (struct xdpd_lb_bk_key -> xu32); per-backend counters in
  * "stats_backend" (per-CPU xdpd_counter by backend slot). */
 
+/* ---- sampling and trace (bpf/sample.h, bpf/trace.h, daemon/monitor.c,
+ * daemon/trace.c) ---- */
+
+#define XDPD_SAMPLE_BYTES 128	      /* packet bytes carried by an event */
+#define XDPD_NO_SLOT	  0xffffffffu /* no rule / balancer / backend decided */
+
+/* Why a packet got its verdict. */
+#define XDPD_WHY_UNPARSED  0 /* not parsed (not IP, truncated): passed */
+#define XDPD_WHY_BLOCKLIST 1
+#define XDPD_WHY_RULE	   2
+#define XDPD_WHY_BALANCER  3
+#define XDPD_WHY_DEFAULT   4
+#define XDPD_WHY_FOREIGN   5 /* the interface is not in the policy: passed */
+
+/* Stateful "sample_cfg" (array of one), written by user space only. */
+struct xdpd_sample_cfg {
+	xu32 rate_override; /* 0: cfg.sample_rate; N: 1 in N while a monitor asks */
+	xu32 pad;
+	xu64 trace_cookie; /* marks trace frames (struct xdpd_trace_meta); 0: none */
+};
+
+/* Stateful per-CPU "sample_stats" (array of one). */
+struct xdpd_sample_stats {
+	xu64 skipped; /* packets since this CPU's last sample (1-in-N) */
+	xu64 events;  /* events submitted to the ring buffer */
+	xu64 lost;    /* samples the ring buffer had no room for */
+};
+
+/* One record of the stateful "sample_ring" ring buffer. Addresses as in
+ * struct flow_key (network order, IPv4 in the first 4 bytes), ports in host
+ * order, 0 without TCP/UDP (as in the seed). data: the first cap_len bytes of
+ * the frame as the verdict leaves it (a balanced packet shows its rewritten
+ * headers). */
+struct xdpd_sample_event {
+	xu64 timestamp_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	xu32 ifindex;
+	xu32 len;	/* bytes of the whole frame */
+	xu32 rule_slot; /* XDPD_NO_SLOT unless a rule decided */
+	xu32 lb_slot;	/* XDPD_NO_SLOT unless a balancer took it */
+	xu32 bk_slot;
+	xu32 generation;
+	xu8 action; /* xdp_action */
+	xu8 reason; /* XDPD_WHY_* */
+	xu8 family; /* 4, 6, or 0 (not parsed) */
+	xu8 proto;
+	xu16 sport, dport;
+	xu8 src[16], dst[16];
+	xu16 cap_len;
+	xu8 pad[6];
+	xu8 data[XDPD_SAMPLE_BYTES];
+};
+
+/* The XDP metadata area in front of a trace frame (BPF_PROG_TEST_RUN
+ * ctx_in.data = its size). Real frames never carry metadata ahead of xdpd's
+ * program, the only one on the interface, so a matching cookie marks a trace:
+ * the program then changes no state (counters, rate limits, round robin,
+ * connection table, samples) and writes its decision back here. */
+struct xdpd_trace_meta {
+	xu64 cookie; /* in: xdpd_sample_cfg.trace_cookie */
+	xu32 action; /* out: xdp_action */
+	xu32 rule_slot;
+	xu32 lb_slot;
+	xu32 bk_slot;
+	xu8 reason; /* out: XDPD_WHY_* */
+	xu8 done;   /* out: 1 once the program wrote the fields above */
+	xu16 pad;
+	xu32 generation;
+};
+
 #endif /* XDPD_ABI_H */

@@ -84,8 +84,8 @@ struct dp *dp_load(const char *yaml)
 
 	ck_assert_ptr_nonnull(d);
 	d->policy = parse_policy(yaml);
-	slots = (struct slot_lookup){ .rule_slot = rule_slot, .iface_slot = iface_slot,
-				      .ctx = d->policy };
+	slots = (struct slot_lookup){
+	    .rule_slot = rule_slot, .iface_slot = iface_slot, .ctx = d->policy};
 	ret = compile_policy(d->policy, &slots, ifindex_of, NULL, &d->cp, err, sizeof(err));
 	ck_assert_msg(ret == 0, "compile_policy: %d %s", ret, err);
 	d->skel = xdpd__open();
@@ -112,7 +112,7 @@ void dp_free(struct dp *d)
 
 int dp_run(struct dp *d, const char *ifname, const uint8_t *frame, size_t len)
 {
-	struct xdp_md md = { .data_end = (__u32)len, .ingress_ifindex = if_nametoindex(ifname) };
+	struct xdp_md md = {.data_end = (__u32)len, .ingress_ifindex = if_nametoindex(ifname)};
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = (__u32)len,
 		    .ctx_in = &md, .ctx_size_in = sizeof(md), .repeat = 1);
 	int err;
@@ -128,7 +128,7 @@ static struct dp_count percpu_sum(struct bpf_map *map, uint32_t key)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	struct xdpd_counter *v;
-	struct dp_count c = { 0, 0 };
+	struct dp_count c = {0, 0};
 	int err;
 
 	ck_assert_int_gt(ncpu, 0);
@@ -166,7 +166,7 @@ struct snapshot {
 	struct dp_count *rules;
 };
 
-static const char *const ifnames[2] = { DP_IF0, DP_IF1 };
+static const char *const ifnames[2] = {DP_IF0, DP_IF1};
 
 static void snap(struct dp *d, struct snapshot *s)
 {
@@ -183,7 +183,7 @@ static void expect_moved(const char *where, struct dp_count before, struct dp_co
 			 int moved, size_t len, const char *what)
 {
 	ck_assert_msg(after.packets == before.packets + (moved ? 1 : 0) &&
-			      after.bytes == before.bytes + (moved ? len : 0),
+			  after.bytes == before.bytes + (moved ? len : 0),
 		      "%s: %s: packets %llu -> %llu, bytes %llu -> %llu, expected %s", where, what,
 		      (unsigned long long)before.packets, (unsigned long long)after.packets,
 		      (unsigned long long)before.bytes, (unsigned long long)after.bytes,
@@ -264,7 +264,7 @@ static struct bpf_map *block_key(struct dp *d, const char *prefix, union block_k
 
 void dp_block(struct dp *d, const char *prefix, int64_t ttl_ns)
 {
-	struct xdpd_block_entry e = { 0 };
+	struct xdpd_block_entry e = {0};
 	union block_key key;
 	struct bpf_map *m = block_key(d, prefix, &key);
 	int err;

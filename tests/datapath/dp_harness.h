@@ -25,8 +25,8 @@
  * DP_RULE_SLOT(i): unique below XDPD_MAX_RULES and != i, so that slot and
  * index cannot be confused. */
 #define DP_RULE_SLOT(i) ((3 + 7 * (i)) % XDPD_MAX_RULES)
-#define DP_IF0_SLOT 5
-#define DP_IF1_SLOT 9
+#define DP_IF0_SLOT	5
+#define DP_IF1_SLOT	9
 
 struct policy;
 struct compiled_policy;

@@ -7,14 +7,14 @@
 
 #include "frames.h"
 
-#define ETH_HLEN 14
-#define VLAN_HLEN 4
-#define IP4_HLEN 20
-#define IP6_HLEN 40
+#define ETH_HLEN    14
+#define VLAN_HLEN   4
+#define IP4_HLEN    20
+#define IP6_HLEN    40
 #define IP6_EXT_LEN 8 /* every extension header we write */
 
-static const uint8_t mac_dst[6] = { 0x02, 0, 0, 0, 0, 0x02 };
-static const uint8_t mac_src[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const uint8_t mac_dst[6] = {0x02, 0, 0, 0, 0, 0x02};
+static const uint8_t mac_src[6] = {0x02, 0, 0, 0, 0, 0x01};
 
 uint32_t csum_add(uint32_t sum, const void *data, size_t len)
 {
@@ -232,11 +232,13 @@ int frame_build(const struct frame_spec *s, uint8_t *buf, size_t cap)
 
 int frame_build_arp(uint8_t *buf, size_t cap)
 {
+	/* clang-format off */
 	static const uint8_t arp[28] = {
 		0, 1, 8, 0, 6, 4, 0, 1,			  /* ethernet/ipv4 request */
 		0x02, 0, 0, 0, 0, 0x01, 192, 0, 2, 1,	  /* sender */
 		0, 0, 0, 0, 0, 0, 192, 0, 2, 2,		  /* target */
 	};
+	/* clang-format on */
 
 	if (cap < ETH_HLEN + sizeof(arp))
 		return -ENOSPC;

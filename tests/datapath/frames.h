@@ -35,8 +35,8 @@ struct frame_spec {
 	uint8_t ip6_ext[8];    /* IPv6 extension headers before the fragment
 				* header (IPPROTO_HOPOPTS, _DSTOPTS, _ROUTING) */
 	int n_ip6_ext;
-	bool frag;	       /* IPv4: fragment fields; IPv6: add a fragment header */
-	uint16_t frag_offset;  /* in 8-byte units; != 0: no L4 header is written */
+	bool frag;	      /* IPv4: fragment fields; IPv6: add a fragment header */
+	uint16_t frag_offset; /* in 8-byte units; != 0: no L4 header is written */
 	bool more_frags;
 
 	size_t payload; /* bytes after the L4 header (or after IP for a non-first fragment) */

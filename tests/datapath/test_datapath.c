@@ -23,21 +23,31 @@
 
 static struct frame_spec tcp(const char *src, const char *dst, uint16_t dport, uint8_t flags)
 {
-	return (struct frame_spec){ .src = src, .dst = dst, .proto = IPPROTO_TCP, .sport = 40000,
-				    .dport = dport, .tcp_flags = flags };
+	return (struct frame_spec){.src = src,
+				   .dst = dst,
+				   .proto = IPPROTO_TCP,
+				   .sport = 40000,
+				   .dport = dport,
+				   .tcp_flags = flags};
 }
 
 static struct frame_spec udp(const char *src, const char *dst, uint16_t sport, uint16_t dport)
 {
-	return (struct frame_spec){ .src = src, .dst = dst, .proto = IPPROTO_UDP, .sport = sport,
-				    .dport = dport, .payload = 12 };
+	return (struct frame_spec){.src = src,
+				   .dst = dst,
+				   .proto = IPPROTO_UDP,
+				   .sport = sport,
+				   .dport = dport,
+				   .payload = 12};
 }
 
 static struct frame_spec icmp(const char *src, const char *dst, uint8_t type)
 {
-	return (struct frame_spec){ .src = src, .dst = dst,
-				    .proto = strchr(src, ':') ? IPPROTO_ICMPV6 : IPPROTO_ICMP,
-				    .icmp_type = type, .payload = 8 };
+	return (struct frame_spec){.src = src,
+				   .dst = dst,
+				   .proto = strchr(src, ':') ? IPPROTO_ICMPV6 : IPPROTO_ICMP,
+				   .icmp_type = type,
+				   .payload = 8};
 }
 
 #define expect(d, spec, action, rule)                                                              \
@@ -51,8 +61,8 @@ static struct frame_spec icmp(const char *src, const char *dst, uint8_t type)
 #define expect_later_fragment(d, s, action, rule)                                                  \
 	expect_later_fragment_at(__LINE__, d, s, action, rule)
 
-static void expect_later_fragment_at(int line, struct dp *d, const struct frame_spec *s,
-				     int action, const char *rule)
+static void expect_later_fragment_at(int line, struct dp *d, const struct frame_spec *s, int action,
+				     const char *rule)
 {
 	uint8_t buf[FRAME_MAX];
 	int len = frame_build(s, buf, sizeof(buf));
@@ -67,20 +77,19 @@ static void expect_later_fragment_at(int line, struct dp *d, const struct frame_
 	dp_expect_at(__FILE__, line, d, DP_IF0, buf, (size_t)len, action, rule);
 }
 
-static const char ports_policy[] = POLICY_HEAD
-	"rules:\n"
-	"  - name: drop-8080\n"
-	"    action: drop\n"
-	"    protocol: tcp\n"
-	"    dst_port: 8080\n"
-	"  - name: drop-dns\n"
-	"    action: drop\n"
-	"    protocol: udp\n"
-	"    dst_port: [53, \"5353-5355\"]\n"
-	"  - name: drop-echo-src\n"
-	"    action: drop\n"
-	"    protocol: udp\n"
-	"    src_port: 7\n";
+static const char ports_policy[] = POLICY_HEAD "rules:\n"
+					       "  - name: drop-8080\n"
+					       "    action: drop\n"
+					       "    protocol: tcp\n"
+					       "    dst_port: 8080\n"
+					       "  - name: drop-dns\n"
+					       "    action: drop\n"
+					       "    protocol: udp\n"
+					       "    dst_port: [53, \"5353-5355\"]\n"
+					       "  - name: drop-echo-src\n"
+					       "    action: drop\n"
+					       "    protocol: udp\n"
+					       "    src_port: 7\n";
 
 START_TEST(test_v4_v6_ports)
 {
@@ -165,16 +174,15 @@ START_TEST(test_ipv4_header)
 }
 END_TEST
 
-static const char frag_policy[] = POLICY_HEAD
-	"rules:\n"
-	"  - name: drop-dns\n"
-	"    action: drop\n"
-	"    protocol: udp\n"
-	"    dst_port: 53\n"
-	"  - name: drop-bad-net\n"
-	"    action: drop\n"
-	"    protocol: udp\n"
-	"    src: [203.0.113.0/24, \"2001:db8:bad::/48\"]\n";
+static const char frag_policy[] = POLICY_HEAD "rules:\n"
+					      "  - name: drop-dns\n"
+					      "    action: drop\n"
+					      "    protocol: udp\n"
+					      "    dst_port: 53\n"
+					      "  - name: drop-bad-net\n"
+					      "    action: drop\n"
+					      "    protocol: udp\n"
+					      "    src: [203.0.113.0/24, \"2001:db8:bad::/48\"]\n";
 
 START_TEST(test_ipv4_fragments)
 {
@@ -201,9 +209,8 @@ START_TEST(test_ipv6_ext_headers)
 {
 	struct dp *d = dp_load(frag_policy);
 	struct frame_spec s = udp("2001:db8::7", "2001:db8::1", 40000, 53);
-	const uint8_t ext[] = { IPPROTO_HOPOPTS, IPPROTO_DSTOPTS, IPPROTO_ROUTING,
-				IPPROTO_DSTOPTS, IPPROTO_DSTOPTS, IPPROTO_DSTOPTS,
-				IPPROTO_DSTOPTS };
+	const uint8_t ext[] = {IPPROTO_HOPOPTS, IPPROTO_DSTOPTS, IPPROTO_ROUTING, IPPROTO_DSTOPTS,
+			       IPPROTO_DSTOPTS, IPPROTO_DSTOPTS, IPPROTO_DSTOPTS};
 
 	s.n_ip6_ext = 2;
 	s.ip6_ext[0] = IPPROTO_HOPOPTS;
@@ -232,6 +239,50 @@ START_TEST(test_ipv6_ext_headers)
 }
 END_TEST
 
+START_TEST(test_ipv6_header)
+{
+	struct dp *d = dp_load(frag_policy);
+	struct frame_spec s = udp("2001:db8::7", "2001:db8::1", 40000, 53);
+	uint8_t buf[FRAME_MAX];
+	int len = frame_build(&s, buf, sizeof(buf));
+
+	ck_assert_int_gt(len, 0);
+	dp_expect(d, DP_IF0, buf, (size_t)len, XDP_DROP, "drop-dns");
+	buf[14] = 0x40; /* version 4 behind the IPv6 ethertype */
+	dp_expect(d, DP_IF0, buf, (size_t)len, XDP_PASS, NULL);
+	dp_free(d);
+}
+END_TEST
+
+/* The builders themselves: checksums right, and checked for real. */
+START_TEST(test_frame_checksums)
+{
+	struct frame_spec specs[] = {
+	    tcp("198.51.100.7", "192.0.2.1", 80, FRAME_TH_SYN),
+	    tcp("2001:db8::7", "2001:db8::1", 80, FRAME_TH_SYN | FRAME_TH_ACK),
+	    udp("198.51.100.7", "192.0.2.1", 1, 2),
+	    udp("2001:db8::7", "2001:db8::1", 1, 2),
+	    icmp("198.51.100.7", "192.0.2.1", 8),
+	    icmp("2001:db8::7", "2001:db8::1", 128),
+	};
+	uint8_t buf[FRAME_MAX];
+
+	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		int len;
+
+		specs[i].n_vlans = (int)(i % 3);
+		specs[i].vlan_tpid[0] = 0x88a8;
+		specs[i].vlan_tpid[1] = 0x8100;
+		specs[i].ip4_opt_words = (uint8_t)(i % 2 ? 0 : 2);
+		len = frame_build(&specs[i], buf, sizeof(buf));
+		ck_assert_int_gt(len, 0);
+		ck_assert_msg(frame_check_csums(buf, (size_t)len) == 0, "spec %zu", i);
+		buf[len - 1] ^= 0x5a; /* a payload byte or the L4 header */
+		ck_assert_msg(frame_check_csums(buf, (size_t)len) != 0, "spec %zu", i);
+	}
+}
+END_TEST
+
 /* Every prefix of a frame the policy drops is passed: a parser miss is never
  * a drop. Frames shorter than an Ethernet header never reach the program
  * (the kernel refuses them), which is asserted too. */
@@ -246,7 +297,8 @@ static void expect_truncations_pass_at(int line, struct dp *d, const struct fram
 	ck_assert_int_gt(len, 14);
 	dp_expect_at(__FILE__, line, d, DP_IF0, buf, (size_t)len, XDP_DROP, rule);
 	for (int l = 0; l < 14; l++)
-		ck_assert_msg(dp_run(d, DP_IF0, buf, (size_t)l) < 0, "line %d: %d bytes ran", line, l);
+		ck_assert_msg(dp_run(d, DP_IF0, buf, (size_t)l) < 0, "line %d: %d bytes ran", line,
+			      l);
 	for (int l = 14; l < len; l++)
 		dp_expect_at(__FILE__, line, d, DP_IF0, buf, (size_t)l, XDP_PASS, NULL);
 }
@@ -400,7 +452,7 @@ START_TEST(test_rate_limit_rule)
 					   "    action: drop\n"
 					   "    protocol: icmp\n"
 					   "    rate_limit: { pps: 3, per: rule }\n");
-	const char *srcs[] = { "198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4" };
+	const char *srcs[] = {"198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4"};
 	uint64_t sec = window_start();
 
 	/* the budget is shared by every source */
@@ -578,6 +630,8 @@ Suite *datapath_suite(void)
 	tcase_add_test(tc, test_ipv4_header);
 	tcase_add_test(tc, test_ipv4_fragments);
 	tcase_add_test(tc, test_ipv6_ext_headers);
+	tcase_add_test(tc, test_ipv6_header);
+	tcase_add_test(tc, test_frame_checksums);
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_non_ip);
 	tcase_add_test(tc, test_blocklist);

@@ -32,7 +32,7 @@ static void load_with_config(uint32_t nrules, uint32_t field_mask)
 {
 	struct xdpd *skel = xdpd__open();
 	struct xdpd_config *cfg;
-	struct bpf_prog_info info = { 0 };
+	struct bpf_prog_info info = {0};
 	uint32_t info_len = sizeof(info);
 	int err;
 
@@ -44,8 +44,8 @@ static void load_with_config(uint32_t nrules, uint32_t field_mask)
 	cfg->field_mask = field_mask;
 	cfg->default_action = XDPD_ACT_DROP;
 	err = xdpd__load(skel);
-	ck_assert_msg(err == 0, "verifier refused nrules=%u field_mask=%#x: %d", nrules,
-		      field_mask, err);
+	ck_assert_msg(err == 0, "verifier refused nrules=%u field_mask=%#x: %d", nrules, field_mask,
+		      err);
 	err = bpf_obj_get_info_by_fd(bpf_program__fd(skel->progs.xdpd_main), &info, &info_len);
 	ck_assert_int_eq(err, 0);
 	ck_assert_uint_gt(info.xlated_prog_len, 0);
@@ -55,7 +55,7 @@ static void load_with_config(uint32_t nrules, uint32_t field_mask)
 START_TEST(test_verifier_limits)
 {
 	const uint32_t all = (1u << XDPD_NFIELDS) - 1;
-	const uint32_t sizes[] = { 0, 1, 64, 65, 4096, SCALE_RULES, XDPD_MAX_RULES };
+	const uint32_t sizes[] = {0, 1, 64, 65, 4096, SCALE_RULES, XDPD_MAX_RULES};
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		load_with_config(sizes[i], all);
@@ -87,8 +87,11 @@ static char *scale_policy(void)
 static void expect_udp(struct dp *d, int net, int dport, int action, const char *rule)
 {
 	char src[32];
-	struct frame_spec s = { .src = src, .dst = "192.0.2.1", .proto = IPPROTO_UDP,
-				.sport = 5000, .dport = (uint16_t)dport };
+	struct frame_spec s = {.src = src,
+			       .dst = "192.0.2.1",
+			       .proto = IPPROTO_UDP,
+			       .sport = 5000,
+			       .dport = (uint16_t)dport};
 
 	snprintf(src, sizeof(src), "10.%d.%d.77", net / 256, net % 256);
 	dp_expect_spec(d, DP_IF0, &s, action, rule);
@@ -98,8 +101,11 @@ START_TEST(test_10k_rules)
 {
 	char *yaml = scale_policy();
 	struct dp *d = dp_load(yaml);
-	struct frame_spec tcp = { .src = "10.0.0.1", .dst = "192.0.2.1", .proto = IPPROTO_TCP,
-				  .sport = 1, .dport = 10000 };
+	struct frame_spec tcp = {.src = "10.0.0.1",
+				 .dst = "192.0.2.1",
+				 .proto = IPPROTO_TCP,
+				 .sport = 1,
+				 .dport = 10000};
 
 	free(yaml);
 	expect_udp(d, 0, 10000, XDP_DROP, "r0");

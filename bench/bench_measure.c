@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * xdpd-bench measure: per probe frame, the floor, the seed program,
+ * xdp-filter and xdpd are timed in turn, round after round, and each keeps
+ * its best round: programs measured side by side share whatever the machine
+ * was doing, so their ratios hold even when absolute times drift.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bench.h"
+
+enum { P_FLOOR, P_SEED, P_XF, P_XDPD, NPROGS };
+
+struct measure {
+	int fd[NPROGS]; /* -1: not measured */
+	int ifindex;
+	const char *section, *out;
+	unsigned int size, rules, nbl, repeat, rounds, distinct;
+	char probes[512];
+};
+
+struct row {
+	double best[NPROGS];
+	double dist[NPROGS];
+	int verdict[NPROGS];
+};
+
+static void time_rounds(const struct measure *m, const struct tframe *f, struct row *r)
+{
+	for (int p = 0; p < NPROGS; p++) {
+		r->best[p] = -1;
+		r->verdict[p] = m->fd[p] >= 0 ? bench_verdict(m->fd[p], m->ifindex, f) : -1;
+		if (m->fd[p] >= 0) /* warm caches and branch predictors */
+			bench_time_repeat(m->fd[p], m->ifindex, f, m->repeat / 10 + 1);
+	}
+	for (unsigned int k = 0; k < m->rounds; k++)
+		for (int p = 0; p < NPROGS; p++) {
+			double t;
+
+			if (m->fd[p] < 0)
+				continue;
+			t = bench_time_repeat(m->fd[p], m->ifindex, f, m->repeat);
+			if (t > 0 && (r->best[p] < 0 || t < r->best[p]))
+				r->best[p] = t;
+		}
+}
+
+/* Distinct sources: one syscall per frame, so the floor here is the
+ * syscall; what matters is the difference to it. */
+static int time_distinct(const struct measure *m, enum probe pr, struct row *r)
+{
+	uint8_t *bufs = malloc((size_t)m->distinct * 128);
+	struct tframe *f = calloc(m->distinct, sizeof(*f));
+	int err = bufs && f ? 0 : -ENOMEM;
+
+	for (unsigned int i = 0; i < m->distinct && !err; i++) {
+		int len = probe_build(pr, m->rules, m->nbl, i + 1, bufs + (size_t)i * 128, 128);
+
+		if (len < 0)
+			err = len;
+		f[i].data = bufs + (size_t)i * 128;
+		f[i].len = (uint32_t)len;
+	}
+	for (int p = 0; p < NPROGS; p++)
+		r->dist[p] = -1;
+	for (unsigned int k = 0; k < m->rounds && !err; k++)
+		for (int p = 0; p < NPROGS; p++) {
+			double t;
+
+			if (m->fd[p] < 0 || p == P_SEED)
+				continue;
+			t = bench_time_distinct(m->fd[p], m->ifindex, f, m->distinct);
+			if (t > 0 && (r->dist[p] < 0 || t < r->dist[p]))
+				r->dist[p] = t;
+		}
+	free(bufs);
+	free(f);
+	return err;
+}
+
+static int measure_probe(const struct measure *m, enum probe pr, FILE *out)
+{
+	uint8_t buf[FRAME_MAX];
+	struct tframe f = { .data = buf };
+	struct row r = {};
+	int len = probe_build(pr, m->rules, m->nbl, 0, buf, sizeof(buf));
+
+	if (len < 0)
+		return len;
+	f.len = (uint32_t)len;
+	time_rounds(m, &f, &r);
+	if (m->distinct) {
+		int err = time_distinct(m, pr, &r);
+
+		if (err)
+			return err;
+	} else {
+		for (int p = 0; p < NPROGS; p++)
+			r.dist[p] = -1;
+	}
+	fprintf(out, "%s\t%u\t%s", m->section, m->size, probe_name(pr));
+	for (int p = 0; p < NPROGS; p++)
+		fprintf(out, "\t%.3f", r.best[p]);
+	for (int p = 0; p < NPROGS; p++)
+		fprintf(out, "\t%d", r.verdict[p]);
+	for (int p = 0; p < NPROGS; p++)
+		fprintf(out, "\t%.3f", r.dist[p]);
+	fputc('\n', out);
+	fprintf(stderr, "xdpd-bench: %s %u %-10s floor %.2f seed %.2f xdp-filter %.2f xdpd %.2f ns\n",
+		m->section, m->size, probe_name(pr), r.best[P_FLOOR], r.best[P_SEED], r.best[P_XF],
+		r.best[P_XDPD]);
+	return 0;
+}
+
+static int open_attached(const char *ifname)
+{
+	int ifindex = (int)if_nametoindex(ifname);
+	uint32_t id = 0;
+	int fd;
+
+	if (!ifindex)
+		return -ENODEV;
+	if (bpf_xdp_query_id(ifindex, 0, &id) || !id)
+		return -ENOENT;
+	fd = bpf_prog_get_fd_by_id(id);
+	return fd < 0 ? -errno : fd;
+}
+
+static int open_pinned(const char *path)
+{
+	int fd = bpf_obj_get(path);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int open_prog(struct measure *m, int p, const char *what, int fd)
+{
+	if (fd < 0) {
+		fprintf(stderr, "xdpd-bench: %s: %s\n", what, strerror(-fd));
+		return fd;
+	}
+	m->fd[p] = fd;
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct measure *m)
+{
+	static const struct option opts[] = {
+		{ "ifname", required_argument, NULL, 'i' },  { "floor", required_argument, NULL, 'f' },
+		{ "seed", required_argument, NULL, 's' },    { "xdpd", required_argument, NULL, 'x' },
+		{ "xf", required_argument, NULL, 'F' },	     { "section", required_argument, NULL, 'S' },
+		{ "size", required_argument, NULL, 'n' },    { "rules", required_argument, NULL, 'r' },
+		{ "nbl", required_argument, NULL, 'b' },     { "probes", required_argument, NULL, 'p' },
+		{ "repeat", required_argument, NULL, 'R' },  { "rounds", required_argument, NULL, 'k' },
+		{ "distinct", required_argument, NULL, 'd' }, { "out", required_argument, NULL, 'o' },
+		{}
+	};
+	int c, err = 0;
+
+	optind = 0;
+	while (!err && (c = getopt_long(argc + 1, argv - 1, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			m->ifindex = (int)if_nametoindex(optarg);
+			err = m->ifindex ? 0 : -ENODEV;
+			break;
+		case 'f':
+			err = open_prog(m, P_FLOOR, optarg, bench_load_obj(optarg));
+			break;
+		case 's':
+			err = open_prog(m, P_SEED, optarg, bench_load_obj(optarg));
+			break;
+		case 'x':
+			err = open_prog(m, P_XDPD, optarg, open_pinned(optarg));
+			break;
+		case 'F':
+			err = open_prog(m, P_XF, optarg, open_attached(optarg));
+			break;
+		case 'S': m->section = optarg; break;
+		case 'n': m->size = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'r': m->rules = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'b': m->nbl = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'p': snprintf(m->probes, sizeof(m->probes), "%s", optarg); break;
+		case 'R': m->repeat = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'k': m->rounds = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'd': m->distinct = (unsigned int)strtoul(optarg, NULL, 10); break;
+		case 'o': m->out = optarg; break;
+		default: err = -EINVAL;
+		}
+	}
+	if (!err && (!m->section || !m->out || !m->probes[0] || m->fd[P_FLOOR] < 0 || !m->ifindex ||
+		     !m->repeat || !m->rounds))
+		err = -EINVAL;
+	return err;
+}
+
+int bench_measure(int argc, char **argv)
+{
+	struct measure m = { .fd = { -1, -1, -1, -1 }, .repeat = 1000000, .rounds = 5 };
+	char *save = NULL, *tok;
+	FILE *out;
+	int err = parse_opts(argc, argv, &m);
+
+	if (err)
+		return err == -EINVAL ? 2 : 1;
+	out = fopen(m.out, "a");
+	if (!out) {
+		fprintf(stderr, "xdpd-bench: %s: %s\n", m.out, strerror(errno));
+		return 1;
+	}
+	for (tok = strtok_r(m.probes, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
+		int pr = probe_by_name(tok);
+
+		err = pr < 0 ? pr : measure_probe(&m, (enum probe)pr, out);
+		if (err)
+			fprintf(stderr, "xdpd-bench: probe %s: %s\n", tok, strerror(-err));
+	}
+	fclose(out);
+	for (int p = 0; p < NPROGS; p++)
+		if (m.fd[p] >= 0)
+			close(m.fd[p]);
+	return err ? 1 : 0;
+}

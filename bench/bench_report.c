@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The report: the measurement rows as a table of ns/packet and ratios, the
+ * control-plane costs per policy size, and PASS / FALL SHORT against each
+ * target of the benchmark. Markdown, so that bench/RESULTS.md is the output
+ * of a run as it is.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench.h"
+
+enum { P_FLOOR, P_SEED, P_XF, P_XDPD, NPROGS };
+
+struct mrow {
+	char section[32], probe[32];
+	unsigned int size;
+	double t[NPROGS], d[NPROGS];
+	int v[NPROGS];
+};
+
+struct orow {
+	unsigned int rules;
+	double start_ms, reload_ms, map_bytes, rss_kb;
+};
+
+struct data {
+	struct mrow *m;
+	size_t nm;
+	struct orow *o;
+	size_t no;
+};
+
+static int read_meas(const char *path, struct data *d)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		struct mrow r;
+		struct mrow *nm;
+
+		if (sscanf(line, "%31s %u %31s %lf %lf %lf %lf %d %d %d %d %lf %lf %lf %lf",
+			   r.section, &r.size, r.probe, &r.t[0], &r.t[1], &r.t[2], &r.t[3], &r.v[0],
+			   &r.v[1], &r.v[2], &r.v[3], &r.d[0], &r.d[1], &r.d[2], &r.d[3]) != 15)
+			continue;
+		nm = realloc(d->m, (d->nm + 1) * sizeof(*nm));
+		if (!nm)
+			break;
+		d->m = nm;
+		d->m[d->nm++] = r;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int read_ops(const char *path, struct data *d)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		struct orow r;
+		struct orow *no;
+
+		if (sscanf(line, "%u %lf %lf %lf %lf", &r.rules, &r.start_ms, &r.reload_ms,
+			   &r.map_bytes, &r.rss_kb) != 5)
+			continue;
+		no = realloc(d->o, (d->no + 1) * sizeof(*no));
+		if (!no)
+			break;
+		d->o = no;
+		d->o[d->no++] = r;
+	}
+	fclose(f);
+	return 0;
+}
+
+static const char *verdict(int v)
+{
+	static const char *const names[] = { "aborted", "drop", "pass", "tx", "redirect" };
+
+	return v >= 0 && v <= 4 ? names[v] : "-";
+}
+
+static void cell(double v, const char *fmt)
+{
+	if (v < 0)
+		printf(" - |");
+	else
+		printf(fmt, v);
+}
+
+static void print_costs(const struct data *d)
+{
+	printf("| section | size | packet | floor | seed | xdp-filter | xdpd | xdpd/floor "
+	       "| xdpd/xdp-filter | xdpd verdict |\n");
+	printf("|---|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
+	for (size_t i = 0; i < d->nm; i++) {
+		const struct mrow *r = &d->m[i];
+
+		printf("| %s | %u | %s |", r->section, r->size, r->probe);
+		for (int p = 0; p < NPROGS; p++)
+			cell(r->t[p], " %.2f |");
+		cell(r->t[P_XDPD] > 0 ? r->t[P_XDPD] / r->t[P_FLOOR] : -1, " %.2fx |");
+		cell(r->t[P_XDPD] > 0 && r->t[P_XF] > 0 ? r->t[P_XDPD] / r->t[P_XF] : -1, " %.2fx |");
+		printf(" %s |\n", verdict(r->v[P_XDPD]));
+	}
+}
+
+static void print_distinct(const struct data *d)
+{
+	int header = 0;
+
+	for (size_t i = 0; i < d->nm; i++) {
+		const struct mrow *r = &d->m[i];
+
+		if (r->d[P_FLOOR] < 0)
+			continue;
+		if (!header++) {
+			printf("\nDistinct sources (one BPF_PROG_TEST_RUN per packet, a different "
+			       "source each: caches do not help). ns/packet over the floor, whose "
+			       "column is the syscall itself:\n\n");
+			printf("| section | size | packet | floor (syscall) | xdp-filter +ns "
+			       "| xdpd +ns |\n|---|---:|---|---:|---:|---:|\n");
+		}
+		printf("| %s | %u | %s | %.0f |", r->section, r->size, r->probe, r->d[P_FLOOR]);
+		cell(r->d[P_XF] > 0 ? r->d[P_XF] - r->d[P_FLOOR] : -1, " %.0f |");
+		cell(r->d[P_XDPD] > 0 ? r->d[P_XDPD] - r->d[P_FLOOR] : -1, " %.0f |");
+		printf("\n");
+	}
+}
+
+static void print_ops(const struct data *d)
+{
+	if (!d->no)
+		return;
+	printf("\nControl plane per policy size (start: daemon exec to control socket up, "
+	       "fresh bpffs; reload: `xdpctl reload` round trip to a changed policy of the "
+	       "same size; map memory: bytes_memlock of the program's maps from bpftool):\n\n");
+	printf("| rules | daemon start ms | reload ms | BPF map memory MiB | daemon RSS MiB |\n");
+	printf("|---:|---:|---:|---:|---:|\n");
+	for (size_t i = 0; i < d->no; i++)
+		printf("| %u | %.0f | %.0f | %.1f | %.1f |\n", d->o[i].rules, d->o[i].start_ms,
+		       d->o[i].reload_ms, d->o[i].map_bytes / 1048576.0, d->o[i].rss_kb / 1024.0);
+}
+
+static const struct mrow *find(const struct data *d, const char *section, unsigned int size,
+			       const char *probe)
+{
+	for (size_t i = 0; i < d->nm; i++)
+		if (!strcmp(d->m[i].section, section) && d->m[i].size == size &&
+		    !strcmp(d->m[i].probe, probe) && d->m[i].t[P_XDPD] > 0)
+			return &d->m[i];
+	return NULL;
+}
+
+static const struct orow *find_ops(const struct data *d, unsigned int rules)
+{
+	for (size_t i = 0; i < d->no; i++)
+		if (d->o[i].rules == rules)
+			return &d->o[i];
+	return NULL;
+}
+
+static double to_floor(const struct mrow *r)
+{
+	return r ? r->t[P_XDPD] / r->t[P_FLOOR] : -1;
+}
+
+/* Prints one target line; returns 1 when it fell short. */
+static int target(const char *what, double value, double limit, const char *unit)
+{
+	if (value < 0) {
+		printf("- n/a: %s (not measured in this run)\n", what);
+		return 0;
+	}
+	printf("- %s: %s: %.2f%s (limit %.2f%s)\n", value <= limit ? "PASS" : "FALL SHORT", what,
+	       value, unit, limit, unit);
+	return value > limit;
+}
+
+static double worst_vs_xf(const struct data *d, char *where, size_t cap)
+{
+	double worst = -1;
+
+	for (size_t i = 0; i < d->nm; i++) {
+		const struct mrow *r = &d->m[i];
+		double q;
+
+		if (strcmp(r->section, "rules") || r->t[P_XF] <= 0 || r->t[P_XDPD] <= 0)
+			continue;
+		q = r->t[P_XDPD] / r->t[P_XF];
+		if (q > worst) {
+			worst = q;
+			snprintf(where, cap, "%u rules, %s", r->size, r->probe);
+		}
+	}
+	return worst;
+}
+
+static double worst_blocklist(const struct data *d)
+{
+	double worst = -1;
+
+	for (size_t i = 0; i < d->nm; i++)
+		if (!strncmp(d->m[i].section, "blocklist", 9) && d->m[i].size == 1000000 &&
+		    d->m[i].t[P_XDPD] > 0 && to_floor(&d->m[i]) > worst)
+			worst = to_floor(&d->m[i]);
+	return worst;
+}
+
+static int print_targets(const struct data *d, int quick)
+{
+	const struct mrow *one_none = find(d, "rules", 1, "rule-none");
+	const struct mrow *one_last = find(d, "rules", 1, "rule-last");
+	const struct mrow *big_last = find(d, "rules", 10000, "rule-last");
+	const struct orow *big = find_ops(d, 10000);
+	double scaling = one_last && big_last ? to_floor(big_last) / to_floor(one_last) : -1;
+	char where[64] = "";
+	double vs_xf = worst_vs_xf(d, where, sizeof(where));
+	int short_of = 0, scale_short;
+	char what[128];
+
+	printf("\nTargets:\n\n");
+	short_of += target("xdpd, 1 rule, non-matching packet, x floor", to_floor(one_none), 2, "x");
+	short_of += target("xdpd, 10,000 rules, packet matching the last rule, x floor",
+			   to_floor(big_last), 3, "x");
+	short_of += target("xdpd, 10,000 rules vs 1 rule, last-rule packet (ratios to floor)",
+			   scaling > 0 ? scaling : -1, 1.5, "x");
+	short_of += target("xdpd, 1,000,000 blocklist prefixes (worst of v4/v6, hit/miss), x floor",
+			   worst_blocklist(d), 3, "x");
+	snprintf(what, sizeof(what), "xdpd vs xdp-filter, same rules and packet (worst: %s)",
+		 where[0] ? where : "-");
+	short_of += target(what, vs_xf, 1, "x");
+	short_of += target("reload of a 10,000-rule policy", big ? big->reload_ms / 1000 : -1, 2,
+			   " s");
+	short_of += target("BPF map memory for 10,000 rules",
+			   big ? big->map_bytes / 1048576.0 : -1, 64, " MiB");
+	scale_short = target("--quick scaling check: 10,000 vs 1 rule, last-rule packet "
+			     "(ratios to floor)",
+			     scaling > 0 ? scaling : -1, 2, "x");
+	if (quick)
+		return scaling < 0 ? 1 : scale_short;
+	return short_of + scale_short;
+}
+
+int bench_report(const char *meas_path, const char *ops_path, const char *env_path, int quick)
+{
+	struct data d = {};
+	char line[512];
+	FILE *env = fopen(env_path, "r");
+	int r;
+
+	if (read_meas(meas_path, &d) < 0) {
+		fprintf(stderr, "xdpd-bench: %s: %s\n", meas_path, strerror(errno));
+		return -1;
+	}
+	read_ops(ops_path, &d); /* absent in a run without daemon restarts */
+	while (env && fgets(line, sizeof(line), env))
+		fputs(line, stdout);
+	if (env)
+		fclose(env);
+	printf("\nPer-packet cost, ns/packet, BPF_PROG_TEST_RUN, best round of each program, "
+	       "programs timed in turn on the same frame:\n\n");
+	print_costs(&d);
+	print_distinct(&d);
+	print_ops(&d);
+	r = print_targets(&d, quick);
+	free(d.m);
+	free(d.o);
+	return r;
+}
