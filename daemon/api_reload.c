@@ -88,9 +88,6 @@ int api_reload(struct api_call *c)
 	json_object_object_add(c->result, "generation",
 			       json_object_new_uint64(manager_generation(m)));
 	json_object_object_add(c->result, "diff", diff);
-	/* also when unchanged: the group may have been created since */
-	if (!dry_run)
-		api_server_set_group(m->api, new->control.group);
 	policy_free(other);
 	return err;
 }

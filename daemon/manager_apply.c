@@ -11,6 +11,7 @@
 #include <time.h>
 #include <systemd/sd-daemon.h>
 
+#include "api.h"
 #include "log.h"
 #include "manager_internal.h"
 #include "options.h"
@@ -202,6 +203,9 @@ int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_o
 	old = m->policy;
 	m->policy = p;
 	m->last_reload_changed = res != DP_ADOPTED;
+	/* also when unchanged: the group may have been created since */
+	if (m->api)
+		api_server_set_group(m->api, p->control.group);
 	manager_notify_status(m, "READY=1");
 	log_applied(m, res, old, p, false);
 	if (new_policy_out)
