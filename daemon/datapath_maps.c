@@ -23,6 +23,8 @@ static const char *const stateful_maps[] = {
     "rl_source",   "meta",	 "rule_slots", "iface_slots",
     /* load balancers (bpf/maps_lb.h) */
     "lb_ct", "lb_rnat", "lb_rr_ctr", "stats_backend", "lb_state", "lb_slots", "backend_slots",
+    /* sampling and trace (bpf/sample.h) */
+    "sample_cfg", "sample_stats", "sample_ring",
     NULL,
 };
 

@@ -10,7 +10,7 @@ lab_need_tools setpriv groupadd groupdel
 GRP=xh7a$$
 GRP2=xh7b$$
 GRP3=xh7c$$
-trap 'rc=$?; for g in "$GRP" "$GRP2" "$GRP3"; do groupdel "$g" 2>/dev/null; done; (exit $rc); lab_cleanup' EXIT
+lab_at_exit 'for g in "$GRP" "$GRP2" "$GRP3"; do groupdel "$g" 2>/dev/null || true; done'
 groupadd "$GRP"
 groupadd "$GRP2"
 GID=$(getent group "$GRP" | cut -d: -f3)
