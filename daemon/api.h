@@ -23,6 +23,7 @@
 
 struct manager;
 struct api_server;
+struct api_conn;
 
 #define API_MAX_CONNS 64
 #define API_IDLE_SEC  60
@@ -35,6 +36,17 @@ int api_server_start(struct manager *m, const char *path, const char *group,
 /* After a reload: give the socket to control.group (changed, or created
  * since), chgrp the file and judge read-only access by it from now on. */
 int api_server_set_group(struct api_server *s, const char *group);
+/* Subscribers: a connection that asked for notifications (monitor). It is
+ * no longer closed when idle; gone(ctx) runs when it closes, whoever closes
+ * it. */
+typedef void (*api_conn_gone_fn)(void *ctx);
+void api_conn_subscribe(struct api_conn *c, api_conn_gone_fn gone, void *ctx);
+void api_conn_unsubscribe(struct api_conn *c);
+/* Queue one line ('\n'-terminated) and write what the socket takes now,
+ * never blocking. -ENOBUFS when more than max_pending bytes would wait (a
+ * slow reader: the line is dropped), -EPIPE when the connection is closing. */
+int api_conn_notify(struct api_conn *c, const char *line, size_t len, size_t max_pending);
+
 /* Closes every connection, removes the socket file. Accepts NULL. */
 void api_server_free(struct api_server *s);
 

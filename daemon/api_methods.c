@@ -29,6 +29,15 @@ static const struct api_param p_block_del[] = {
     {NULL},
 };
 
+static const struct api_param p_trace[] = {
+    {"packet", API_P_STRING, true},
+    {NULL},
+};
+static const struct api_param p_monitor[] = {
+    {"rate", API_P_INT, false},
+    {NULL},
+};
+
 /* Sorted by family. Methods whose handler is NULL belong to issues not
  * implemented in this build (trace, monitor, load balancers): they answer
  * -32601 like an unknown method, with a message saying so. */
@@ -44,8 +53,8 @@ static const struct api_method methods[] = {
     {"blocklist.flush", api_blocklist_flush, true, NULL},
     {"lb.list", NULL, false, NULL},
     {"lb.set_state", NULL, true, NULL},
-    {"trace", NULL, false, NULL},
-    {"monitor", NULL, false, NULL},
+    {"trace", api_trace, false, p_trace},
+    {"monitor", api_monitor, false, p_monitor},
 };
 
 const struct api_method *api_method_find(const char *name)
@@ -231,9 +240,10 @@ static int run(const struct api_method *mt, const struct api_peer *peer,
 }
 
 json_object *api_dispatch(struct manager *m, struct blocklist *bl, const struct api_peer *peer,
-			  const struct api_auth_ctx *auth, const struct jsonrpc_request *req)
+			  const struct api_auth_ctx *auth, const struct jsonrpc_request *req,
+			  struct api_conn *conn)
 {
-	struct api_call c = {.m = m, .bl = bl, .peer = peer, .method = req->method};
+	struct api_call c = {.m = m, .bl = bl, .peer = peer, .conn = conn, .method = req->method};
 	int r = run(api_method_find(req->method), peer, auth, req->params, &c);
 
 	if (!req->has_id) {

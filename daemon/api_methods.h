@@ -16,12 +16,14 @@
 
 struct manager;
 struct blocklist;
+struct api_conn;
 
 /* What a handler sees and fills. */
 struct api_call {
 	struct manager *m;
 	struct blocklist *bl;
 	const struct api_peer *peer;
+	struct api_conn *conn; /* the caller's connection (NULL in unit tests) */
 	const char *method;
 	json_object *params; /* an object (validated against the schema) or NULL */
 	json_object *result; /* set on success (NULL serializes as null) */
@@ -65,7 +67,8 @@ struct api_auth_ctx {
 /* Run one validated request. Returns the response to send, or NULL for a
  * notification (which is still executed). */
 json_object *api_dispatch(struct manager *m, struct blocklist *bl, const struct api_peer *peer,
-			  const struct api_auth_ctx *auth, const struct jsonrpc_request *req);
+			  const struct api_auth_ctx *auth, const struct jsonrpc_request *req,
+			  struct api_conn *conn);
 
 /* Handlers. */
 int api_ping(struct api_call *c);
@@ -77,6 +80,8 @@ int api_blocklist_add(struct api_call *c);
 int api_blocklist_delete(struct api_call *c);
 int api_blocklist_list(struct api_call *c);
 int api_blocklist_flush(struct api_call *c);
+int api_monitor(struct api_call *c); /* api_monitor.c */
+int api_trace(struct api_call *c);   /* api_trace.c */
 
 /* Shared helpers for handlers. */
 /* Sum a per-CPU xdpd_counter array entry over the possible CPUs. */

@@ -47,6 +47,9 @@ struct api_conn {
 	bool closing; /* take no more requests: flush the answers, then close */
 	bool shut;    /* our side shut down, discarding input until the peer closes */
 	size_t discarded;
+	/* a subscriber (monitor): no idle timeout, gone() when it closes */
+	api_conn_gone_fn gone;
+	void *gone_ctx;
 };
 
 struct api_server {
@@ -69,6 +72,8 @@ static void conn_free(struct api_conn *c)
 {
 	struct api_server *s = c->srv;
 
+	if (c->gone)
+		c->gone(c->gone_ctx);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -178,7 +183,7 @@ static void conn_handle_line(struct api_conn *c, const char *line, size_t len)
 		jsonrpc_error_clear(&err);
 		return;
 	}
-	resp = api_dispatch(c->srv->m, c->srv->bl, &c->peer, &c->srv->auth, &req);
+	resp = api_dispatch(c->srv->m, c->srv->bl, &c->peer, &c->srv->auth, &req, c);
 	if (resp || req.has_id) /* NULL for a request: out of memory */
 		conn_queue(c, resp);
 	jsonrpc_request_clear(&req);
@@ -262,6 +267,10 @@ static int conn_read(struct api_conn *c)
 
 static void conn_touch(struct api_conn *c)
 {
+	if (c->gone && !c->shut) { /* a subscriber waits for events, not idle */
+		sd_event_source_set_enabled(c->timer, SD_EVENT_OFF);
+		return;
+	}
 	sd_event_source_set_time_relative(c->timer,
 					  c->shut ? API_LINGER_USEC : API_IDLE_SEC * USEC_PER_SEC);
 	sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
@@ -360,6 +369,39 @@ static int conn_new(struct api_server *s, int fd)
 	}
 	log_debug("control: connection %lu from pid %d uid %u", c->id, (int)c->peer.pid,
 		  (unsigned)c->peer.uid);
+	return 0;
+}
+
+/* ---- subscribers (api.h) ---- */
+
+void api_conn_subscribe(struct api_conn *c, api_conn_gone_fn gone, void *ctx)
+{
+	c->gone = gone;
+	c->gone_ctx = ctx;
+	conn_touch(c);
+}
+
+void api_conn_unsubscribe(struct api_conn *c)
+{
+	c->gone = NULL;
+	c->gone_ctx = NULL;
+	conn_touch(c);
+}
+
+int api_conn_notify(struct api_conn *c, const char *line, size_t len, size_t max_pending)
+{
+	if (c->closing || c->eof)
+		return -EPIPE;
+	if (out_pending(c) + len > max_pending)
+		return -ENOBUFS;
+	if (out_append(c, line, len) < 0)
+		return -ENOMEM;
+	/* write now if the socket takes it; what is left goes out on EPOLLOUT,
+	 * where a dead peer is noticed and the connection freed */
+	if (conn_flush(c) < 0)
+		c->closing = true;
+	if (out_pending(c) || c->closing)
+		sd_event_source_set_io_events(c->io, EPOLLIN | EPOLLOUT);
 	return 0;
 }
 

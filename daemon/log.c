@@ -69,8 +69,8 @@ static void journal_send(int level, const struct log_fields *f, const char *file
 			 const char *func, const char *msg)
 {
 	char message[LOG_MSG_MAX + 16], code_file[512], code_line[32];
-	char fields[4][512];
-	struct iovec iov[5];
+	char fields[7][512];
+	struct iovec iov[8];
 	int n = 0;
 
 	snprintf(message, sizeof(message), "MESSAGE=%s", msg);
@@ -84,6 +84,12 @@ static void journal_send(int level, const struct log_fields *f, const char *file
 		snprintf(fields[n++], sizeof(fields[0]), "INTERFACE=%s", f->interface);
 	if (f && f->rule)
 		snprintf(fields[n++], sizeof(fields[0]), "RULE=%s", f->rule);
+	if (f && f->balancer)
+		snprintf(fields[n++], sizeof(fields[0]), "BALANCER=%s", f->balancer);
+	if (f && f->backend)
+		snprintf(fields[n++], sizeof(fields[0]), "BACKEND=%s", f->backend);
+	if (f && f->backend_state)
+		snprintf(fields[n++], sizeof(fields[0]), "BACKEND_STATE=%s", f->backend_state);
 	iov[0] = (struct iovec){.iov_base = message, .iov_len = strlen(message)};
 	for (int i = 0; i < n; i++)
 		iov[i + 1] = (struct iovec){.iov_base = fields[i], .iov_len = strlen(fields[i])};

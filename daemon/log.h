@@ -15,6 +15,9 @@
 struct log_fields {
 	const char *interface; /* INTERFACE=, NULL: none */
 	const char *rule;      /* RULE=, NULL: none */
+	const char *balancer;  /* BALANCER=, NULL: none (load balancers) */
+	const char *backend;   /* BACKEND= (its address) */
+	const char *backend_state; /* BACKEND_STATE= (healthy, unhealthy, drain, ...) */
 };
 
 /* Decides journal vs stderr from the environment; safe to call again. */

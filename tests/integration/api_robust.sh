@@ -26,9 +26,12 @@ api_expect_error -32600 '{"jsonrpc":"2.0","method":"ping","params":"x","id":1}'
 api_expect_error -32600 '{"jsonrpc":"2.0","method":"ping","id":{"a":1}}'
 api_expect_error -32600 '{"jsonrpc":"2.0","method":"ping","id":1,"extra":true}'
 api_expect_error -32601 "$(api_req no.such.method)"
-for m in trace monitor lb.list lb.set_state; do
+for m in lb.list lb.set_state; do
 	api_expect_error -32601 "$(api_req "$m")"
 done
+# trace and monitor exist (xh11): bad parameters are -32602
+api_expect_error -32602 "$(api_req trace)"
+api_expect_error -32602 "$(api_req monitor '{"rate":"x"}')"
 api_expect_error -32602 "$(api_req ping '{"x":1}')"
 api_expect_error -32602 "$(api_req status '["a"]')"
 api_expect_error -32602 "$(api_req reload '{"dry_run":"yes"}')"
