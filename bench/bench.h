@@ -96,6 +96,13 @@ void gen_rule(unsigned int i, unsigned int n, unsigned int variant, struct rule_
 /* xdpd-bench measure [options]: returns the exit status. */
 int bench_measure(int argc, char **argv);
 
+/* ---- bench_rpc.c ---- */
+
+/* One JSON-RPC call (no params) over the control socket: fills the time
+ * from connect to the answer and the answer's first line. Returns 0 for a
+ * result, -EPROTO for an error answer, or -errno. */
+int bench_rpc(const char *sock, const char *method, double *ms, char *answer, size_t cap);
+
 /* ---- bench_report.c ---- */
 
 /* Prints the table and the targets from the measurement and operations

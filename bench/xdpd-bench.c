@@ -5,6 +5,7 @@
  *   blocklist BPFFS 4|6 FROM TO       add blocklist prefixes [FROM, TO)
  *   xdpfilter IFNAME N NBL            xdp-filter's maps = N rules or NBL prefixes
  *   progname IFNAME                   name and id of the XDP program on IFNAME
+ *   rpc SOCKET METHOD                 call METHOD, print the milliseconds it took
  *   measure [options]                 time the programs, append rows to --out
  *   report MEAS OPS ENV [--quick]     print the table and the targets
  */
@@ -84,6 +85,24 @@ static int cmd_progname(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_rpc(int argc, char **argv)
+{
+	char answer[4096] = "";
+	double ms = 0;
+	int err;
+
+	if (argc != 2)
+		return 2;
+	err = bench_rpc(argv[0], argv[1], &ms, answer, sizeof(answer));
+	if (err) {
+		fprintf(stderr, "xdpd-bench: %s on %s: %s %s\n", argv[1], argv[0], strerror(-err),
+			answer);
+		return 1;
+	}
+	printf("%.1f\n", ms);
+	return 0;
+}
+
 static int cmd_report(int argc, char **argv)
 {
 	int quick = argc == 4 && !strcmp(argv[3], "--quick");
@@ -101,6 +120,7 @@ static void usage(FILE *f)
 	      "       xdpd-bench blocklist BPFFS 4|6 FROM TO\n"
 	      "       xdpd-bench xdpfilter IFNAME N NBL\n"
 	      "       xdpd-bench progname IFNAME\n"
+	      "       xdpd-bench rpc SOCKET METHOD\n"
 	      "       xdpd-bench measure --ifname IF --floor OBJ --seed OBJ [--xdpd PIN]\n"
 	      "                  [--xf IF] --section S --size N [--rules N] [--nbl N]\n"
 	      "                  --probes P,P.. [--repeat R] [--rounds K] [--distinct M] --out F\n"
@@ -117,6 +137,7 @@ int main(int argc, char **argv)
 		{ "policy", cmd_policy },	{ "blocklist", cmd_blocklist },
 		{ "xdpfilter", cmd_xdpfilter }, { "progname", cmd_progname },
 		{ "measure", bench_measure },	{ "report", cmd_report },
+		{ "rpc", cmd_rpc },
 	};
 	int r;
 

@@ -5,6 +5,8 @@
  * stays open; each event is a "monitor.event" notification.
  */
 #include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -51,7 +53,8 @@ static const char *proto_name(struct json_object *ev, char *buf, size_t len)
 	}
 }
 
-/* "192.168.1.1:53", "[2001:db8::1]:53", or the bare address without a port. */
+/* "192.168.1.1:53", or for IPv6 "2001:db8::1:53": the address in its standard
+ * form, without brackets, then the port, as the seed's monitor prints them. */
 static void put_endpoint(FILE *f, struct json_object *ev, const char *addr_key,
 			 const char *port_key, const char *port_key2)
 {
@@ -61,27 +64,27 @@ static void put_endpoint(FILE *f, struct json_object *ev, const char *addr_key,
 	if (!pk)
 		fputs(a, f);
 	else
-		fprintf(f, strchr(a, ':') ? "[%s]:%llu" : "%s:%llu", a,
-			(unsigned long long)ju64(ev, pk));
+		fprintf(f, "%s:%llu", a, (unsigned long long)ju64(ev, pk));
 }
 
 void monitor_event_print(const struct ctl *c, struct json_object *ev)
 {
+	static const char *const tail[] = {"action", "rule", "balancer", "backend", "interface"};
 	char proto[32];
 
-	fputs("Packet: ", c->out);
-	put_endpoint(c->out, ev, "src", "src_port", "sport");
-	fputs(" -> ", c->out);
-	put_endpoint(c->out, ev, "dst", "dst_port", "dport");
-	fprintf(c->out, ", protocol: %s", proto_name(ev, proto, sizeof(proto)));
-	if (jstr(ev, "interface", NULL))
-		fprintf(c->out, ", interface: %s", jstr(ev, "interface", ""));
-	if (jstr(ev, "action", NULL))
-		fprintf(c->out, ", action: %s", jstr(ev, "action", ""));
-	if (jstr(ev, "rule", NULL))
-		fprintf(c->out, ", rule: %s", jstr(ev, "rule", ""));
-	if (jstr(ev, "balancer", NULL))
-		fprintf(c->out, ", balancer: %s", jstr(ev, "balancer", ""));
+	if (jhas(ev, "src")) {
+		fputs("Packet: ", c->out);
+		put_endpoint(c->out, ev, "src", "src_port", "sport");
+		fputs(" -> ", c->out);
+		put_endpoint(c->out, ev, "dst", "dst_port", "dport");
+		fprintf(c->out, ", protocol: %s", proto_name(ev, proto, sizeof(proto)));
+	} else { /* a frame the datapath could not parse (ARP, ...) */
+		fprintf(c->out, "Packet: not IP, length: %llu", (unsigned long long)ju64(ev, "len"));
+	}
+	/* the verdict and what decided it, then where the packet came in */
+	for (size_t i = 0; i < sizeof(tail) / sizeof(tail[0]); i++)
+		if (jstr(ev, tail[i], NULL))
+			fprintf(c->out, ", %s: %s", tail[i], jstr(ev, tail[i], ""));
 	fputc('\n', c->out);
 }
 
@@ -164,6 +167,24 @@ static int open_pcap(struct monitor *m)
 	return XC_OK;
 }
 
+/* Ctrl-C (or SIGTERM) ends a monitor normally: every event shown was
+ * flushed, every pcap record was flushed with its header, so there is
+ * nothing left to write. */
+static void on_stop_signal(int sig)
+{
+	(void)sig;
+	_exit(XC_OK);
+}
+
+static void stop_on_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_stop_signal};
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
 {
 	static const struct arg_opt opts[] = {
@@ -198,8 +219,10 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 	if (rate)
 		json_object_object_add(p, "rate", json_object_new_uint64(rate));
 	int r = rpc_connect(c, &rc);
-	if (!r)
+	if (!r) {
+		stop_on_signals();
 		r = rpc_send(&rc, "monitor", p);
+	}
 	else
 		json_object_put(p);
 	if (!r)

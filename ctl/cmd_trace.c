@@ -2,8 +2,9 @@
 /*
  * xdpctl trace PACKET: run the live program on one packet described in text
  * and show its verdict. The words may be given as one quoted argument or as
- * several; they are joined with single spaces. The daemon parses the text
- * (one parser for the API and the CLI) and refuses a bad one with -32602.
+ * several; they are joined with single spaces. The text is checked here
+ * first (common/tracespec.c, the parser the daemon runs too), so a typo is a
+ * usage error with a pointer to the bad word, without a round trip.
  */
 #include <string.h>
 
@@ -11,12 +12,46 @@
 #include "cmd.h"
 #include "jfield.h"
 #include "output.h"
+#include "tracespec.h"
 
 #define TRACE_MAX 512
+
+/* "10.0.0.1:80", "2001:db8::1:80" (as the monitor lines print them) */
+static void put_endpoint(FILE *f, struct json_object *h, const char *addr, const char *port)
+{
+	fputs(jstr(h, addr, "?"), f);
+	if (jhas(h, port))
+		fprintf(f, ":%llu", (unsigned long long)ju64(h, port));
+}
+
+/* The headers a balancer rewrote: "rewritten: MAC > MAC, SRC > DST". */
+static void rewritten_print(const struct ctl *c, struct json_object *h)
+{
+	fprintf(c->out, "  rewritten: %s > %s, ", jstr(h, "eth_src", "?"), jstr(h, "eth_dst", "?"));
+	put_endpoint(c->out, h, "src", "src_port");
+	fputs(" > ", c->out);
+	put_endpoint(c->out, h, "dst", "dst_port");
+	fputc('\n', c->out);
+}
+
+/* Why, when no rule or balancer says it: "default", "blocklist", ... */
+static const char *reason_text(const char *reason)
+{
+	if (!reason || !strcmp(reason, "rule") || !strcmp(reason, "balancer"))
+		return NULL;
+	if (!strcmp(reason, "default"))
+		return "default_action";
+	if (!strcmp(reason, "unparsed"))
+		return "not parsed";
+	if (!strcmp(reason, "interface"))
+		return "interface not in the policy";
+	return reason;
+}
 
 void trace_print(const struct ctl *c, struct json_object *res)
 {
 	static const char *const keys[] = {"rule", "balancer", "backend", "blocklist"};
+	const char *why = reason_text(jstr(res, "reason", NULL));
 	bool any = false;
 
 	fprintf(c->out, "%s", jstr(res, "action", "?"));
@@ -31,7 +66,22 @@ void trace_print(const struct ctl *c, struct json_object *res)
 			jtext(v, "-", tmp, sizeof(tmp)));
 		any = true;
 	}
+	if (!any && why)
+		fprintf(c->out, " (%s", why), any = true;
 	fprintf(c->out, "%s\n", any ? ")" : "");
+	if (jobj(res, "rewritten"))
+		rewritten_print(c, jobj(res, "rewritten"));
+}
+
+/* A usage error that shows the text with carets under the bad word. */
+static int bad_packet(struct ctl *c, const struct ctl_command *cmd, const char *packet,
+		      const struct tracespec_error *e)
+{
+	char where[2 * TRACE_TEXT_MAX + 16];
+
+	tracespec_pointer(packet, e, where, sizeof(where));
+	fprintf(c->err, "xdpctl: trace: %s\n%s\n", e->message, where);
+	return ctl_usage_error(c, cmd, "bad packet description (see above)");
 }
 
 static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
@@ -57,6 +107,10 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 	packet[o] = '\0';
 	if (!packet[strspn(packet, " \t")])
 		return ctl_usage_error(c, cmd, "empty packet description");
+	struct trace_spec parsed;
+	struct tracespec_error e;
+	if (tracespec_parse(packet, &parsed, &e))
+		return bad_packet(c, cmd, packet, &e);
 	struct json_object *p = json_object_new_object();
 	json_object_object_add(p, "packet", json_object_new_string(packet));
 	return show_result(c, "trace", p, trace_print);
@@ -64,10 +118,23 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 
 const struct ctl_command cmd_trace = {
     .name = "trace",
-    .usage = "trace 'PROTO SRC[:PORT] > DST[:PORT] [flags FLAGS] [vlan ID]'",
+    .usage = "trace 'PROTO SRC[:PORT] > DST[:PORT] [flags FLAGS] [type TYPE] [vlan ID] [len N] "
+	     "[in IFNAME]'",
     .summary = "Run the live XDP program on one packet built from the description and print\n"
 	       "its verdict (drop, pass, tx, redirect, aborted) and the rule, balancer or\n"
 	       "backend that decided it. Example:\n"
-	       "  xdpctl trace 'tcp 198.51.100.7:40000 > 192.168.1.2:8080 flags S vlan 10'",
+	       "  xdpctl trace 'tcp 198.51.100.7:40000 > 192.168.1.2:8080 flags S vlan 10'\n"
+	       "  xdpctl trace 'icmp 192.168.1.4 > 192.168.1.2 type echo-request'\n"
+	       "  xdpctl trace 'udp [2001:db8::1]:443 > [2001:db8::2]:53 in eth0'\n"
+	       "Tracing changes nothing: no counter, rate limit, round-robin turn or\n"
+	       "connection entry moves.",
+    .details = "Packet words:\n"
+	       "  PROTO       tcp, udp, icmp, icmpv6, a protocol name or number\n"
+	       "  SRC, DST    198.51.100.7:40000, [2001:db8::1]:443; ports for tcp/udp only\n"
+	       "  flags F     tcp flags: letters F S R P A U E C ('.' is ack) or syn,ack\n"
+	       "  type T      icmp type name or number (default echo-request); code N\n"
+	       "  vlan ID     a VLAN tag (twice for 802.1ad + 802.1Q)\n"
+	       "  len N       frame length in bytes (padded)\n"
+	       "  in IFNAME   the interface it arrives on (default: the policy's first)\n",
     .run = run,
 };

@@ -24,6 +24,16 @@ static const struct api_param p_block_add[] = {
     {"comment", API_P_STRING, false},
     {NULL},
 };
+static const struct api_param p_lb_list[] = {
+	{"balancer", API_P_STRING, false},
+	{NULL},
+};
+static const struct api_param p_lb_set_state[] = {
+	{"balancer", API_P_STRING, true},
+	{"backend", API_P_STRING, true},
+	{"state", API_P_STRING, true},
+	{NULL},
+};
 static const struct api_param p_block_del[] = {
     {"prefix", API_P_STRING, true},
     {NULL},
@@ -51,8 +61,8 @@ static const struct api_method methods[] = {
     {"blocklist.delete", api_blocklist_delete, true, p_block_del},
     {"blocklist.list", api_blocklist_list, false, NULL},
     {"blocklist.flush", api_blocklist_flush, true, NULL},
-    {"lb.list", NULL, false, NULL},
-    {"lb.set_state", NULL, true, NULL},
+    {"lb.list", api_lb_list, false, p_lb_list},
+    {"lb.set_state", api_lb_set_state, true, p_lb_set_state},
     {"trace", api_trace, false, p_trace},
     {"monitor", api_monitor, false, p_monitor},
 };

@@ -80,8 +80,14 @@ int api_blocklist_add(struct api_call *c);
 int api_blocklist_delete(struct api_call *c);
 int api_blocklist_list(struct api_call *c);
 int api_blocklist_flush(struct api_call *c);
+int api_lb_list(struct api_call *c);
+int api_lb_set_state(struct api_call *c);
+/* stats: per-backend counters {balancer, address, packets, bytes} (api_lb.c) */
+json_object *api_lb_stats(const struct manager *m);
 int api_monitor(struct api_call *c); /* api_monitor.c */
 int api_trace(struct api_call *c);   /* api_trace.c */
+/* stats' sampling {events, lost, delivered, dropped, subscribers, rate}. */
+json_object *api_sampling_stats(const struct manager *m);
 
 /* Shared helpers for handlers. */
 /* Sum a per-CPU xdpd_counter array entry over the possible CPUs. */

@@ -46,6 +46,7 @@ struct api_conn {
 	bool eof;     /* the peer will send nothing more */
 	bool closing; /* take no more requests: flush the answers, then close */
 	bool shut;    /* our side shut down, discarding input until the peer closes */
+	bool held;    /* requests may wait in `in` because the output was full */
 	size_t discarded;
 	/* a subscriber (monitor): no idle timeout, gone() when it closes */
 	api_conn_gone_fn gone;
@@ -209,9 +210,14 @@ static void conn_process(struct api_conn *c)
 	size_t len;
 	int r;
 
+	c->held = false;
 	for (;;) {
-		if (c->closing || out_pending(c) >= API_OUT_HIGH)
-			return; /* resumed once the client has read its answers */
+		if (c->closing)
+			return;
+		if (out_pending(c) >= API_OUT_HIGH) {
+			c->held = true; /* resumed once the client has read its answers */
+			return;
+		}
 		r = jsonrpc_lines_next(&c->in, &line, &len);
 		if (r == 0)
 			break;
@@ -296,7 +302,10 @@ static void conn_update(struct api_conn *c)
 	}
 	if (!c->eof && (c->closing || out_pending(c) < API_OUT_HIGH))
 		events |= EPOLLIN;
-	if (out_pending(c))
+	/* Held requests wait for no event of their own: a fast reader may have
+	 * taken every answer already, so the socket's writability resumes them
+	 * (next loop turn: one batch per turn keeps other clients served). */
+	if (out_pending(c) || c->held)
 		events |= EPOLLOUT;
 	if (!events) {
 		conn_free(c);

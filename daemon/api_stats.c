@@ -90,7 +90,6 @@ int api_stats(struct api_call *c)
 	json_object *o = json_object_new_object();
 	json_object *ifaces = json_object_new_array();
 	json_object *totals = json_object_new_object();
-	json_object *sampling = json_object_new_object();
 	struct totals t = {0};
 
 	for (size_t i = 0; i < m->policy->n_ifaces; i++) {
@@ -102,17 +101,13 @@ int api_stats(struct api_call *c)
 	for (size_t a = 0; a < N_ACTIONS; a++)
 		json_object_object_add(totals, action_names[a],
 				       api_counter_json(t.packets[a], t.bytes[a]));
-	/* load balancers and sampling are later issues: no backend counters and
-	 * no sampled events exist yet */
-	json_object_object_add(sampling, "events", json_object_new_uint64(0));
-	json_object_object_add(sampling, "lost", json_object_new_uint64(0));
 
 	json_object_object_add(o, "interfaces", ifaces);
 	json_object_object_add(o, "actions", totals);
 	json_object_object_add(o, "rules", rules_json(m));
-	json_object_object_add(o, "backends", json_object_new_array());
+	json_object_object_add(o, "backends", api_lb_stats(m));
 	json_object_object_add(o, "blocklist", blocklist_json(c->bl));
-	json_object_object_add(o, "sampling", sampling);
+	json_object_object_add(o, "sampling", api_sampling_stats(m));
 	c->result = o;
 	return 0;
 }

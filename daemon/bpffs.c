@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Find or mount the bpffs holding xdpd's pins. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <unistd.h>
 
 #include "bpffs.h"
 
@@ -93,4 +96,28 @@ int bpffs_prepare(const char *dir, char *err, size_t errlen)
 	if (bpffs_is_bpffs(dir))
 		return 0;
 	return mount_bpffs(dir, err, errlen);
+}
+
+int bpffs_lock(const char *dir, char *err, size_t errlen)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int r;
+
+	if (fd < 0) {
+		r = -errno;
+		snprintf(err, errlen, "cannot open %s: %s", dir, strerror(errno));
+		return r;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	r = errno == EWOULDBLOCK ? -EBUSY : -errno;
+	if (r == -EBUSY)
+		snprintf(err, errlen,
+			 "another xdpd is running with the pins under %s; stop it first "
+			 "(two daemons on one datapath would undo each other's work)",
+			 dir);
+	else
+		snprintf(err, errlen, "cannot lock %s: %s", dir, strerror(-r));
+	close(fd);
+	return r;
 }

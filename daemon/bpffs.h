@@ -15,5 +15,11 @@ bool bpffs_is_bpffs(const char *path);
 int bpffs_prepare(const char *dir, char *err, size_t errlen);
 /* mkdir -p a directory below a bpffs dir (mode 0700). */
 int bpffs_mkdir(const char *path, char *err, size_t errlen);
+/* Take the exclusive lock of an xdpd state directory (flock on the directory
+ * itself: bpffs holds no regular files), held as long as the returned fd is
+ * open and dropped by the kernel when the holder dies, kill -9 included.
+ * Returns the fd, or -EBUSY when another process holds it (message in err),
+ * or another -errno. */
+int bpffs_lock(const char *dir, char *err, size_t errlen);
 
 #endif /* XDPD_BPFFS_H */

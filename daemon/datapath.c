@@ -70,8 +70,14 @@ int datapath_open(const char *bpffs_dir, struct datapath **out, char *err, size_
 	if (!dp)
 		return -ENOMEM;
 	dp->prog_fd = -1;
+	dp->lock_fd = -1;
 	snprintf(dp->dir, sizeof(dp->dir), "%s", bpffs_dir);
 	r = bpffs_prepare(dp->dir, err, errlen);
+	if (r == 0) {
+		/* before reading anything: another daemon may be changing it */
+		dp->lock_fd = bpffs_lock(dp->dir, err, errlen);
+		r = dp->lock_fd < 0 ? dp->lock_fd : 0;
+	}
 	if (r == 0 && dp_path(path, sizeof(path), dp->dir, "maps", NULL) == 0)
 		r = bpffs_mkdir(path, err, errlen);
 	if (r == 0 && dp_path(path, sizeof(path), dp->dir, "links", NULL) == 0)
@@ -104,6 +110,8 @@ void datapath_close(struct datapath *dp)
 		close(dp->prog_fd);
 	slot_table_free(&dp->rule_slots);
 	slot_table_free(&dp->iface_slots);
+	if (dp->lock_fd >= 0)
+		close(dp->lock_fd);
 	free(dp);
 }
 
@@ -226,6 +234,11 @@ int datapath_detach_all(struct datapath *dp, char *err, size_t errlen)
 	dp->prog_fd = -1;
 	t = datapath_teardown(dp->dir, r < 0 ? NULL : err, r < 0 ? 0 : errlen);
 	return r < 0 ? r : t;
+}
+
+void datapath_set_lb_view(struct datapath *dp, const struct lb_view *v)
+{
+	dp->lb_view = v;
 }
 
 int datapath_prog_fd(const struct datapath *dp)

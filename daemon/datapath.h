@@ -44,6 +44,11 @@ int datapath_detach_all(struct datapath *dp, char *err, size_t errlen);
 int datapath_teardown(const char *bpffs_dir, char *err, size_t errlen);
 void datapath_close(struct datapath *dp);
 
+struct lb_view;
+/* What later generations compile load balancers with (compile_lb.h); NULL:
+ * policy order and the policy's own states. v must outlive dp. */
+void datapath_set_lb_view(struct datapath *dp, const struct lb_view *v);
+
 /* For the API: fds of stateful maps by name ("stats_iface", "stats_rule",
  * "blocklist4", "blocklist6", "meta", ...), -ENOENT if unknown. */
 int datapath_map_fd(const struct datapath *dp, const char *name);

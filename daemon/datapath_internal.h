@@ -41,6 +41,7 @@ struct dp_link {
 
 struct datapath {
 	char dir[PATH_MAX];
+	int lock_fd; /* bpffs_lock() of dir: one daemon per state directory */
 	uint8_t object_sha256[32];
 	bool have_meta; /* a generation ran here before (meta pinned) */
 	struct xdpd_meta meta;
@@ -50,6 +51,7 @@ struct datapath {
 	struct slot_table rule_slots, iface_slots;
 	struct dp_link *links; /* pinned links, one per interface */
 	size_t n_links;
+	const struct lb_view *lb_view; /* datapath_set_lb_view() */
 };
 
 /* A loaded, filled, not yet attached program instance. */

@@ -14,6 +14,7 @@
 
 #include "datapath_internal.h"
 #include "maps_write.h"
+#include "sample_maps.h"
 #include "sha256.h"
 #include "xdpd.skel.h"
 
@@ -155,7 +156,8 @@ static int open_object(struct datapath *dp, struct dp_generation *g, char *err, 
 int dp_generation_build(struct datapath *dp, const struct policy *p, uint64_t generation,
 			struct dp_generation *g, char *err, size_t errlen)
 {
-	struct slot_lookup sl = {.rule_slot = rule_slot, .iface_slot = iface_slot, .ctx = g};
+	struct slot_lookup sl = {.rule_slot = rule_slot, .iface_slot = iface_slot, .ctx = g,
+				 .lb = dp->lb_view};
 	struct compiled_policy *c = NULL;
 	struct bpf_program *prog;
 	int r;
@@ -170,6 +172,8 @@ int dp_generation_build(struct datapath *dp, const struct policy *p, uint64_t ge
 	}
 	if (r == 0)
 		r = maps_prepare(g->skel, c, err, errlen);
+	if (r == 0)
+		r = sample_ring_prepare(g->skel, p->sampling.ring_bytes, err, errlen);
 	if (r == 0)
 		r = load_object(g->skel, err, errlen);
 	if (r == 0)

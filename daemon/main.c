@@ -5,8 +5,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 
+#include "bpffs.h"
 #include "datapath.h"
 #include "log.h"
 #include "manager.h"
@@ -52,8 +54,16 @@ static int run_teardown(const struct xdpd_options *o)
 {
 	char dirbuf[256], err[1024] = "";
 	const char *dir = teardown_dir(o, dirbuf, sizeof(dirbuf));
-	int r = datapath_teardown(dir, err, sizeof(err));
+	int lock = bpffs_lock(dir, err, sizeof(err));
+	int r;
 
+	if (lock == -EBUSY) { /* a running daemon would be left without its datapath */
+		log_error("teardown of %s: %s", dir, err);
+		return 1;
+	}
+	r = datapath_teardown(dir, err, sizeof(err));
+	if (lock >= 0)
+		close(lock);
 	if (r == -ENOENT || r == -ENOTDIR) {
 		printf("xdpd: nothing to tear down under %s\n", dir);
 		return 0;

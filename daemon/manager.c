@@ -12,9 +12,11 @@
 #include <systemd/sd-daemon.h>
 
 #include "api.h"
+#include "lb_runtime.h"
 #include "log.h"
 #include "manager.h"
 #include "manager_internal.h"
+#include "monitor.h"
 #include "options.h"
 
 static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
@@ -110,10 +112,17 @@ int manager_new(const struct xdpd_options *opts, struct manager **out)
 			log_error("event loop: %s", strerror(-r));
 	}
 	if (r == 0) {
+		r = lb_runtime_start(m->lb, m->event);
+		if (r < 0)
+			log_error("load balancers: health checks: %s", strerror(-r));
+	}
+	if (r == 0) {
 		r = api_server_start(m, manager_socket_path(m),
 				     m->policy->control.group[0] ? m->policy->control.group : NULL,
 				     &m->api);
 	}
+	if (r == 0)
+		r = monitor_start(m, &m->monitor);
 	if (r < 0) {
 		manager_free(m);
 		return r;
@@ -139,7 +148,9 @@ void manager_free(struct manager *m)
 {
 	if (!m)
 		return;
-	api_server_free(m->api);
+	api_server_free(m->api); /* its monitor subscribers leave first */
+	monitor_free(m->monitor);
+	lb_runtime_free(m->lb);
 	datapath_close(m->dp);
 	policy_free(m->policy);
 	sd_event_unref(m->event);

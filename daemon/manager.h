@@ -11,6 +11,8 @@
 #include "policy.h"
 
 struct api_server;
+struct monitor;
+struct lb_runtime;
 
 struct xdpd_options {
 	const char *config_path;  /* -c, default /etc/xdpd.yaml */
@@ -26,6 +28,8 @@ struct manager {
 	struct datapath *dp;
 	uint64_t started_realtime_usec;
 	struct api_server *api;
+	struct monitor *monitor;  /* sampled packets and trace (monitor.h) */
+	struct lb_runtime *lb;	  /* load balancers at run time (lb_runtime.h) */
 	char bpffs_dir[256];	  /* chosen at start; a reload cannot move the pins */
 	bool last_reload_changed; /* the last manager_reload() built a new generation */
 };

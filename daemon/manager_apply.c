@@ -12,8 +12,10 @@
 #include <systemd/sd-daemon.h>
 
 #include "api.h"
+#include "lb_runtime.h"
 #include "log.h"
 #include "manager_internal.h"
+#include "monitor.h"
 #include "options.h"
 #include "policy_diff.h"
 #include "sha256.h"
@@ -148,11 +150,18 @@ int manager_start_datapath(struct manager *m)
 		log_error("bpffs %s: %s", m->bpffs_dir, err);
 		return r;
 	}
+	r = lb_runtime_new(m->dp, &m->lb);
+	if (r < 0) {
+		log_error("load balancers: %s", strerror(-r));
+		return r;
+	}
+	datapath_set_lb_view(m->dp, lb_runtime_view(m->lb));
 	r = datapath_apply(m->dp, m->policy, &res, err, sizeof(err));
 	if (r < 0) {
 		log_error("%s: not started: %s", m->policy->path, err);
 		return r;
 	}
+	lb_runtime_applied(m->lb, m->policy);
 	if (err[0])
 		log_warning("%s", err);
 	log_applied(m, res, NULL, m->policy, true);
@@ -202,6 +211,8 @@ int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_o
 		log_warning("reload: %s", err);
 	old = m->policy;
 	m->policy = p;
+	monitor_policy_changed(m->monitor); /* a new ring buffer, rate, names */
+	lb_runtime_applied(m->lb, p);
 	m->last_reload_changed = res != DP_ADOPTED;
 	/* also when unchanged: the group may have been created since */
 	if (m->api)

@@ -416,6 +416,7 @@ YAML
 	check_tcp "client -> server tcp/8081" "$cli" 10.200.0.1 8081 dropped
 	check_ping "client -> server ping" "$cli" 10.200.0.1 passed
 	show_counters "$bpffs" "$sock"
+	blocklist_demo "$sock" "$cli"
 	stop_xdpd TERM || true
 
 	say ""
@@ -423,6 +424,43 @@ YAML
 	"$XDPD" --teardown --bpffs "$bpffs" 2>&1 | indent || true
 	say "eth0: $(xdp_state "$srv" eth0)"
 	check_tcp "client -> server tcp/8080" "$cli" 10.200.0.1 8080 passed
+}
+
+# trace_check SOCKET LABEL SPEC ACTION: xdpctl trace's verdict on SPEC.
+trace_check() {
+	local out action who
+	out=$("$XDPCTL" -s "$1" --json trace "$3" 2>&1) || true
+	action=$(jq -r '.action // empty' <<<"$out" 2>/dev/null) || action=
+	who=$(jq -r 'if .rule then "rule \(.rule)" elif .balancer then "balancer \(.balancer)"
+		elif .blocklist then "blocklist \(.blocklist)" else "default_action" end' \
+		<<<"$out" 2>/dev/null) || who=
+	if [ -z "$action" ]; then
+		verdict "$2" error "$4" "$(head -1 <<<"$out")"
+	else
+		verdict "$2" "$action" "$4" "by $who"
+	fi
+}
+
+# xdpctl trace and the dynamic blocklist, through the control socket.
+blocklist_demo() { # SOCKET CLIENT_NS
+	local sock=$1 cli=$2
+	if [ ! -x "$XDPCTL" ]; then
+		say "(no xdpctl at $XDPCTL: blocklist and trace not shown)"
+		return 0
+	fi
+	say ""
+	say "xdpctl trace runs the live program on a made-up packet (nothing is sent):"
+	trace_check "$sock" "trace tcp/8080 SYN" 'tcp 10.200.0.2:40000 > 10.200.0.1:8080 flags S' drop
+	trace_check "$sock" "trace tcp/443 SYN" 'tcp 10.200.0.2:40000 > 10.200.0.1:443 flags S' pass
+	trace_check "$sock" "trace tcp/8080 in VLAN 10" \
+		'tcp 10.200.0.2:40000 > 10.200.0.1:8080 flags S vlan 10' drop
+	say ""
+	say "xdpctl block add 10.200.0.2/32 --ttl 10m: the client is dropped before any rule."
+	"$XDPCTL" -s "$sock" block add 10.200.0.2/32 --ttl 10m --comment "demo" 2>&1 | indent
+	check_ping "client -> server ping" "$cli" 10.200.0.1 dropped
+	"$XDPCTL" -s "$sock" block list 2>&1 | indent
+	"$XDPCTL" -s "$sock" block del 10.200.0.2/32 2>&1 | indent
+	check_ping "client -> server ping" "$cli" 10.200.0.1 passed
 }
 
 # ---------------------------------------------------------------- part 2
@@ -472,8 +510,9 @@ part2() {
 	say ""
 	say "The policy: config/seed-icmp-lb.yaml on the lab's eth0, generic mode ($policy):"
 	grep -v -e '^#' -e '^$' "$policy" | indent
+	say ""
 	start_xdpd "$P-lb" "$policy" "$bpffs" "$sock" || die "xdpd did not start"
-	say "xdpd is ready; LB eth0: $(xdp_state "$P-lb" eth0)"
+	say "xdpd is ready; LB eth0 runs $(xdp_state "$P-lb" eth0)"
 	say ""
 	say "ping -c 6 192.168.1.2 from the client:"
 	local out
@@ -484,7 +523,7 @@ part2() {
 	say ""
 	if [ ${#seq[@]} -eq 6 ] && [ "${seq[0]}" != "${seq[1]}" ] &&
 		[ "${seq[0]}" = "${seq[2]}" ] && [ "${seq[1]}" = "${seq[3]}" ]; then
-		from="answered in turn by ${seq[0]} and ${seq[1]}"
+		from="${seq[0]} and ${seq[1]} answer in turn"
 		verdict "ping VIP 192.168.1.2" balanced balanced "$from"
 	else
 		verdict "ping VIP 192.168.1.2" "${#seq[@]}/6" balanced "replies from: ${seq[*]:-none}"

@@ -7,6 +7,8 @@
   api_clients.py SOCK drop200       200 clients that connect and drop mid-request
   api_clients.py SOCK silent        silent / half-sent clients do not delay a ping
   api_clients.py SOCK slowreader    a client that never reads does not block others
+  api_clients.py SOCK fastreader    pipelined answers over 1 MiB to a client that reads
+                                    as fast as it can, with and without end of input
   api_clients.py SOCK cap           connection 65 gets -32003, then slots free up
   api_clients.py SOCK idle SECONDS  a silent connection is closed after SECONDS
 
@@ -163,6 +165,41 @@ def slowreader(path):
         fail("after end of input, answers were lost (%d of %d)" % (len(ans), n + 1))
 
 
+def read_all(s, n):
+    """Every byte until n answer lines or the daemon's end of output, read as
+    fast as possible: a reader this quick lets the daemon's write of a whole
+    1 MiB batch of answers succeed at once."""
+    buf = bytearray(64 << 20)
+    mv = memoryview(buf)
+    off = 0
+    while off < len(buf):
+        k = s.recv_into(mv[off:], 1 << 22)
+        if not k:
+            break
+        off += k
+        if buf.count(b"\n", 0, off) >= n:
+            break
+    return [json.loads(l) for l in bytes(buf[:off]).split(b"\n") if l.strip()]
+
+
+def fastreader(path):
+    n = 3000
+    data = b"".join(req("stats", i) for i in range(n))  # answers well over 1 MiB
+    for rnd in range(12):
+        shut = rnd % 2 == 0
+        s = connect(path)
+        s.sendall(data)
+        if shut:
+            s.shutdown(socket.SHUT_WR)
+        try:
+            ans = read_all(s, n)
+        except socket.timeout:
+            fail("round %d: answers stalled (end of input: %s)" % (rnd, shut))
+        s.close()
+        if [a.get("id") for a in ans] != list(range(n)):
+            fail("round %d: %d of %d answers (end of input: %s)" % (rnd, len(ans), n, shut))
+
+
 def cap(path):
     socks = [connect(path) for _ in range(MAX_CONNS)]
     for s in socks:  # each of them is served
@@ -197,7 +234,7 @@ def main():
         idle(path, int(sys.argv[3]))
     else:
         {"pipeline": pipeline, "oversize": oversize, "drop200": drop200, "silent": silent,
-         "slowreader": slowreader, "cap": cap}[what](path)
+         "slowreader": slowreader, "fastreader": fastreader, "cap": cap}[what](path)
     print("ok: " + what)
 
 

@@ -58,6 +58,11 @@ clients silent
 lab_step "a client that does not read its answers does not block the others"
 clients slowreader
 
+lab_step "a client that reads as fast as it can gets every answer, in order, without a stall"
+# Regression: when one write took a whole 1 MiB batch of answers, the requests
+# held back behind it were never resumed (a stall), or lost at end of input.
+clients fastreader
+
 lab_step "at most 64 connections: the 65th gets -32003"
 clients cap
 api_expect_alive "the connection cap"
