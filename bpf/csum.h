@@ -52,8 +52,8 @@ XDPD_CSUM_INLINE __u16 csum_replace_words(__u16 check, const __u16 *old, const _
 
 /* UDP: over IPv4 a 0 means "no checksum" and stays 0; a computed 0 is sent
  * as 0xffff (RFC 768, RFC 8200 8.1). */
-XDPD_CSUM_INLINE __u16 csum_replace_udp(__u16 check, const __u16 *old, const __u16 *new,
-					int nwords, int is_v4)
+XDPD_CSUM_INLINE __u16 csum_replace_udp(__u16 check, const __u16 *old, const __u16 *new, int nwords,
+					int is_v4)
 {
 	__u16 c;
 

@@ -50,7 +50,7 @@ struct lb_hdrs {
 static __always_inline int lb_locate(void *data, void *end, const struct flow_key *k,
 				     struct lb_hdrs *h)
 {
-	struct cursor c = { .pos = data, .end = end };
+	struct cursor c = {.pos = data, .end = end};
 	__be16 proto;
 
 	h->eth = data;
@@ -127,8 +127,7 @@ static __always_inline int lb_mac_eq(const __u8 *a, const __u8 *b)
 	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2];
 }
 
-static __always_inline struct xdpd_lb_backend *lb_backend(const struct xdpd_lb_svc *svc,
-							  __u32 slot)
+static __always_inline struct xdpd_lb_backend *lb_backend(const struct xdpd_lb_svc *svc, __u32 slot)
 {
 	__u32 idx = svc->bk_off + slot;
 

@@ -33,6 +33,10 @@ struct api_conn;
  * timer. Returns 0 or a negative errno (logged here, naming the path). */
 int api_server_start(struct manager *m, const char *path, const char *group,
 		     struct api_server **out);
+/* Before touching the datapath: -EADDRINUSE when a server answers on path
+ * (another xdpd), -EEXIST when path is not a socket, -ENAMETOOLONG; logged.
+ * A stale socket file is fine (api_server_start() replaces it). */
+int api_server_check_path(const char *path);
 /* After a reload: give the socket to control.group (changed, or created
  * since), chgrp the file and judge read-only access by it from now on. */
 int api_server_set_group(struct api_server *s, const char *group);

@@ -76,7 +76,8 @@ static json_object *balancer_json(const struct manager *m, const struct policy_l
 	json_object_object_add(o, "port", json_object_new_int(lb->port));
 	json_object_object_add(o, "scheduler",
 			       json_object_new_string(lb_sched_name(lb->scheduler)));
-	json_object_object_add(o, "forwarding", json_object_new_string(lb_fwd_name(lb->forwarding)));
+	json_object_object_add(o, "forwarding",
+			       json_object_new_string(lb_fwd_name(lb->forwarding)));
 	for (size_t j = 0; j < lb->n_backends; j++)
 		json_object_array_add(bks, backend_json(m, lb, &lb->backends[j]));
 	json_object_object_add(o, "backends", bks);
@@ -123,7 +124,8 @@ int api_lb_set_state(struct api_call *c)
 	state = name_lookup(backend_state_names, word);
 	if (state < 0)
 		return api_fail(c, JSONRPC_INVALID_PARAMS,
-				"lb.set_state: state '%.32s': want active, drain or disabled", word);
+				"lb.set_state: state '%.32s': want active, drain or disabled",
+				word);
 	if (parse_ip_addr(addr, &a) < 0)
 		return api_fail(c, JSONRPC_INVALID_PARAMS,
 				"lb.set_state: backend '%.64s' is not an IP address", addr);

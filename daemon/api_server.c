@@ -504,8 +504,9 @@ static int make_parents(const char *path)
 	return 0;
 }
 
-/* A socket file left by a dead xdpd is removed; a live one is kept. */
-static int remove_stale(const char *path, const struct sockaddr_un *sa)
+/* 0: nothing there; 1: a stale socket file; -EADDRINUSE: a server answers
+ * there; -EEXIST: not a socket; else -errno. */
+static int probe(const char *path, const struct sockaddr_un *sa)
 {
 	struct stat st;
 	int fd, r;
@@ -521,7 +522,40 @@ static int remove_stale(const char *path, const struct sockaddr_un *sa)
 	close(fd);
 	if (r == 0 || errno == EAGAIN)
 		return -EADDRINUSE;
+	return 1;
+}
+
+/* A socket file left by a dead xdpd is removed; a live one is kept. */
+static int remove_stale(const char *path, const struct sockaddr_un *sa)
+{
+	int r = probe(path, sa);
+
+	if (r <= 0)
+		return r;
 	return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+}
+
+static const char *listen_error(int r)
+{
+	return r == -EADDRINUSE ? "another xdpd is listening there"
+	       : r == -EEXIST	? "exists and is not a socket"
+				: strerror(-r);
+}
+
+int api_server_check_path(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int r;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		r = -ENAMETOOLONG;
+	} else {
+		memcpy(sa.sun_path, path, strlen(path) + 1);
+		r = probe(path, &sa);
+	}
+	if (r < 0)
+		log_error("control socket %s: %s", path, listen_error(r));
+	return r < 0 ? r : 0;
 }
 
 static void apply_group(struct api_server *s, const char *group)
@@ -600,10 +634,7 @@ int api_server_start(struct manager *m, const char *path, const char *group,
 	}
 	r = listen_on(s, group);
 	if (r < 0) {
-		log_error("control socket %s: %s", path,
-			  r == -EADDRINUSE ? "another xdpd is listening there"
-			  : r == -EEXIST   ? "exists and is not a socket"
-					   : strerror(-r));
+		log_error("control socket %s: %s", path, listen_error(r));
 		api_server_free(s);
 		return r;
 	}

@@ -11,24 +11,18 @@
 
 #include "blocklist.h"
 
-/* Big enough for both key layouts (struct xdpd_lpm4 is a prefix of it): the
- * kernel reads key_size bytes of whichever map it is given. */
-struct bl_key {
-	xu32 prefixlen;
-	xu8 addr[16];
-};
-
 enum { BL_V4, BL_V6, BL_NMAPS };
 
 struct blocklist {
 	sd_event_source *timer; /* NULL without an event loop */
 	int fd[BL_NMAPS];
-	size_t count;
-	uint64_t next_expiry_ns; /* earliest expiry of a live entry; 0: none */
+	struct bl_index idx; /* every key in the maps, with its expiry */
 };
 
 /* Expiry timers need no finer grain than this. */
 #define REAP_ACCURACY_USEC (100 * 1000ULL)
+/* Deletions per timer event: a mass expiry is spread over loop turns. */
+#define REAP_BATCH 1024
 
 uint64_t blocklist_now_ns(void)
 {
@@ -51,22 +45,19 @@ static bool expired(const struct xdpd_block_entry *v, uint64_t now)
 	return v->expires_ns && v->expires_ns <= now;
 }
 
-static int map_for(const struct blocklist *b, const struct prefix *p, struct bl_key *k)
+static uint32_t map_for(const struct prefix *p, struct bl_key *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->prefixlen = p->len;
 	memcpy(k->addr, p->addr, p->family == AF_INET ? 4 : 16);
-	return b->fd[p->family == AF_INET ? BL_V4 : BL_V6];
+	return p->family == AF_INET ? BL_V4 : BL_V6;
 }
 
-/* ---- walking a map ---- */
+/* ---- the index, built once from the maps ---- */
 
-typedef int (*walk_fn)(int map, const struct bl_key *k, const struct xdpd_block_entry *v,
-		       void *ctx);
-
-/* Calls fn for every entry. Nothing may be deleted during the walk: a missing
- * previous key restarts an LPM trie's iteration from its first key. */
-static int walk(const struct blocklist *b, int map, walk_fn fn, void *ctx)
+/* Every entry of one map into the index. Only at open: a walk costs two
+ * syscalls per entry. */
+static int index_map(struct blocklist *b, uint32_t map)
 {
 	struct bl_key key = {0}, next = {0}; /* the v4 map fills 8 of 20 bytes */
 	struct xdpd_block_entry v;
@@ -86,100 +77,61 @@ static int walk(const struct blocklist *b, int map, walk_fn fn, void *ctx)
 			continue;
 		if (r < 0)
 			return r;
-		r = fn(map, &key, &v, ctx);
-		if (r)
+		r = bl_index_put(&b->idx, map, &key, v.expires_ns);
+		if (r < 0)
 			return r;
 	}
 }
 
-/* Keys collected during a walk, deleted after it. */
-struct key_set {
-	struct bl_key *v;
-	size_t n, cap;
-	size_t seen;	   /* entries walked */
-	uint64_t now;	   /* expiry reference */
-	uint64_t next;	   /* earliest expiry among live entries */
-	bool only_expired; /* collect expired entries only (else all) */
-};
+/* ---- expiry ---- */
 
-static int collect(int map, const struct bl_key *k, const struct xdpd_block_entry *v, void *ctx)
-{
-	struct key_set *s = ctx;
-
-	s->seen++;
-	if (s->only_expired && !expired(v, s->now)) {
-		if (v->expires_ns && (!s->next || v->expires_ns < s->next))
-			s->next = v->expires_ns;
-		return 0;
-	}
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		struct bl_key *nv = realloc(s->v, cap * sizeof(*nv));
-
-		if (!nv)
-			return -ENOMEM;
-		s->v = nv;
-		s->cap = cap;
-	}
-	s->v[s->n++] = *k;
-	return 0;
-}
-
-/* Walk both maps and delete what collect() kept. Returns deleted count in
- * *deleted; updates count and next_expiry_ns. */
-static int sweep(struct blocklist *b, bool only_expired, size_t *deleted)
-{
-	struct key_set s = {.now = blocklist_now_ns(), .only_expired = only_expired};
-	size_t seen = 0, del = 0;
-	int r = 0;
-
-	for (int map = 0; map < BL_NMAPS && !r; map++) {
-		s.n = 0;
-		s.seen = 0;
-		r = walk(b, map, collect, &s);
-		seen += s.seen;
-		for (size_t i = 0; i < s.n && !r; i++) {
-			int e = bpf_map_delete_elem(b->fd[map], &s.v[i]);
-
-			if (e == 0)
-				del++;
-			else if (e != -ENOENT)
-				r = e;
-		}
-	}
-	free(s.v);
-	if (!r) {
-		b->count = seen - del;
-		b->next_expiry_ns = only_expired ? s.next : 0;
-	}
-	if (deleted)
-		*deleted = del;
-	return r;
-}
-
-/* ---- expiry timer ---- */
-
-static void arm(struct blocklist *b)
+static void arm(struct blocklist *b, uint64_t at_ns)
 {
 	if (!b->timer)
 		return;
-	if (!b->next_expiry_ns) {
+	if (!at_ns) {
 		sd_event_source_set_enabled(b->timer, SD_EVENT_OFF);
 		return;
 	}
 	/* round up: firing early would find nothing to reap */
-	sd_event_source_set_time(b->timer, (b->next_expiry_ns + 999) / 1000);
+	sd_event_source_set_time(b->timer, (at_ns + 999) / 1000);
 	sd_event_source_set_enabled(b->timer, SD_EVENT_ONESHOT);
+}
+
+/* Delete up to max expired entries: 1 when more are due, 0 when done. */
+static int reap_some(struct blocklist *b, size_t max, size_t *reaped)
+{
+	uint64_t now = blocklist_now_ns();
+	struct bl_heap_item it;
+	int r;
+
+	for (size_t i = 0; i < max; i++) {
+		if (!bl_index_pop_expired(&b->idx, now, &it))
+			return 0;
+		r = bpf_map_delete_elem(b->fd[it.map], &it.key);
+		if (r < 0 && r != -ENOENT) {
+			/* keep it: the next timer tries again */
+			bl_index_put(&b->idx, it.map, &it.key, it.expires_ns);
+			return r;
+		}
+		bl_index_del(&b->idx, it.map, &it.key);
+		if (reaped)
+			++*reaped;
+	}
+	return 1;
 }
 
 static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct blocklist *b = userdata;
+	int r = reap_some(b, REAP_BATCH, NULL);
 
-	/* a failed sweep keeps the old next_expiry_ns: retry at the next tick */
-	if (sweep(b, true, NULL) < 0)
-		b->next_expiry_ns = blocklist_now_ns() + 1000000000ULL;
-	arm(b);
+	if (r > 0) /* more due: go on at the next loop turn, after other events */
+		arm(b, blocklist_now_ns());
+	else if (r < 0) /* a failed delete: retry in a second */
+		arm(b, blocklist_now_ns() + 1000000000ULL);
+	else
+		arm(b, bl_index_next_expiry(&b->idx));
 	return 0;
 }
 
@@ -192,6 +144,7 @@ int blocklist_open(sd_event *ev, int fd4, int fd6, struct blocklist **out)
 		return -ENOMEM;
 	b->fd[BL_V4] = fd4;
 	b->fd[BL_V6] = fd6;
+	bl_index_init(&b->idx);
 	if (ev) {
 		r = sd_event_add_time(ev, &b->timer, CLOCK_MONOTONIC, 0, REAP_ACCURACY_USEC,
 				      on_timer, b);
@@ -202,12 +155,14 @@ int blocklist_open(sd_event *ev, int fd4, int fd6, struct blocklist **out)
 		sd_event_source_set_enabled(b->timer, SD_EVENT_OFF);
 		sd_event_source_set_description(b->timer, "blocklist-expiry");
 	}
-	r = sweep(b, true, NULL);
+	r = index_map(b, BL_V4);
+	if (r == 0)
+		r = index_map(b, BL_V6);
 	if (r < 0) {
 		blocklist_free(b);
 		return r;
 	}
-	arm(b);
+	arm(b, bl_index_next_expiry(&b->idx));
 	*out = b;
 	return 0;
 }
@@ -217,27 +172,49 @@ void blocklist_free(struct blocklist *b)
 	if (!b)
 		return;
 	sd_event_source_disable_unref(b->timer);
+	bl_index_free(&b->idx);
 	free(b);
 }
 
 size_t blocklist_count(const struct blocklist *b)
 {
-	return b->count;
+	return b->idx.n;
 }
 
 int blocklist_reap(struct blocklist *b, size_t *reaped)
 {
-	int r = sweep(b, true, reaped);
+	int r;
 
-	arm(b);
+	if (reaped)
+		*reaped = 0;
+	while ((r = reap_some(b, REAP_BATCH, reaped)) > 0)
+		;
+	arm(b, bl_index_next_expiry(&b->idx));
 	return r;
 }
 
+/* Delete every entry. The index goes with them; an entry the kernel would
+ * not delete stays in both. */
 int blocklist_flush(struct blocklist *b, size_t *flushed)
 {
-	int r = sweep(b, false, flushed);
+	size_t n = 0;
+	int r = 0;
 
-	arm(b);
+	for (size_t i = b->idx.n; i-- > 0;) {
+		struct bl_item it = b->idx.v[i];
+		int e = bpf_map_delete_elem(b->fd[it.map], &it.key);
+
+		if (e < 0 && e != -ENOENT) {
+			r = r ? r : e;
+			continue;
+		}
+		bl_index_del(&b->idx, it.map, &it.key);
+		if (e == 0)
+			n++;
+	}
+	if (flushed)
+		*flushed = n;
+	arm(b, bl_index_next_expiry(&b->idx));
 	return r;
 }
 
@@ -254,12 +231,20 @@ static void to_entry(const struct prefix *p, const struct xdpd_block_entry *v,
 	e->comment[sizeof(e->comment) - 1] = '\0';
 }
 
+/* The entry as the maps hold it now. */
+static int lookup(struct blocklist *b, uint32_t map, const struct bl_key *k,
+		  struct xdpd_block_entry *v)
+{
+	return bpf_map_lookup_elem(b->fd[map], k, v);
+}
+
 int blocklist_add(struct blocklist *b, const struct prefix *p, uint64_t ttl_sec,
 		  const char *comment, struct blocklist_entry *out)
 {
 	struct xdpd_block_entry v = {0}, old;
 	struct bl_key k;
-	int fd = map_for(b, p, &k);
+	uint32_t map = map_for(p, &k);
+	bool existed = false;
 	int r;
 
 	if (ttl_sec)
@@ -267,21 +252,26 @@ int blocklist_add(struct blocklist *b, const struct prefix *p, uint64_t ttl_sec,
 	v.added_realtime_ns = realtime_ns();
 	if (comment)
 		strncpy(v.comment, comment, sizeof(v.comment) - 1);
-	r = bpf_map_update_elem(fd, &k, &v, BPF_NOEXIST);
+	r = bpf_map_update_elem(b->fd[map], &k, &v, BPF_NOEXIST);
 	if (r == -EEXIST) {
 		/* the trie holds exactly this prefix, so the lookup returns it */
-		if (bpf_map_lookup_elem(fd, &k, &old) == 0)
+		existed = lookup(b, map, &k, &old) == 0;
+		if (existed)
 			v.packets = old.packets;
-		r = bpf_map_update_elem(fd, &k, &v, BPF_ANY);
-	} else if (r == 0) {
-		b->count++;
+		r = bpf_map_update_elem(b->fd[map], &k, &v, BPF_ANY);
 	}
 	if (r < 0)
 		return r;
-	if (v.expires_ns && (!b->next_expiry_ns || v.expires_ns < b->next_expiry_ns)) {
-		b->next_expiry_ns = v.expires_ns;
-		arm(b);
+	r = bl_index_put(&b->idx, map, &k, v.expires_ns);
+	if (r < 0) { /* out of memory: undo, the index must stay exact */
+		if (existed)
+			bpf_map_update_elem(b->fd[map], &k, &old, BPF_ANY);
+		else
+			bpf_map_delete_elem(b->fd[map], &k);
+		return r;
 	}
+	if (v.expires_ns && v.expires_ns <= bl_index_next_expiry(&b->idx))
+		arm(b, v.expires_ns);
 	if (out)
 		to_entry(p, &v, out);
 	return 0;
@@ -290,41 +280,59 @@ int blocklist_add(struct blocklist *b, const struct prefix *p, uint64_t ttl_sec,
 int blocklist_delete(struct blocklist *b, const struct prefix *p)
 {
 	struct bl_key k;
-	int fd = map_for(b, p, &k);
-	int r = bpf_map_delete_elem(fd, &k);
+	uint32_t map = map_for(p, &k);
+	int r = bpf_map_delete_elem(b->fd[map], &k);
 
-	if (r == 0 && b->count)
-		b->count--;
+	if (r == 0 || r == -ENOENT)
+		bl_index_del(&b->idx, map, &k);
 	return r;
 }
 
-struct foreach_ctx {
-	blocklist_cb cb;
-	void *ctx;
-	uint64_t now;
-};
-
-static int foreach_one(int map, const struct bl_key *k, const struct xdpd_block_entry *v, void *ctx)
+int blocklist_snapshot(const struct blocklist *b, struct bl_item **items, size_t *n)
 {
-	struct foreach_ctx *c = ctx;
-	struct blocklist_entry e;
-	struct prefix p = {0};
-
-	if (expired(v, c->now))
+	*items = NULL;
+	*n = b->idx.n;
+	if (!*n)
 		return 0;
-	p.family = map == BL_V4 ? AF_INET : AF_INET6;
-	p.len = (uint8_t)k->prefixlen;
-	memcpy(p.addr, k->addr, map == BL_V4 ? 4 : 16);
-	to_entry(&p, v, &e);
-	return c->cb(&e, c->ctx);
+	*items = malloc(*n * sizeof(**items));
+	if (!*items)
+		return -ENOMEM;
+	memcpy(*items, b->idx.v, *n * sizeof(**items));
+	return 0;
+}
+
+int blocklist_get(struct blocklist *b, const struct bl_item *it, uint64_t now,
+		  struct blocklist_entry *e)
+{
+	struct xdpd_block_entry v;
+	struct prefix p = {0};
+	int r = lookup(b, it->map, &it->key, &v);
+
+	if (r < 0)
+		return r;
+	if (expired(&v, now))
+		return -ENOENT;
+	p.family = it->map == BL_V4 ? AF_INET : AF_INET6;
+	p.len = (uint8_t)it->key.prefixlen;
+	memcpy(p.addr, it->key.addr, it->map == BL_V4 ? 4 : 16);
+	to_entry(&p, &v, e);
+	return 0;
 }
 
 int blocklist_foreach(struct blocklist *b, blocklist_cb cb, void *ctx)
 {
-	struct foreach_ctx c = {.cb = cb, .ctx = ctx, .now = blocklist_now_ns()};
-	int r = 0;
+	uint64_t now = blocklist_now_ns();
+	struct blocklist_entry e;
 
-	for (int map = 0; map < BL_NMAPS && !r; map++)
-		r = walk(b, map, foreach_one, &c);
-	return r;
+	for (size_t i = 0; i < b->idx.n; i++) {
+		int r = blocklist_get(b, &b->idx.v[i], now, &e);
+
+		if (r == -ENOENT)
+			continue;
+		if (r == 0)
+			r = cb(&e, ctx);
+		if (r)
+			return r;
+	}
+	return 0;
 }

@@ -8,8 +8,10 @@
  * Expiry: an entry with a ttl carries expires_ns on CLOCK_MONOTONIC, the
  * clock of bpf_ktime_get_coarse_ns(), so the datapath ignores it from that
  * instant on; a one-shot sd-event timer, armed for the earliest expiry,
- * deletes expired entries from the maps. Functions return 0 or -errno and do
- * not log.
+ * deletes expired entries from the maps, at most a batch per loop turn.
+ * Nothing but blocklist_open() walks the maps: the daemon's own index of the
+ * keys (blocklist_index.h) answers for them. Functions return 0 or -errno and
+ * do not log.
  */
 #ifndef XDPD_BLOCKLIST_H
 #define XDPD_BLOCKLIST_H
@@ -19,6 +21,7 @@
 #include <systemd/sd-event.h>
 
 #include "../bpf/xdpd_abi.h"
+#include "blocklist_index.h"
 #include "netparse.h"
 
 struct blocklist;
@@ -47,6 +50,12 @@ int blocklist_delete(struct blocklist *b, const struct prefix *p);
  * and is returned. */
 typedef int (*blocklist_cb)(const struct blocklist_entry *e, void *ctx);
 int blocklist_foreach(struct blocklist *b, blocklist_cb cb, void *ctx);
+/* For walks spread over loop turns: a copy of every key now (*items freed by
+ * the caller), then each entry as it is when its turn comes: 0, or -ENOENT
+ * when it was deleted or expired since. One syscall per entry. */
+int blocklist_snapshot(const struct blocklist *b, struct bl_item **items, size_t *n);
+int blocklist_get(struct blocklist *b, const struct bl_item *it, uint64_t now,
+		  struct blocklist_entry *e);
 int blocklist_flush(struct blocklist *b, size_t *flushed);
 /* Delete the expired entries now (the timer does it on its own). */
 int blocklist_reap(struct blocklist *b, size_t *reaped);

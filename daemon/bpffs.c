@@ -113,9 +113,8 @@ int bpffs_lock(const char *dir, char *err, size_t errlen)
 	r = errno == EWOULDBLOCK ? -EBUSY : -errno;
 	if (r == -EBUSY)
 		snprintf(err, errlen,
-			 "another xdpd is running with the pins under %s; stop it first "
-			 "(two daemons on one datapath would undo each other's work)",
-			 dir);
+			 "in use by another running xdpd; stop that one first (two daemons "
+			 "on one datapath would undo each other's work)");
 	else
 		snprintf(err, errlen, "cannot lock %s: %s", dir, strerror(-r));
 	close(fd);

@@ -16,8 +16,7 @@
 void lb_view_backend(const struct lb_view *v, const struct policy_lb *lb,
 		     const struct policy_backend *b, struct lb_backend_view *out)
 {
-	*out = (struct lb_backend_view){ .state = b->state, .healthy = true,
-					 .has_mac = b->has_mac };
+	*out = (struct lb_backend_view){.state = b->state, .healthy = true, .has_mac = b->has_mac};
 	memcpy(out->mac, b->mac, 6);
 	if (v && v->backend)
 		v->backend(v->ctx, lb, b, out);
@@ -80,8 +79,8 @@ static void svc_key(const struct policy_lb *lb, struct xdpd_lb_svc_key *k)
 }
 
 /* Sizes and slots: everything but the tables. */
-static int plan(const struct policy *p, const struct lb_view *v, struct compiled_lb *c,
-		char *err, size_t errlen)
+static int plan(const struct policy *p, const struct lb_view *v, struct compiled_lb *c, char *err,
+		size_t errlen)
 {
 	uint32_t flat = 0;
 
@@ -171,10 +170,10 @@ static int fill_maglev(const struct policy_lb *lb, struct compiled_svc *s, struc
 		uint32_t slot = c->bk_slot_list[s->bk_first + j];
 
 		mb[j] = (struct maglev_backend){
-			.key = b->addr.addr,
-			.key_len = b->addr.family == AF_INET ? 4 : 16,
-			.weight = b->weight,
-			.usable = c->bk[slot].state == XDPD_BK_ACTIVE,
+		    .key = b->addr.addr,
+		    .key_len = b->addr.family == AF_INET ? 4 : 16,
+		    .weight = b->weight,
+		    .usable = c->bk[slot].state == XDPD_BK_ACTIVE,
 		};
 	}
 	r = maglev_build(mb, lb->n_backends, s->val.tbl_size, t);
@@ -192,8 +191,8 @@ static int alloc_arrays(struct compiled_lb *c, size_t n_lbs, size_t n_backends)
 	return c->svc && c->bk_slot_list ? 0 : -ENOMEM;
 }
 
-static int build(const struct policy *p, const struct lb_view *v, struct compiled_lb *c,
-		 char *err, size_t errlen)
+static int build(const struct policy *p, const struct lb_view *v, struct compiled_lb *c, char *err,
+		 size_t errlen)
 {
 	size_t nb = 0;
 	int r;

@@ -49,7 +49,7 @@ uint8_t lb_datapath_state(const struct lb_backend_view *bv);
 
 struct compiled_svc {
 	struct xdpd_lb_svc_key key;
-	struct xdpd_lb_svc val; /* offsets of half 0 */
+	struct xdpd_lb_svc val;	 /* offsets of half 0 */
 	uint32_t bk_first, bk_n; /* its backends' slots: bk_slot_list[bk_first ..] */
 };
 
@@ -58,11 +58,11 @@ struct compiled_lb {
 	struct compiled_svc *svc; /* cfg.n_lbs entries, policy order */
 	uint32_t *bk_slot_list;	  /* every backend's slot, policy order */
 	uint32_t n_backends;
-	uint32_t n_bk_slots;	  /* one half of lb_bk: highest slot + 1 */
+	uint32_t n_bk_slots;	    /* one half of lb_bk: highest slot + 1 */
 	struct xdpd_lb_backend *bk; /* n_bk_slots entries */
-	uint32_t tbl_entries;	  /* one half of lb_maglev */
+	uint32_t tbl_entries;	    /* one half of lb_maglev */
 	uint32_t *tbl;
-	uint32_t rr_entries;	  /* one half of lb_rr */
+	uint32_t rr_entries; /* one half of lb_rr */
 	uint32_t *rr;
 };
 

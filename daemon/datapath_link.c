@@ -27,6 +27,19 @@ static uint32_t prog_id_of(int prog_fd)
 	return info.id;
 }
 
+/* The name of another program, for messages ("?" when it cannot be read). */
+static void prog_name_of_id(uint32_t id, char *name, size_t len)
+{
+	struct bpf_prog_info info = {};
+	uint32_t ilen = sizeof(info);
+	int fd = id ? bpf_prog_get_fd_by_id(id) : -1;
+
+	if (fd >= 0 && bpf_obj_get_info_by_fd(fd, &info, &ilen) == 0 && info.name[0])
+		snprintf(name, len, "%s", info.name);
+	if (fd >= 0)
+		close(fd);
+}
+
 static enum xdp_mode attached_mode(int ifindex)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
@@ -179,12 +192,20 @@ static int link_create(struct dp_link *l, int prog_fd, enum xdp_mode want, char 
 	}
 	if (r == -EBUSY || r == -EEXIST) {
 		uint32_t id = 0;
+		char name[BPF_OBJ_NAME_LEN] = "?";
+
+		enum xdp_mode m = attached_mode(l->ifindex);
 
 		bpf_xdp_query_id(l->ifindex, 0, &id);
+		prog_name_of_id(id, name, sizeof(name));
 		snprintf(err, errlen,
-			 "interface %s: cannot attach XDP: program id %u, not attached through "
-			 "this bpffs directory, holds the interface; detach it first",
-			 l->name, id);
+			 "interface %s: cannot attach XDP: program '%s' (id %u), not attached "
+			 "through this bpffs directory, holds the interface; detach it first "
+			 "(ip link set dev %s %s off)",
+			 l->name, name, id, l->name,
+			 m == XDP_MODE_GENERIC	 ? "xdpgeneric"
+			 : m == XDP_MODE_OFFLOAD ? "xdpoffload"
+						 : "xdpdrv");
 	} else {
 		snprintf(err, errlen, "interface %s: cannot attach XDP in %s mode: %s", l->name,
 			 xdp_mode_name(want), strerror(-r));
@@ -445,15 +466,17 @@ size_t datapath_ifaces(const struct datapath *dp, struct dp_iface_status *out, s
 	size_t n = 0;
 
 	for (size_t i = 0; i < dp->n_links && n < max; i++, n++) {
-		const struct dp_link *l = &dp->links[i];
+		/* asked of the kernel now: the interface may have gone since */
+		struct dp_link l = dp->links[i];
 
+		link_refresh(&l);
 		out[n] = (struct dp_iface_status){
-		    .ifindex = l->ifindex,
-		    .mode = l->mode,
-		    .prog_id = l->prog_id,
-		    .attached = l->ifindex != 0 && l->prog_id != 0,
+		    .ifindex = l.ifindex,
+		    .mode = l.ifindex ? l.mode : dp->links[i].mode,
+		    .prog_id = l.prog_id,
+		    .attached = l.ifindex != 0 && l.prog_id != 0,
 		};
-		snprintf(out[n].name, sizeof(out[n].name), "%s", l->name);
+		snprintf(out[n].name, sizeof(out[n].name), "%s", l.name);
 	}
 	return n;
 }

@@ -53,6 +53,14 @@ static int clear_dir(const char *dir, const char *sub, bool links, char *err, si
 	return r;
 }
 
+/* Entries every new bpffs has: the kernel's preloaded iterators
+ * (CONFIG_BPF_PRELOAD). They belong to no one and go with the mount. */
+static bool born_with_bpffs(const char *name)
+{
+	return !strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, "maps.debug") ||
+	       !strcmp(name, "progs.debug");
+}
+
 static bool dir_is_empty(const char *path)
 {
 	struct dirent *de;
@@ -62,7 +70,7 @@ static bool dir_is_empty(const char *path)
 	if (!d)
 		return false;
 	while (empty && (de = readdir(d)))
-		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+		empty = born_with_bpffs(de->d_name);
 	closedir(d);
 	return empty;
 }

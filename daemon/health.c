@@ -25,7 +25,7 @@ struct health_check {
 	void *ctx;
 	sd_event_source *tick, *io, *deadline;
 	int fd;
-	bool raw;     /* ICMP over a raw socket: the reply has our id to match */
+	bool raw; /* ICMP over a raw socket: the reply has our id to match */
 	uint16_t id, seq;
 };
 
@@ -175,7 +175,7 @@ static int open_icmp(struct health_check *h)
 
 static int send_echo(struct health_check *h)
 {
-	uint8_t pkt[16] = { 0 };
+	uint8_t pkt[16] = {0};
 	struct sockaddr_storage ss;
 	socklen_t len = sockaddr_of(h, 0, &ss);
 
@@ -260,9 +260,15 @@ int health_check_start(sd_event *e, const struct policy_lb *lb, const struct pol
 	*out = NULL;
 	if (!h)
 		return -ENOMEM;
-	*h = (struct health_check){ .event = e, .cfg = lb->health, .protocol = lb->protocol,
-				    .port = lb->port, .addr = b->addr, .healthy = healthy,
-				    .fn = fn, .ctx = ctx, .fd = -1 };
+	*h = (struct health_check){.event = e,
+				   .cfg = lb->health,
+				   .protocol = lb->protocol,
+				   .port = lb->port,
+				   .addr = b->addr,
+				   .healthy = healthy,
+				   .fn = fn,
+				   .ctx = ctx,
+				   .fd = -1};
 	h->id = (uint16_t)(getpid() ^ (++next_id << 8));
 	/* the first probe soon, not a whole interval after a reload */
 	r = sd_event_add_time_relative(e, &h->tick, CLOCK_MONOTONIC, 100 * 1000, 1000, on_tick, h);

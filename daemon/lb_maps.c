@@ -23,10 +23,10 @@ int lb_maps_prepare(struct xdpd *skel, const struct compiled_lb *c, char *err, s
 		struct bpf_map *map;
 		uint64_t n;
 	} sizes[] = {
-		{ skel->maps.lb_svc, c->cfg.n_lbs },
-		{ skel->maps.lb_bk, 2ull * c->n_bk_slots },
-		{ skel->maps.lb_maglev, 2ull * c->tbl_entries },
-		{ skel->maps.lb_rr, 2ull * c->rr_entries },
+	    {skel->maps.lb_svc, c->cfg.n_lbs},
+	    {skel->maps.lb_bk, 2ull * c->n_bk_slots},
+	    {skel->maps.lb_maglev, 2ull * c->tbl_entries},
+	    {skel->maps.lb_rr, 2ull * c->rr_entries},
 	};
 
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
@@ -91,10 +91,10 @@ static int fill_fds(const struct lb_map_fds *f, const struct compiled_lb *c, cha
 int lb_maps_fill(struct xdpd *skel, const struct compiled_lb *c, char *err, size_t errlen)
 {
 	struct lb_map_fds f = {
-		.svc = bpf_map__fd(skel->maps.lb_svc),
-		.bk = bpf_map__fd(skel->maps.lb_bk),
-		.maglev = bpf_map__fd(skel->maps.lb_maglev),
-		.rr = bpf_map__fd(skel->maps.lb_rr),
+	    .svc = bpf_map__fd(skel->maps.lb_svc),
+	    .bk = bpf_map__fd(skel->maps.lb_bk),
+	    .maglev = bpf_map__fd(skel->maps.lb_maglev),
+	    .rr = bpf_map__fd(skel->maps.lb_rr),
 	};
 
 	if (!c || !c->cfg.n_lbs)
@@ -155,15 +155,17 @@ int lb_maps_switch(const struct lb_map_fds *f, const struct compiled_lb *c, char
 	if (!c->cfg.n_lbs)
 		return 0;
 	if (!same_layout(f, c)) {
-		snprintf(err, errlen, "load balancer maps of the running program do not match "
-				      "its policy");
+		snprintf(err, errlen,
+			 "load balancer maps of the running program do not match "
+			 "its policy");
 		return -ESTALE;
 	}
 	for (uint32_t i = 0; i < c->cfg.n_lbs; i++) {
 		int r = switch_one(f, c, &c->svc[i]);
 
 		if (r < 0) {
-			snprintf(err, errlen, "load balancer %u: table update: %s", i, strerror(-r));
+			snprintf(err, errlen, "load balancer %u: table update: %s", i,
+				 strerror(-r));
 			return r;
 		}
 	}

@@ -77,7 +77,7 @@ static int view_lb_slot(void *ctx, const struct policy_lb *lb)
 	uint64_t zero = 0;
 
 	if (slot >= 0 && fresh && fd >= 0)
-		bpf_map_update_elem(fd, &(uint32_t){ (uint32_t)slot }, &zero, BPF_ANY);
+		bpf_map_update_elem(fd, &(uint32_t){(uint32_t)slot}, &zero, BPF_ANY);
 	return slot;
 }
 
@@ -135,8 +135,10 @@ int lb_runtime_new(struct datapath *dp, struct lb_runtime **out)
 	rt->dp = dp;
 	lb_slots_load(rt->slots, datapath_map_fd(dp, "lb_slots"),
 		      datapath_map_fd(dp, "backend_slots"));
-	rt->view = (struct lb_view){ .lb_slot = view_lb_slot, .backend_slot = view_backend_slot,
-				     .backend = view_backend, .ctx = rt };
+	rt->view = (struct lb_view){.lb_slot = view_lb_slot,
+				    .backend_slot = view_backend_slot,
+				    .backend = view_backend,
+				    .ctx = rt};
 	*out = rt;
 	return 0;
 }
@@ -169,10 +171,10 @@ const struct lb_view *lb_runtime_view(struct lb_runtime *rt)
 static void refresh(struct lb_runtime *rt)
 {
 	struct lb_map_fds fds = {
-		.svc = datapath_map_fd(rt->dp, "lb_svc"),
-		.bk = datapath_map_fd(rt->dp, "lb_bk"),
-		.maglev = datapath_map_fd(rt->dp, "lb_maglev"),
-		.rr = datapath_map_fd(rt->dp, "lb_rr"),
+	    .svc = datapath_map_fd(rt->dp, "lb_svc"),
+	    .bk = datapath_map_fd(rt->dp, "lb_bk"),
+	    .maglev = datapath_map_fd(rt->dp, "lb_maglev"),
+	    .rr = datapath_map_fd(rt->dp, "lb_rr"),
 	};
 	struct compiled_lb *c = NULL;
 	char err[512] = "";
@@ -195,7 +197,8 @@ static void refresh(struct lb_runtime *rt)
 static void log_backend(const struct bk_rt *e, int level, const char *state, const char *fmt,
 			const char *detail)
 {
-	log_full(level, LOG_FIELDS(.balancer = e->lb, .backend = e->addr_text, .backend_state = state),
+	log_full(level,
+		 LOG_FIELDS(.balancer = e->lb, .backend = e->addr_text, .backend_state = state),
 		 fmt, e->lb, e->addr_text, detail);
 }
 
@@ -259,7 +262,7 @@ static int rebuild(struct lb_runtime *rt, const struct policy *p)
 				free_backends(v, k);
 				return -ENOMEM;
 			}
-			*e = old ? *old : (struct bk_rt){ .healthy = true };
+			*e = old ? *old : (struct bk_rt){.healthy = true};
 			e->hc = NULL;
 			e->rt = rt;
 			snprintf(e->lb, sizeof(e->lb), "%s", p->lbs[i].name);
@@ -341,8 +344,8 @@ int lb_runtime_start(struct lb_runtime *rt, sd_event *e)
 	int r;
 
 	rt->event = e;
-	r = sd_event_add_time_relative(e, &rt->neigh_timer, CLOCK_MONOTONIC, 0, 1000,
-				       on_neigh_tick, rt);
+	r = sd_event_add_time_relative(e, &rt->neigh_timer, CLOCK_MONOTONIC, 0, 1000, on_neigh_tick,
+				       rt);
 	if (r < 0)
 		return r;
 	start_checks(rt);

@@ -23,7 +23,7 @@ struct lb_slots {
 
 static int map_init(struct slot_map *m, size_t key_size, size_t cap)
 {
-	*m = (struct slot_map){ .key_size = key_size, .cap = cap };
+	*m = (struct slot_map){.key_size = key_size, .cap = cap};
 	m->used = calloc(cap / 8, 1);
 	return m->used ? 0 : -ENOMEM;
 }
@@ -185,7 +185,7 @@ static void forget_unnamed(struct slot_map *m, const struct policy *p,
 		const uint8_t *k = m->keys + i * m->key_size;
 
 		if (!named(p, k)) {
-			m->used[m->slots[i] / 8] &= (uint8_t)~(1u << (m->slots[i] % 8));
+			m->used[m->slots[i] / 8] &= (uint8_t) ~(1u << (m->slots[i] % 8));
 			continue;
 		}
 		memmove(m->keys + w * m->key_size, k, m->key_size);

@@ -42,7 +42,7 @@ int lb_override_get(int fd, const char *lb, const struct policy_backend *b,
 int lb_override_set(int fd, const char *lb, const struct policy_backend *b,
 		    enum backend_state state)
 {
-	struct xdpd_lb_override o = { .state = state, .policy_fp = lb_backend_fingerprint(b) };
+	struct xdpd_lb_override o = {.state = state, .policy_fp = lb_backend_fingerprint(b)};
 	struct xdpd_lb_bk_key k;
 	struct timespec ts;
 

@@ -119,9 +119,11 @@ int maglev_build(const struct maglev_backend *b, size_t n, uint32_t m, uint32_t 
 		return -ENOMEM;
 	}
 	for (size_t i = 0; i < n; i++) {
-		pm[i].offset = (uint32_t)(key_hash(b[i].key, b[i].key_len, 0x9e3779b97f4a7c15ULL) % m);
-		pm[i].skip = (uint32_t)(key_hash(b[i].key, b[i].key_len, 0x2545f4914f6cdd1dULL) %
-					(m - 1)) + 1;
+		pm[i].offset =
+		    (uint32_t)(key_hash(b[i].key, b[i].key_len, 0x9e3779b97f4a7c15ULL) % m);
+		pm[i].skip =
+		    (uint32_t)(key_hash(b[i].key, b[i].key_len, 0x2545f4914f6cdd1dULL) % (m - 1)) +
+		    1;
 		take[i] = true;
 	}
 	/* pass 1: everyone, as if all were usable */

@@ -23,8 +23,8 @@
 struct maglev_backend {
 	const uint8_t *key; /* identity of the backend (its address bytes) */
 	size_t key_len;
-	uint32_t weight;    /* 0: never placed */
-	bool usable;	    /* may take entries in the final table */
+	uint32_t weight; /* 0: never placed */
+	bool usable;	 /* may take entries in the final table */
 };
 
 /* Fills table[0..m-1] with indexes into b (MAGLEV_EMPTY: no usable backend).

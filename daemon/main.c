@@ -61,6 +61,7 @@ static int run_teardown(const struct xdpd_options *o)
 		log_error("teardown of %s: %s", dir, err);
 		return 1;
 	}
+	err[0] = '\0';
 	r = datapath_teardown(dir, err, sizeof(err));
 	if (lock >= 0)
 		close(lock);

@@ -104,6 +104,8 @@ int manager_new(const struct xdpd_options *opts, struct manager **out)
 	m->opts = *opts;
 	m->started_realtime_usec = now_realtime_usec();
 	r = manager_load_policy(m);
+	if (r == 0) /* another xdpd there: fail before changing anything */
+		r = api_server_check_path(manager_socket_path(m));
 	if (r == 0)
 		r = manager_start_datapath(m);
 	if (r == 0) {

@@ -12,8 +12,7 @@
 
 #include "neigh.h"
 
-#define NUD_USABLE                                                                                 \
-	(NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP)
+#define NUD_USABLE (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP)
 
 static int dump_request(int fd, int family)
 {
@@ -21,11 +20,13 @@ static int dump_request(int fd, int family)
 		struct nlmsghdr nh;
 		struct ndmsg nd;
 	} req = {
-		.nh = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETNEIGH,
-			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
-		.nd = { .ndm_family = (uint8_t)family },
+	    .nh = {.nlmsg_len = sizeof(req),
+		   .nlmsg_type = RTM_GETNEIGH,
+		   .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		   .nlmsg_seq = 1},
+	    .nd = {.ndm_family = (uint8_t)family},
 	};
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
 
 	return sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno
 											: 0;
@@ -89,7 +90,7 @@ static int read_dump(int fd, const struct ip_addr *addr, uint8_t mac[6])
 int neigh_lookup(const struct ip_addr *addr, uint8_t mac[6])
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	struct timeval tv = { .tv_sec = 1 };
+	struct timeval tv = {.tv_sec = 1};
 	int r;
 
 	if (fd < 0)
@@ -105,8 +106,8 @@ int neigh_lookup(const struct ip_addr *addr, uint8_t mac[6])
 
 void neigh_solicit(const struct ip_addr *addr)
 {
-	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6, .sin6_port = htons(9) };
-	struct sockaddr_in s4 = { .sin_family = AF_INET, .sin_port = htons(9) };
+	struct sockaddr_in6 s6 = {.sin6_family = AF_INET6, .sin6_port = htons(9)};
+	struct sockaddr_in s4 = {.sin_family = AF_INET, .sin_port = htons(9)};
 	int fd = socket(addr->family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)

@@ -66,6 +66,27 @@ static int check_empty(const char *opt, const char *arg, char *err, size_t errle
 	return -EINVAL;
 }
 
+/* getopt said '?': arg is the word it stopped at. optopt is not used: for a
+ * long option it holds the option's internal value, not a character. */
+static int unknown(const char *arg, char *err, size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (!strncmp(arg, "--", 2) && eq) {
+		for (const struct option *o = long_options; o->name; o++)
+			if (o->has_arg == no_argument && strlen(o->name) == (size_t)(eq - arg - 2) &&
+			    !strncmp(o->name, arg + 2, (size_t)(eq - arg - 2))) {
+				snprintf(err, errlen, "option '--%s' takes no argument", o->name);
+				return -EINVAL;
+			}
+	}
+	if (!strncmp(arg, "--", 2) || !optopt)
+		snprintf(err, errlen, "unknown option '%s'", arg);
+	else
+		snprintf(err, errlen, "unknown option '-%c'", optopt);
+	return -EINVAL;
+}
+
 static int parse_one(int c, char **argv, struct xdpd_cmdline *out, char *err, size_t errlen)
 {
 	/* getopt's own messages are silenced (opterr = 0): each error is said once. */
@@ -98,11 +119,7 @@ static int parse_one(int c, char **argv, struct xdpd_cmdline *out, char *err, si
 		snprintf(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
 		return -EINVAL;
 	default:
-		if (optopt)
-			snprintf(err, errlen, "unknown option '-%c'", optopt);
-		else
-			snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
-		return -EINVAL;
+		return unknown(argv[optind - 1], err, errlen);
 	}
 }
 

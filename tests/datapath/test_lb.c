@@ -8,6 +8,8 @@
  * as the daemon does for lb.set_state and health) drain or move them.
  */
 #include <arpa/inet.h>
+#include <pthread.h>
+#include <sched.h>
 #include <check.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -33,10 +35,10 @@
 
 #define POLICY_HEAD "version: 1\ninterfaces:\n  - name: " DP_IF0 "\n"
 
-static const uint8_t mac_lb[6] = { 0x02, 0, 0, 0, 0, 0x02 };	  /* frames.c destination */
-static const uint8_t mac_client[6] = { 0x02, 0, 0, 0, 0, 0x01 }; /* frames.c source */
-static const uint8_t mac_b1[6] = { 0x52, 0x54, 0x00, 0xff, 0xff, 0x55 };
-static const uint8_t mac_b2[6] = { 0x52, 0x54, 0x00, 0x5d, 0x6e, 0xa1 };
+static const uint8_t mac_lb[6] = {0x02, 0, 0, 0, 0, 0x02};     /* frames.c destination */
+static const uint8_t mac_client[6] = {0x02, 0, 0, 0, 0, 0x01}; /* frames.c source */
+static const uint8_t mac_b1[6] = {0x52, 0x54, 0x00, 0xff, 0xff, 0x55};
+static const uint8_t mac_b2[6] = {0x52, 0x54, 0x00, 0x5d, 0x6e, 0xa1};
 
 struct out {
 	int action;
@@ -46,9 +48,9 @@ struct out {
 
 static struct out run(struct dp *d, const struct frame_spec *s, uint8_t *in, size_t *inlen)
 {
-	struct out o = { 0 };
+	struct out o = {0};
 	int len = frame_build(s, in, FRAME_MAX);
-	struct xdp_md md = { .data_end = (__u32)len, .ingress_ifindex = 0 };
+	struct xdp_md md = {.data_end = (__u32)len, .ingress_ifindex = 0};
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_out = o.buf,
 		    .data_size_out = sizeof(o.buf), .ctx_in = &md, .ctx_size_in = sizeof(md),
 		    .repeat = 1);
@@ -77,7 +79,7 @@ static void addr_bytes(const char *a, uint8_t *out)
 }
 
 /* Offsets in an untagged frame. */
-#define ETH 14
+#define ETH	14
 #define IP4_DST (ETH + 16)
 #define IP4_SRC (ETH + 12)
 #define IP6_SRC (ETH + 8)
@@ -130,23 +132,22 @@ static int run_backend(struct dp *d, const struct frame_spec *s)
 
 /* ---- the seed: ICMP round robin with NAT ---- */
 
-static const char icmp_policy[] = POLICY_HEAD
-	"load_balancers:\n"
-	"  - name: icmp-lb\n"
-	"    vip: 192.168.1.2\n"
-	"    protocol: icmp\n"
-	"    scheduler: round_robin\n"
-	"    forwarding: nat\n"
-	"    backends:\n"
-	"      - address: 192.168.1.3\n"
-	"        mac: \"52:54:00:ff:ff:55\"\n"
-	"      - address: 192.168.1.4\n"
-	"        mac: \"52:54:00:5d:6e:a1\"\n";
+static const char icmp_policy[] = POLICY_HEAD "load_balancers:\n"
+					      "  - name: icmp-lb\n"
+					      "    vip: 192.168.1.2\n"
+					      "    protocol: icmp\n"
+					      "    scheduler: round_robin\n"
+					      "    forwarding: nat\n"
+					      "    backends:\n"
+					      "      - address: 192.168.1.3\n"
+					      "        mac: \"52:54:00:ff:ff:55\"\n"
+					      "      - address: 192.168.1.4\n"
+					      "        mac: \"52:54:00:5d:6e:a1\"\n";
 
 static struct frame_spec echo4(const char *src, const char *dst)
 {
-	return (struct frame_spec){ .src = src, .dst = dst, .proto = IPPROTO_ICMP,
-				    .icmp_type = 8, .payload = 56 };
+	return (struct frame_spec){
+	    .src = src, .dst = dst, .proto = IPPROTO_ICMP, .icmp_type = 8, .payload = 56};
 }
 
 START_TEST(icmp_round_robin_nat)
@@ -172,8 +173,11 @@ START_TEST(icmp_other_passes)
 	struct dp *d = dp_load(icmp_policy);
 	struct frame_spec reply = echo4("192.168.1.10", "192.168.1.2");
 	struct frame_spec other = echo4("192.168.1.10", "192.168.1.9");
-	struct frame_spec tcp = { .src = "192.168.1.10", .dst = "192.168.1.2",
-				  .proto = IPPROTO_TCP, .sport = 1, .dport = 80 };
+	struct frame_spec tcp = {.src = "192.168.1.10",
+				 .dst = "192.168.1.2",
+				 .proto = IPPROTO_TCP,
+				 .sport = 1,
+				 .dport = 80};
 
 	reply.icmp_type = 0;
 	ck_assert_int_eq(run_spec(d, &reply).action, XDP_PASS);
@@ -183,22 +187,24 @@ START_TEST(icmp_other_passes)
 }
 END_TEST
 
-static const char icmp6_policy[] = POLICY_HEAD
-	"load_balancers:\n"
-	"  - name: icmp6-lb\n"
-	"    vip: 2001:db8::2\n"
-	"    protocol: icmp\n"
-	"    backends:\n"
-	"      - address: 2001:db8::3\n"
-	"        mac: \"52:54:00:ff:ff:55\"\n"
-	"      - address: 2001:db8::4\n"
-	"        mac: \"52:54:00:5d:6e:a1\"\n";
+static const char icmp6_policy[] = POLICY_HEAD "load_balancers:\n"
+					       "  - name: icmp6-lb\n"
+					       "    vip: 2001:db8::2\n"
+					       "    protocol: icmp\n"
+					       "    backends:\n"
+					       "      - address: 2001:db8::3\n"
+					       "        mac: \"52:54:00:ff:ff:55\"\n"
+					       "      - address: 2001:db8::4\n"
+					       "        mac: \"52:54:00:5d:6e:a1\"\n";
 
 START_TEST(icmpv6_round_robin_nat)
 {
 	struct dp *d = dp_load(icmp6_policy);
-	struct frame_spec s = { .src = "2001:db8::10", .dst = "2001:db8::2",
-				.proto = IPPROTO_ICMPV6, .icmp_type = 128, .payload = 56 };
+	struct frame_spec s = {.src = "2001:db8::10",
+			       .dst = "2001:db8::2",
+			       .proto = IPPROTO_ICMPV6,
+			       .icmp_type = 128,
+			       .payload = 56};
 
 	for (int i = 0; i < 4; i++) {
 		uint8_t in[FRAME_MAX];
@@ -229,14 +235,19 @@ END_TEST
 
 static struct frame_spec tcp_from(const char *src, uint16_t sport, const char *dst)
 {
-	return (struct frame_spec){ .src = src, .dst = dst, .proto = IPPROTO_TCP, .sport = sport,
-				    .dport = 80, .tcp_flags = FRAME_TH_SYN, .payload = 10 };
+	return (struct frame_spec){.src = src,
+				   .dst = dst,
+				   .proto = IPPROTO_TCP,
+				   .sport = sport,
+				   .dport = 80,
+				   .tcp_flags = FRAME_TH_SYN,
+				   .payload = 10};
 }
 
 START_TEST(dsr_same_flow_same_backend_and_spread)
 {
 	struct dp *d = dp_load(TCP_LB("web", "10.0.0.100", "dsr", "10.0.0.1", "10.0.0.2"));
-	int seen[3] = { 0 };
+	int seen[3] = {0};
 
 	for (int f = 0; f < 64; f++) {
 		struct frame_spec s = tcp_from("198.51.100.7", (uint16_t)(40000 + f), "10.0.0.100");
@@ -292,11 +303,10 @@ static void nat_round_trip(const char *yaml, const char *client, const char *vip
 	s.proto = (uint8_t)proto;
 	o = run(d, &s, in, &len);
 	ck_assert_int_eq(o.action, XDP_TX);
-	bk = backend_of(&o) == 1 ? d->policy->lbs[0].backends[0].addr.family == AF_INET
-					   ? "10.0.0.1"
-					   : "2001:db8::1"
+	bk = backend_of(&o) == 1
+		 ? d->policy->lbs[0].backends[0].addr.family == AF_INET ? "10.0.0.1" : "2001:db8::1"
 	     : d->policy->lbs[0].backends[0].addr.family == AF_INET ? "10.0.0.2"
-								     : "2001:db8::2";
+								    : "2001:db8::2";
 	expect_rewrite(in, len, &o, backend_of(&o) == 1 ? mac_b1 : mac_b2, bk, dst_off, mac_lb);
 
 	/* the backend's reply, sent to the balancer's MAC: back from the VIP */
@@ -317,8 +327,8 @@ static void nat_round_trip(const char *yaml, const char *client, const char *vip
 
 START_TEST(nat_tcp4_round_trip)
 {
-	nat_round_trip(TCP_LB("web", "10.0.0.100", "nat", "10.0.0.1", "10.0.0.2"),
-		       "198.51.100.7", "10.0.0.100", IPPROTO_TCP, IP4_DST, IP4_SRC);
+	nat_round_trip(TCP_LB("web", "10.0.0.100", "nat", "10.0.0.1", "10.0.0.2"), "198.51.100.7",
+		       "10.0.0.100", IPPROTO_TCP, IP4_DST, IP4_SRC);
 }
 END_TEST
 
@@ -412,13 +422,13 @@ static void view_backend(void *ctx, const struct policy_lb *lb, const struct pol
 
 static void set_state(struct dp *d, const char *addr, enum backend_state st, bool healthy)
 {
-	struct state_view sv = { addr, st, healthy };
-	struct lb_view v = { .backend = view_backend, .ctx = &sv };
+	struct state_view sv = {addr, st, healthy};
+	struct lb_view v = {.backend = view_backend, .ctx = &sv};
 	struct lb_map_fds fds = {
-		.svc = bpf_map__fd(d->skel->maps.lb_svc),
-		.bk = bpf_map__fd(d->skel->maps.lb_bk),
-		.maglev = bpf_map__fd(d->skel->maps.lb_maglev),
-		.rr = bpf_map__fd(d->skel->maps.lb_rr),
+	    .svc = bpf_map__fd(d->skel->maps.lb_svc),
+	    .bk = bpf_map__fd(d->skel->maps.lb_bk),
+	    .maglev = bpf_map__fd(d->skel->maps.lb_maglev),
+	    .rr = bpf_map__fd(d->skel->maps.lb_rr),
 	};
 	struct compiled_lb *c;
 	char err[256] = "";
@@ -438,7 +448,7 @@ static struct frame_spec flow_on(struct dp *d, int want)
 			return s;
 	}
 	ck_abort_msg("no flow lands on backend %d", want);
-	return (struct frame_spec){ 0 };
+	return (struct frame_spec){0};
 }
 
 START_TEST(drain_keeps_existing_flow_not_new_ones)
@@ -500,11 +510,11 @@ static struct dp_count backend_count(struct dp *d, uint32_t slot)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	struct xdpd_counter v[ncpu];
-	struct dp_count c = { 0, 0 };
+	struct dp_count c = {0, 0};
 
-	ck_assert_int_eq(bpf_map__lookup_elem(d->skel->maps.stats_backend, &slot, sizeof(slot), v,
-					      sizeof(v), 0),
-			 0);
+	ck_assert_int_eq(
+	    bpf_map__lookup_elem(d->skel->maps.stats_backend, &slot, sizeof(slot), v, sizeof(v), 0),
+	    0);
 	for (int i = 0; i < ncpu; i++) {
 		c.packets += v[i].packets;
 		c.bytes += v[i].bytes;
@@ -529,6 +539,86 @@ START_TEST(backend_and_interface_counters)
 }
 END_TEST
 
+/* Several CPUs at once: the round-robin counter is atomic, so no step is
+ * lost and the backends get exactly half each. */
+struct cpu_run {
+	pthread_barrier_t *start;
+	struct dp *d;
+	int cpu;
+	int err;
+};
+
+#define CPU_RUNS 200000
+
+static void *run_on_cpu(void *arg)
+{
+	struct cpu_run *r = arg;
+	struct frame_spec s = echo4("192.168.1.10", "192.168.1.2");
+	uint8_t in[FRAME_MAX], out[FRAME_MAX];
+	int len = frame_build(&s, in, sizeof(in));
+	struct xdp_md md = { .data_end = (__u32)len, .ingress_ifindex = if_nametoindex(DP_IF0) };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = (__u32)len,
+		    .data_out = out, .data_size_out = sizeof(out), .ctx_in = &md,
+		    .ctx_size_in = sizeof(md), .repeat = CPU_RUNS);
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(r->cpu, &set);
+	r->err = pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	pthread_barrier_wait(r->start); /* all CPUs run at the same time */
+	if (!r->err)
+		r->err = bpf_prog_test_run_opts(r->d->prog_fd, &opts) ? errno : 0;
+	return NULL;
+}
+
+/* dsr: with .repeat the program sees its own output again, which must
+ * still be addressed to the VIP */
+static const char icmp_dsr_policy[] = POLICY_HEAD
+	"load_balancers:\n"
+	"  - name: icmp-lb\n"
+	"    vip: 192.168.1.2\n"
+	"    protocol: icmp\n"
+	"    forwarding: dsr\n"
+	"    backends:\n"
+	"      - address: 192.168.1.3\n"
+	"        mac: \"52:54:00:ff:ff:55\"\n"
+	"      - address: 192.168.1.4\n"
+	"        mac: \"52:54:00:5d:6e:a1\"\n";
+
+START_TEST(round_robin_atomic_across_cpus)
+{
+	struct dp *d = dp_load(icmp_dsr_policy);
+	int ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN), n = ncpu < 4 ? ncpu : 4;
+	struct cpu_run runs[4];
+	pthread_barrier_t start;
+	pthread_t th[4];
+	uint64_t ctr = 0;
+	uint32_t key = 0;
+
+	if (n < 2) {
+		dp_free(d);
+		return; /* one CPU: nothing to race */
+	}
+	pthread_barrier_init(&start, NULL, (unsigned)n);
+	for (int i = 0; i < n; i++) {
+		runs[i] = (struct cpu_run){ &start, d, i, 0 };
+		ck_assert_int_eq(pthread_create(&th[i], NULL, run_on_cpu, &runs[i]), 0);
+	}
+	for (int i = 0; i < n; i++) {
+		pthread_join(th[i], NULL);
+		ck_assert_int_eq(runs[i].err, 0);
+	}
+	pthread_barrier_destroy(&start);
+	ck_assert_int_eq(bpf_map__lookup_elem(d->skel->maps.lb_rr_ctr, &key, sizeof(key), &ctr,
+					      sizeof(ctr), 0),
+			 0);
+	ck_assert_uint_eq(ctr, (uint64_t)n * CPU_RUNS);
+	ck_assert_uint_eq(backend_count(d, 0).packets, (uint64_t)n * CPU_RUNS / 2);
+	ck_assert_uint_eq(backend_count(d, 1).packets, (uint64_t)n * CPU_RUNS / 2);
+	dp_free(d);
+}
+END_TEST
+
 static Suite *lb_suite(void)
 {
 	Suite *s = suite_create("lb");
@@ -549,6 +639,7 @@ static Suite *lb_suite(void)
 	tcase_add_test(t, unhealthy_backend_gets_nothing);
 	tcase_add_test(t, no_mac_no_traffic);
 	tcase_add_test(t, backend_and_interface_counters);
+	tcase_add_test(t, round_robin_atomic_across_cpus);
 	suite_add_tcase(s, t);
 	return s;
 }

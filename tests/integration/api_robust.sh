@@ -26,9 +26,11 @@ api_expect_error -32600 '{"jsonrpc":"2.0","method":"ping","params":"x","id":1}'
 api_expect_error -32600 '{"jsonrpc":"2.0","method":"ping","id":{"a":1}}'
 api_expect_error -32600 '{"jsonrpc":"2.0","method":"ping","id":1,"extra":true}'
 api_expect_error -32601 "$(api_req no.such.method)"
-for m in lb.list lb.set_state; do
-	api_expect_error -32601 "$(api_req "$m")"
-done
+# the load balancers' methods exist (xh9): bad parameters are -32602, an
+# unknown balancer -32001
+api_expect_error -32602 "$(api_req lb.list '{"balancer":1}')"
+api_expect_error -32602 "$(api_req lb.set_state)"
+api_expect_error -32001 "$(api_req lb.list '{"balancer":"nope"}')"
 # trace and monitor exist (xh11): bad parameters are -32602
 api_expect_error -32602 "$(api_req trace)"
 api_expect_error -32602 "$(api_req monitor '{"rate":"x"}')"

@@ -181,8 +181,12 @@ START_TEST(methods_not_found_or_not_available)
 	/* trace and monitor exist (xh11): their parameters are checked first */
 	expect_code(&root_peer, REQ("trace", "{}"), JSONRPC_INVALID_PARAMS);
 	expect_code(&root_peer, REQ("monitor", "{\"rate\":\"x\"}"), JSONRPC_INVALID_PARAMS);
-	expect_code(&root_peer, REQ("lb.list", "{}"), JSONRPC_METHOD_NOT_FOUND);
-	expect_code(&root_peer, REQ("lb.set_state", "{}"), JSONRPC_METHOD_NOT_FOUND);
+	/* the load balancers' methods exist (xh9): parameters checked first */
+	expect_code(&root_peer, REQ("lb.list", "{\"balancer\":1}"), JSONRPC_INVALID_PARAMS);
+	expect_code(&root_peer, REQ("lb.set_state", "{}"), JSONRPC_INVALID_PARAMS);
+	expect_code(&member, REQ("lb.set_state", "{}"), JSONRPC_PERMISSION_DENIED);
+	ck_assert(api_method_find("lb.set_state")->mutating);
+	ck_assert(!api_method_find("lb.list")->mutating);
 	ck_assert_ptr_nonnull(api_method_find("blocklist.add"));
 	ck_assert(api_method_find("blocklist.add")->mutating);
 	ck_assert(!api_method_find("status")->mutating);

@@ -104,7 +104,7 @@ END_TEST
 
 START_TEST(udp4_zero_means_none)
 {
-	uint16_t a[2] = { 1, 2 }, b[2] = { 3, 4 };
+	uint16_t a[2] = {1, 2}, b[2] = {3, 4};
 
 	ck_assert_uint_eq(csum_replace_udp(0, a, b, 2, 1), 0);
 	ck_assert_uint_ne(csum_replace_udp(0, a, b, 2, 0), 0);
@@ -114,10 +114,10 @@ END_TEST
 /* Known vector: the IPv4 header of RFC 1071's classic example. */
 START_TEST(known_header)
 {
-	static const uint8_t hdr[20] = { 0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
-					 0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7 };
+	static const uint8_t hdr[20] = {0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+					0xb8, 0x61, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
 	uint16_t h[10], nd[2];
-	uint8_t dst[4] = { 192, 168, 1, 2 };
+	uint8_t dst[4] = {192, 168, 1, 2};
 
 	memcpy(h, hdr, 20);
 	ck_assert_uint_eq(full_csum(h, 10), 0);

@@ -8,7 +8,7 @@
 
 #include "maglev.h"
 
-#define M 65537
+#define M      65537
 #define NB_MAX 64
 
 struct set {
@@ -26,7 +26,7 @@ static void set_init(struct set *s, size_t n)
 		s->keys[i][0] = 10;
 		s->keys[i][2] = (uint8_t)(i >> 8);
 		s->keys[i][3] = (uint8_t)(i + 1);
-		s->b[i] = (struct maglev_backend){ s->keys[i], 4, 1, true };
+		s->b[i] = (struct maglev_backend){s->keys[i], 4, 1, true};
 	}
 }
 
@@ -50,7 +50,7 @@ static void count(const uint32_t *t, size_t n, uint32_t *cnt)
 
 START_TEST(equal_weights_balance_within_1pct)
 {
-	static const size_t sizes[] = { 2, 3, 5, 10, 33 };
+	static const size_t sizes[] = {2, 3, 5, 10, 33};
 
 	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
 		struct set s;
@@ -62,8 +62,8 @@ START_TEST(equal_weights_balance_within_1pct)
 		count(t, s.n, cnt);
 		for (size_t i = 0; i < s.n; i++)
 			ck_assert_msg(cnt[i] >= ideal * 0.99 && cnt[i] <= ideal * 1.01,
-				      "%zu backends: backend %zu has %u entries, ideal %.1f",
-				      s.n, i, cnt[i], ideal);
+				      "%zu backends: backend %zu has %u entries, ideal %.1f", s.n,
+				      i, cnt[i], ideal);
 		free(t);
 	}
 }
@@ -71,7 +71,7 @@ END_TEST
 
 START_TEST(weights_proportional)
 {
-	static const uint32_t w[] = { 1, 2, 3, 4 };
+	static const uint32_t w[] = {1, 2, 3, 4};
 	struct set s;
 	uint32_t cnt[NB_MAX], *t;
 

@@ -86,6 +86,23 @@ START_TEST(unknown_option)
 }
 END_TEST
 
+/* Regression: "--version=3" used to say "unknown option '-\x05'" (the
+ * option's internal value printed as a character). */
+START_TEST(argument_to_flag_refused)
+{
+	ck_assert_int_eq(PARSE("--version=3"), -EINVAL);
+	ck_assert_str_eq(err, "option '--version' takes no argument");
+	ck_assert_int_eq(PARSE("--check=yes"), -EINVAL);
+	ck_assert_str_eq(err, "option '--check' takes no argument");
+	ck_assert_int_eq(PARSE("--help=1"), -EINVAL);
+	ck_assert_str_eq(err, "option '--help' takes no argument");
+	ck_assert_int_eq(PARSE("--nope=1"), -EINVAL);
+	ck_assert_str_eq(err, "unknown option '--nope=1'");
+	ck_assert_int_eq(PARSE("-q"), -EINVAL);
+	ck_assert_str_eq(err, "unknown option '-q'");
+}
+END_TEST
+
 START_TEST(missing_argument)
 {
 	ck_assert_int_eq(PARSE("-c"), -EINVAL);
@@ -141,6 +158,7 @@ static Suite *options_suite(void)
 	tcase_add_test(tc, commands);
 	tcase_add_test(tc, two_commands_refused);
 	tcase_add_test(tc, unknown_option);
+	tcase_add_test(tc, argument_to_flag_refused);
 	tcase_add_test(tc, missing_argument);
 	tcase_add_test(tc, bad_log_level);
 	tcase_add_test(tc, positional_refused);
