@@ -100,8 +100,9 @@ int bench_measure(int argc, char **argv);
 
 /* One JSON-RPC call (no params) over the control socket: fills the time
  * from connect to the answer and the answer's first line. Returns 0 for a
- * result, -EPROTO for an error answer, or -errno. */
-int bench_rpc(const char *sock, const char *method, double *ms, char *answer, size_t cap);
+ * result, -EPROTO for an error answer, -ETIMEDOUT, or -errno. */
+int bench_rpc(const char *sock, const char *method, int timeout_ms, double *ms, char *answer,
+	      size_t cap);
 
 /* ---- bench_report.c ---- */
 

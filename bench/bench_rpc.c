@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * xdpd-bench rpc SOCKET METHOD: one JSON-RPC call to the daemon, timed from
- * connect to the end of the answer. For reload times: xdpctl gives up after
- * ten seconds, and a benchmark must see how long a slow reload really takes.
+ * xdpd-bench rpc SOCKET METHOD [TIMEOUT_MS]: one JSON-RPC call to the
+ * daemon, timed from connect to the end of the answer. For reload times:
+ * xdpctl gives up after ten seconds, a benchmark wants its own limit.
  */
 #include <errno.h>
 #include <poll.h>
@@ -15,8 +15,6 @@
 
 #include "bench.h"
 
-#define RPC_TIMEOUT_MS 300000
-
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -26,7 +24,7 @@ static double now_ms(void)
 }
 
 /* Reads one line (the answer) into buf; returns its length or -errno. */
-static ssize_t read_line(int fd, char *buf, size_t cap)
+static ssize_t read_line(int fd, char *buf, size_t cap, int timeout_ms)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	size_t len = 0;
@@ -34,7 +32,7 @@ static ssize_t read_line(int fd, char *buf, size_t cap)
 	while (len + 1 < cap) {
 		ssize_t r;
 
-		if (poll(&p, 1, RPC_TIMEOUT_MS) <= 0)
+		if (poll(&p, 1, timeout_ms) <= 0)
 			return -ETIMEDOUT;
 		r = read(fd, buf + len, cap - 1 - len);
 		if (r <= 0)
@@ -47,7 +45,8 @@ static ssize_t read_line(int fd, char *buf, size_t cap)
 	return (ssize_t)len; /* a long answer: its head is enough */
 }
 
-int bench_rpc(const char *sock, const char *method, double *ms, char *answer, size_t cap)
+int bench_rpc(const char *sock, const char *method, int timeout_ms, double *ms, char *answer,
+	      size_t cap)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char req[256];
@@ -65,7 +64,7 @@ int bench_rpc(const char *sock, const char *method, double *ms, char *answer, si
 		close(fd);
 		return (int)r;
 	}
-	r = read_line(fd, answer, cap);
+	r = read_line(fd, answer, cap, timeout_ms);
 	close(fd);
 	*ms = now_ms() - t0;
 	if (r < 0)

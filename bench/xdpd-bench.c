@@ -5,7 +5,8 @@
  *   blocklist BPFFS 4|6 FROM TO       add blocklist prefixes [FROM, TO)
  *   xdpfilter IFNAME N NBL            xdp-filter's maps = N rules or NBL prefixes
  *   progname IFNAME                   name and id of the XDP program on IFNAME
- *   rpc SOCKET METHOD                 call METHOD, print the milliseconds it took
+ *   rpc SOCKET METHOD [TIMEOUT_MS]    call METHOD, print the milliseconds it took
+ *                                     (exit 3 on timeout, default 10 minutes)
  *   measure [options]                 time the programs, append rows to --out
  *   report MEAS OPS ENV [--quick]     print the table and the targets
  */
@@ -87,13 +88,16 @@ static int cmd_progname(int argc, char **argv)
 
 static int cmd_rpc(int argc, char **argv)
 {
+	unsigned int timeout_ms = 600000;
 	char answer[4096] = "";
 	double ms = 0;
 	int err;
 
-	if (argc != 2)
+	if (argc < 2 || argc > 3 || (argc == 3 && parse_uint(argv[2], &timeout_ms)))
 		return 2;
-	err = bench_rpc(argv[0], argv[1], &ms, answer, sizeof(answer));
+	err = bench_rpc(argv[0], argv[1], (int)timeout_ms, &ms, answer, sizeof(answer));
+	if (err == -ETIMEDOUT)
+		return 3;
 	if (err) {
 		fprintf(stderr, "xdpd-bench: %s on %s: %s %s\n", argv[1], argv[0], strerror(-err),
 			answer);
@@ -120,7 +124,7 @@ static void usage(FILE *f)
 	      "       xdpd-bench blocklist BPFFS 4|6 FROM TO\n"
 	      "       xdpd-bench xdpfilter IFNAME N NBL\n"
 	      "       xdpd-bench progname IFNAME\n"
-	      "       xdpd-bench rpc SOCKET METHOD\n"
+	      "       xdpd-bench rpc SOCKET METHOD [TIMEOUT_MS]\n"
 	      "       xdpd-bench measure --ifname IF --floor OBJ --seed OBJ [--xdpd PIN]\n"
 	      "                  [--xf IF] --section S --size N [--rules N] [--nbl N]\n"
 	      "                  --probes P,P.. [--repeat R] [--rounds K] [--distinct M] --out F\n"

@@ -14,6 +14,7 @@
 #include "lb.h"
 #include "sample.h"
 #include "trace.h"
+#include "blocklist.h"
 
 char _license[] SEC("license") = "GPL";
 
@@ -25,32 +26,6 @@ struct verdict {
 	__u32 reason;	 /* XDPD_WHY_*, for samples and traces */
 	__u32 lb[2];	 /* balancer and backend slots, or XDPD_NO_SLOT */
 };
-
-/* Stateful blocklist by source prefix; an expired entry is ignored until the
- * daemon reaps it. */
-static __always_inline int blocklisted(const struct flow_key *k)
-{
-	struct xdpd_block_entry *e;
-
-	if (k->family == 4) {
-		struct xdpd_lpm4 key = {.prefixlen = 32};
-
-		__builtin_memcpy(key.addr, k->src, 4);
-		e = bpf_map_lookup_elem(&blocklist4, &key);
-	} else {
-		struct xdpd_lpm6 key = {.prefixlen = 128};
-
-		__builtin_memcpy(key.addr, k->src, 16);
-		e = bpf_map_lookup_elem(&blocklist6, &key);
-	}
-	if (!e)
-		return 0;
-	if (e->expires_ns && e->expires_ns <= bpf_ktime_get_coarse_ns())
-		return 0;
-	if (!k->trace)
-		__sync_fetch_and_add(&e->packets, 1);
-	return 1;
-}
 
 /* Only the two actions a policy can name ever leave the judgement: anything
  * else (an unset or corrupt value) passes. */

@@ -19,9 +19,9 @@
 #define WORD_MAX  128
 
 struct word {
-	size_t pos, len;   /* in the input, brackets included */
-	char s[WORD_MAX];  /* the text, option brackets removed */
-	size_t off;	   /* offset of s[0] in the input */
+	size_t pos, len;  /* in the input, brackets included */
+	char s[WORD_MAX]; /* the text, option brackets removed */
+	size_t off;	  /* offset of s[0] in the input */
 };
 
 struct parser {
@@ -140,8 +140,8 @@ static int parse_port(struct parser *p, const struct word *w, const char *s, uin
 }
 
 /* [v6]:port, [v6], v4:port, v4, v6. */
-static int parse_endpoint(struct parser *p, const struct word *w, uint8_t addr[16],
-			  uint16_t *port, int *family, bool *has_port)
+static int parse_endpoint(struct parser *p, const struct word *w, uint8_t addr[16], uint16_t *port,
+			  int *family, bool *has_port)
 {
 	char buf[WORD_MAX];
 	const char *portstr = NULL;
@@ -169,8 +169,8 @@ static int parse_endpoint(struct parser *p, const struct word *w, uint8_t addr[1
 			portstr = w->s + (colon + 1 - buf);
 		}
 		if (parse_ip_addr(buf, &a))
-			return fail_word(p, w, "'%s': bad address (a.b.c.d[:PORT] or [IPv6][:PORT])",
-					 w->s);
+			return fail_word(
+			    p, w, "'%s': bad address (a.b.c.d[:PORT] or [IPv6][:PORT])", w->s);
 	}
 	*family = a.family == AF_INET6 ? 6 : 4;
 	memcpy(addr, a.addr, 16);
@@ -220,8 +220,8 @@ static int parse_addresses(struct parser *p)
 	if (p->s->proto == IPPROTO_ICMPV6 && fs == 4)
 		return fail_word(p, &p->w[0], "'%s' is IPv6 only: use icmp with IPv4 addresses",
 				 p->w[0].s);
-	p->s->has_icmp = (fs == 4 && p->s->proto == IPPROTO_ICMP) ||
-			 (fs == 6 && p->s->proto == IPPROTO_ICMPV6);
+	p->s->has_icmp =
+	    (fs == 4 && p->s->proto == IPPROTO_ICMP) || (fs == 6 && p->s->proto == IPPROTO_ICMPV6);
 	if (p->s->has_icmp)
 		p->s->icmp_type = fs == 4 ? 8 : 128; /* echo request */
 	return 0;
@@ -246,19 +246,21 @@ static int parse_flags(struct parser *p, const struct word *w)
 			v = name_lookup(tcp_flag_names, t);
 			if (v < 0)
 				return fail_at(p, w->off + (size_t)(t - buf), strlen(t),
-					       "unknown tcp flag '%s' (fin, syn, rst, psh, ack, urg, ece, cwr)",
+					       "unknown tcp flag '%s' (fin, syn, rst, psh, ack, "
+					       "urg, ece, cwr)",
 					       t);
 			f |= (uint8_t)v;
 		}
 	} else {
 		for (size_t i = 0; w->s[i]; i++) {
-			const char *l = w->s[i] == '.' ? strchr(letters, 'A')
-							 : strchr(letters, w->s[i]);
+			const char *l =
+			    w->s[i] == '.' ? strchr(letters, 'A') : strchr(letters, w->s[i]);
 
 			if (!l || !*l)
-				return fail_at(p, w->off + i, 1,
-					       "unknown tcp flag '%c' (F S R P A U E C, '.' for ack)",
-					       w->s[i]);
+				return fail_at(
+				    p, w->off + i, 1,
+				    "unknown tcp flag '%c' (F S R P A U E C, '.' for ack)",
+				    w->s[i]);
 			f |= (uint8_t)(1u << (l - letters));
 		}
 	}
@@ -284,8 +286,8 @@ static int parse_icmp_type(struct parser *p, const struct word *w)
 	if (t < 0 && parse_u64(w->s, 255, &v) == 0)
 		t = (int)v;
 	if (t < 0)
-		return fail_word(p, w, "unknown icmp type '%s' (a name such as echo-request, or 0-255)",
-				 w->s);
+		return fail_word(
+		    p, w, "unknown icmp type '%s' (a name such as echo-request, or 0-255)", w->s);
 	p->s->icmp_type = (uint8_t)t;
 	return 0;
 }
@@ -345,9 +347,10 @@ static int parse_options(struct parser *p)
 		if (r)
 			return r;
 		if (!is_option(p->w[i].s))
-			return fail_word(p, &p->w[i],
-					 "unknown word '%s' (expected flags, type, code, vlan, len or in)",
-					 p->w[i].s);
+			return fail_word(
+			    p, &p->w[i],
+			    "unknown word '%s' (expected flags, type, code, vlan, len or in)",
+			    p->w[i].s);
 		if (i + 1 == p->n)
 			return fail_at(p, strlen(p->text), 1, "'%s' needs a value", p->w[i].s);
 		r = parse_option(p, &p->w[i], &p->w[i + 1]);
@@ -384,8 +387,7 @@ int tracespec_parse(const char *text, struct trace_spec *out, struct tracespec_e
 	return r;
 }
 
-void tracespec_pointer(const char *text, const struct tracespec_error *err, char *buf,
-		       size_t len)
+void tracespec_pointer(const char *text, const struct tracespec_error *err, char *buf, size_t len)
 {
 	size_t tl = strlen(text), used;
 	int n = snprintf(buf, len, "  %s\n  ", text);

@@ -25,16 +25,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TRACE_VLAN_MAX	2
+#define TRACE_VLAN_MAX	 2
 #define TRACE_IFNAME_MAX 16
-#define TRACE_LEN_MAX	3000 /* a frame the kernel's test run takes in one buffer */
-#define TRACE_TEXT_MAX	512
+#define TRACE_LEN_MAX	 3000 /* a frame the kernel's test run takes in one buffer */
+#define TRACE_TEXT_MAX	 512
 
 struct trace_spec {
 	uint8_t family; /* 4 or 6 */
 	uint8_t proto;
-	uint8_t has_ports; /* tcp, udp */
-	uint8_t has_icmp;  /* icmp over IPv4, icmpv6 over IPv6 */
+	uint8_t has_ports;	  /* tcp, udp */
+	uint8_t has_icmp;	  /* icmp over IPv4, icmpv6 over IPv6 */
 	uint8_t src[16], dst[16]; /* network order, IPv4 in the first four bytes */
 	uint16_t sport, dport;
 	uint8_t tcp_flags; /* byte 13 of the TCP header; default SYN */
@@ -55,14 +55,13 @@ struct tracespec_error {
 int tracespec_parse(const char *text, struct trace_spec *out, struct tracespec_error *err);
 
 /* Two lines for a terminal: the text, then carets under the bad token. */
-void tracespec_pointer(const char *text, const struct tracespec_error *err, char *buf,
-		       size_t len);
+void tracespec_pointer(const char *text, const struct tracespec_error *err, char *buf, size_t len);
 
 /* The frame the spec describes, Ethernet first, checksums filled: from
  * src_mac to dst_mac (the receiving interface). Returns its length, or
  * -ENOSPC when it does not fit in cap. */
-int tracespec_build(const struct trace_spec *s, const uint8_t src_mac[6],
-		    const uint8_t dst_mac[6], uint8_t *buf, size_t cap);
+int tracespec_build(const struct trace_spec *s, const uint8_t src_mac[6], const uint8_t dst_mac[6],
+		    uint8_t *buf, size_t cap);
 
 /* Bytes of headers the spec needs (the least len it accepts). */
 size_t tracespec_header_len(const struct trace_spec *s);

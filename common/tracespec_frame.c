@@ -73,8 +73,8 @@ static uint32_t pseudo_sum(const struct trace_spec *s, size_t l4len)
 	return acc + s->proto + (uint32_t)l4len;
 }
 
-static size_t put_l2(const struct trace_spec *s, const uint8_t src_mac[6],
-		     const uint8_t dst_mac[6], uint8_t *b)
+static size_t put_l2(const struct trace_spec *s, const uint8_t src_mac[6], const uint8_t dst_mac[6],
+		     uint8_t *b)
 {
 	size_t o = 12;
 
@@ -119,7 +119,7 @@ static void put_l4(const struct trace_spec *s, uint8_t *b, size_t l4len)
 	if (s->proto == IPPROTO_TCP) {
 		put16(b, s->sport);
 		put16(b + 2, s->dport);
-		put32(b + 4, 1);				   /* seq */
+		put32(b + 4, 1);			     /* seq */
 		put32(b + 8, (s->tcp_flags & 0x10) ? 1 : 0); /* ack */
 		b[12] = 5 << 4;
 		b[13] = s->tcp_flags;
@@ -142,8 +142,8 @@ static void put_l4(const struct trace_spec *s, uint8_t *b, size_t l4len)
 	}
 }
 
-int tracespec_build(const struct trace_spec *s, const uint8_t src_mac[6],
-		    const uint8_t dst_mac[6], uint8_t *buf, size_t cap)
+int tracespec_build(const struct trace_spec *s, const uint8_t src_mac[6], const uint8_t dst_mac[6],
+		    uint8_t *buf, size_t cap)
 {
 	size_t hdr = tracespec_header_len(s);
 	size_t len = s->len > hdr ? s->len : hdr;

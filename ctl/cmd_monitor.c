@@ -79,7 +79,8 @@ void monitor_event_print(const struct ctl *c, struct json_object *ev)
 		put_endpoint(c->out, ev, "dst", "dst_port", "dport");
 		fprintf(c->out, ", protocol: %s", proto_name(ev, proto, sizeof(proto)));
 	} else { /* a frame the datapath could not parse (ARP, ...) */
-		fprintf(c->out, "Packet: not IP, length: %llu", (unsigned long long)ju64(ev, "len"));
+		fprintf(c->out, "Packet: not IP, length: %llu",
+			(unsigned long long)ju64(ev, "len"));
 	}
 	/* the verdict and what decided it, then where the packet came in */
 	for (size_t i = 0; i < sizeof(tail) / sizeof(tail[0]); i++)
@@ -148,6 +149,10 @@ static int stream(struct monitor *m, struct rpc_conn *rc)
 			json_object_put(msg);
 		} else {
 			r = rpc_take_result(rc, "monitor", line, len, &res);
+			if (!r && jhas(res, "rate") && !ju64(res, "rate"))
+				fprintf(m->c->err, "xdpctl: monitor: sampling is off (the policy's "
+						   "sampling.rate is 0): waiting; --rate N samples "
+						   "1 in N packets\n");
 			json_object_put(res);
 			started = true;
 		}
@@ -222,9 +227,9 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 	if (!r) {
 		stop_on_signals();
 		r = rpc_send(&rc, "monitor", p);
-	}
-	else
+	} else {
 		json_object_put(p);
+	}
 	if (!r)
 		r = stream(&m, &rc);
 	rpc_close(&rc);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* blocklist.add / delete / list / flush over the dynamic blocklist. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api_methods.h"
 #include "blocklist.h"
@@ -113,42 +115,178 @@ int api_blocklist_delete(struct api_call *c)
 	return 0;
 }
 
-struct list_ctx {
-	json_object *a;
-	uint64_t now;
+/* blocklist.list is built over loop turns, a batch of entries per turn (one
+ * lookup each), from a snapshot of the keys taken when the request came: an
+ * entry deleted or expired meanwhile is left out, one added meanwhile is not
+ * in this answer. */
+#define LIST_BATCH 2048
+
+struct list_stream {
+	struct blocklist *bl;
+	struct bl_item *items;
+	size_t n, next;
+	bool wrote; /* an entry is out: the next one needs a comma */
+	time_t tsec; /* added_at of the last entry formatted, cached */
+	char tbuf[32];
 };
 
-static int list_one(const struct blocklist_entry *e, void *ctx)
+static const char *time_text(struct list_stream *l, uint64_t realtime_ns)
 {
-	struct list_ctx *l = ctx;
+	time_t t = (time_t)(realtime_ns / 1000000000ULL);
+	struct tm tm;
 
-	return json_object_array_add(l->a, entry_json(e, l->now)) ? -ENOMEM : 0;
+	if (t != l->tsec || !l->tbuf[0]) {
+		l->tsec = t;
+		if (!gmtime_r(&t, &tm) || !strftime(l->tbuf, sizeof(l->tbuf), "%Y-%m-%dT%H:%M:%SZ", &tm))
+			l->tbuf[0] = '\0';
+	}
+	return l->tbuf;
+}
+
+/* The same members as entry_json(), as text. */
+static void entry_text(struct list_stream *l, const struct blocklist_entry *e, uint64_t now,
+		       struct api_text *t)
+{
+	char buf[64];
+	const char *when = time_text(l, e->added_realtime_ns);
+
+	format_prefix(&e->prefix, buf, sizeof(buf));
+	api_text_printf(t, "{\"prefix\":\"%s\"", buf);
+	if (e->expires_ns)
+		api_text_printf(t, ",\"expires_in\":%llu",
+				(unsigned long long)(e->expires_ns > now
+							 ? (e->expires_ns - now + 999999999) / 1000000000
+							 : 0));
+	if (e->comment[0]) {
+		api_text_add(t, ",\"comment\":", 11);
+		api_text_json_string(t, e->comment);
+	}
+	api_text_printf(t, ",\"packets\":%llu,\"added_at\":", (unsigned long long)e->packets);
+	if (when[0])
+		api_text_printf(t, "\"%s\"}", when);
+	else
+		api_text_add(t, "null}", 5);
+}
+
+static int list_step(void *ctx, struct api_text *t)
+{
+	struct list_stream *l = ctx;
+	uint64_t now = blocklist_now_ns();
+	struct blocklist_entry e;
+	size_t end = l->next + LIST_BATCH < l->n ? l->next + LIST_BATCH : l->n;
+
+	if (l->next == 0)
+		api_text_add(t, "{\"entries\":[", 12);
+	for (; l->next < end; l->next++) {
+		int r = blocklist_get(l->bl, &l->items[l->next], now, &e);
+
+		if (r == -ENOENT)
+			continue;
+		if (r < 0)
+			return r;
+		if (l->wrote)
+			api_text_add(t, ",", 1);
+		l->wrote = true;
+		entry_text(l, &e, now, t);
+	}
+	if (t->oom)
+		return -ENOMEM;
+	if (l->next < l->n)
+		return 1;
+	api_text_add(t, "]}", 2);
+	return t->oom ? -ENOMEM : 0;
+}
+
+static void list_free(void *ctx)
+{
+	struct list_stream *l = ctx;
+
+	free(l->items);
+	free(l);
 }
 
 int api_blocklist_list(struct api_call *c)
 {
-	struct list_ctx l = {.a = json_object_new_array(), .now = blocklist_now_ns()};
+	struct list_stream *l;
 	int r;
 
-	if (need_blocklist(c)) {
-		json_object_put(l.a);
+	if (need_blocklist(c))
 		return c->code;
-	}
-	r = blocklist_foreach(c->bl, list_one, &l);
-	c->result = json_object_new_object();
-	json_object_object_add(c->result, "entries", l.a);
-	if (r < 0)
+	l = calloc(1, sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	l->bl = c->bl;
+	r = blocklist_snapshot(c->bl, &l->items, &l->n);
+	if (r < 0) {
+		free(l);
 		return api_fail(c, JSONRPC_INTERNAL_ERROR, "%s: %s", c->method, strerror(-r));
+	}
+	c->stream = (struct api_stream){.step = list_step, .free = list_free, .ctx = l};
 	return 0;
+}
+
+/* A big flush is spread over loop turns too: the entries there when it was
+ * asked for, a batch per turn. */
+struct flush_stream {
+	struct blocklist *bl;
+	struct bl_item *items;
+	size_t n, next, flushed;
+	int err;
+	struct api_peer peer;
+};
+
+static int flush_step(void *ctx, struct api_text *t)
+{
+	struct flush_stream *f = ctx;
+	size_t end = f->next + LIST_BATCH < f->n ? f->next + LIST_BATCH : f->n;
+
+	for (; f->next < end; f->next++) {
+		int r = blocklist_delete_item(f->bl, &f->items[f->next]);
+
+		if (r == 0)
+			f->flushed++;
+		else if (r != -ENOENT && !f->err)
+			f->err = r;
+	}
+	if (f->next < f->n)
+		return 1;
+	log_info("blocklist: flushed %zu entries (pid %d uid %u)%s%s", f->flushed,
+		 (int)f->peer.pid, (unsigned)f->peer.uid, f->err ? "; some could not be deleted: " : "",
+		 f->err ? strerror(-f->err) : "");
+	api_text_printf(t, "{\"flushed\":%zu}", f->flushed);
+	return t->oom ? -ENOMEM : 0;
+}
+
+static void flush_free(void *ctx)
+{
+	struct flush_stream *f = ctx;
+
+	free(f->items);
+	free(f);
 }
 
 int api_blocklist_flush(struct api_call *c)
 {
+	struct flush_stream *f;
 	size_t n = 0;
 	int r;
 
 	if (need_blocklist(c))
 		return c->code;
+	if (blocklist_count(c->bl) > LIST_BATCH) {
+		f = calloc(1, sizeof(*f));
+		if (!f)
+			return -ENOMEM;
+		*f = (struct flush_stream){.bl = c->bl, .peer = *c->peer};
+		r = blocklist_snapshot(c->bl, &f->items, &f->n);
+		if (r < 0) {
+			free(f);
+			return api_fail(c, JSONRPC_INTERNAL_ERROR, "%s: %s", c->method,
+					strerror(-r));
+		}
+		c->stream = (struct api_stream){.step = flush_step, .free = flush_free, .ctx = f};
+		return 0;
+	}
 	r = blocklist_flush(c->bl, &n);
 	log_info("blocklist: flushed %zu entries (pid %d uid %u)", n, (int)c->peer->pid,
 		 (unsigned)c->peer->uid);

@@ -251,11 +251,23 @@ static int run(const struct api_method *mt, const struct api_peer *peer,
 
 json_object *api_dispatch(struct manager *m, struct blocklist *bl, const struct api_peer *peer,
 			  const struct api_auth_ctx *auth, const struct jsonrpc_request *req,
-			  struct api_conn *conn)
+			  struct api_conn *conn, struct api_stream *stream)
 {
 	struct api_call c = {.m = m, .bl = bl, .peer = peer, .conn = conn, .method = req->method};
 	int r = run(api_method_find(req->method), peer, auth, req->params, &c);
 
+	if (stream)
+		*stream = (struct api_stream){0};
+	if (!r && c.stream.step) {
+		if (stream && req->has_id) {
+			*stream = c.stream;
+			return NULL;
+		}
+		r = api_stream_drain(&c.stream, &c.result); /* a notification runs too */
+		api_stream_free(&c.stream);
+		if (r < 0)
+			api_fail(&c, JSONRPC_INTERNAL_ERROR, "%s: %s", c.method, strerror(-r));
+	}
 	if (!req->has_id) {
 		if (r)
 			log_debug("control: notification '%.64s' failed: %s", req->method,

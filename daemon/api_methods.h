@@ -18,6 +18,35 @@ struct manager;
 struct blocklist;
 struct api_conn;
 
+/* Text of a JSON value being built piecewise (api_stream.c). Allocation
+ * failures are remembered in oom and make the stream fail. */
+struct api_text {
+	char *buf;
+	size_t len, cap;
+	bool oom;
+};
+void api_text_add(struct api_text *t, const char *s, size_t n);
+void api_text_printf(struct api_text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* s as a JSON string literal, quotes included. */
+void api_text_json_string(struct api_text *t, const char *s);
+void api_text_free(struct api_text *t);
+
+/* A result too large to build in one loop turn (blocklist.list, stats with a
+ * big blocklist): the handler sets c->stream instead of c->result, and the
+ * server calls step() once per loop turn, between other clients' requests,
+ * writing what it appends as the "result" of the answer, until step()
+ * returns 0 (done: the text is one complete JSON value) or < 0 (failed: the
+ * connection is closed, the answer cut). free(ctx) runs in every case. */
+struct api_stream {
+	int (*step)(void *ctx, struct api_text *out); /* 1: more to come */
+	void (*free)(void *ctx);
+	void *ctx;
+};
+/* Run every step now and parse the text (no connection: unit tests, or the
+ * result of a notification that is thrown away). 0 or -errno. */
+int api_stream_drain(struct api_stream *st, json_object **result);
+void api_stream_free(struct api_stream *st);
+
 /* What a handler sees and fills. */
 struct api_call {
 	struct manager *m;
@@ -27,6 +56,7 @@ struct api_call {
 	const char *method;
 	json_object *params; /* an object (validated against the schema) or NULL */
 	json_object *result; /* set on success (NULL serializes as null) */
+	struct api_stream stream; /* or this, on success, when stream.step is set */
 	int code;	     /* set on failure, with message and optional data */
 	char message[256];
 	json_object *data;
@@ -65,10 +95,12 @@ struct api_auth_ctx {
 };
 
 /* Run one validated request. Returns the response to send, or NULL for a
- * notification (which is still executed). */
+ * notification (which is still executed). When stream is not NULL and the
+ * result is a stream, it is handed over there (stream->step set) and NULL
+ * returned: the caller writes the answer; else streams are drained here. */
 json_object *api_dispatch(struct manager *m, struct blocklist *bl, const struct api_peer *peer,
 			  const struct api_auth_ctx *auth, const struct jsonrpc_request *req,
-			  struct api_conn *conn);
+			  struct api_conn *conn, struct api_stream *stream);
 
 /* Handlers. */
 int api_ping(struct api_call *c);

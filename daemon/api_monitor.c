@@ -21,8 +21,9 @@ int api_monitor(struct api_call *c)
 	int r;
 
 	if (rate < 0 || rate > UINT32_MAX)
-		return api_fail(c, JSONRPC_INVALID_PARAMS,
-				"monitor: rate must be N for 1 in N packets, or 0 for the policy's");
+		return api_fail(
+		    c, JSONRPC_INVALID_PARAMS,
+		    "monitor: rate must be N for 1 in N packets, or 0 for the policy's");
 	if (rate && !api_peer_may_mutate(c->peer))
 		return api_fail(c, JSONRPC_PERMISSION_DENIED,
 				"monitor: changing the sampling rate needs root or CAP_NET_ADMIN");

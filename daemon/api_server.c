@@ -32,6 +32,9 @@
 #define API_LINGER_USEC	      (2 * USEC_PER_SEC)
 #define API_LINGER_MAX	      (16 * 1024 * 1024)
 #define API_ACCEPT_PAUSE_USEC (USEC_PER_SEC)
+/* Requests one connection may run per loop turn: a client pipelining
+ * thousands of them shares the loop with the others. */
+#define API_TURN_REQUESTS 64
 
 struct api_conn {
 	struct api_server *srv;
@@ -47,6 +50,8 @@ struct api_conn {
 	bool closing; /* take no more requests: flush the answers, then close */
 	bool shut;    /* our side shut down, discarding input until the peer closes */
 	bool held;    /* requests may wait in `in` because the output was full */
+	struct api_stream stream; /* an answer being built over loop turns */
+	unsigned budget;	  /* requests (or stream steps) left in this wakeup */
 	size_t discarded;
 	/* a subscriber (monitor): no idle timeout, gone() when it closes */
 	api_conn_gone_fn gone;
@@ -84,6 +89,7 @@ static void conn_free(struct api_conn *c)
 	s->n_conns--;
 	sd_event_source_disable_unref(c->io);
 	sd_event_source_disable_unref(c->timer);
+	api_stream_free(&c->stream);
 	close(c->fd);
 	jsonrpc_lines_free(&c->in);
 	free(c->out);
@@ -169,6 +175,45 @@ static bool blank(const char *s, size_t n)
 	return true;
 }
 
+static void stream_begin(struct api_conn *c, json_object *id)
+{
+	const char *idtxt = json_object_to_json_string_ext(id, JSON_C_TO_STRING_PLAIN);
+	char head[64];
+	int n = snprintf(head, sizeof(head), "{\"jsonrpc\":\"2.0\",\"id\":");
+
+	if (out_append(c, head, (size_t)n) < 0 || out_append(c, idtxt, strlen(idtxt)) < 0 ||
+	    out_append(c, ",\"result\":", 10) < 0) {
+		log_warning("control: connection %lu (pid %d): out of memory, closing", c->id,
+			    (int)c->peer.pid);
+		api_stream_free(&c->stream);
+		c->closing = true;
+	}
+}
+
+/* One bounded step of the answer being streamed; the answer's end when the
+ * stream is done. A failure cuts the answer and closes the connection. */
+static void stream_step(struct api_conn *c)
+{
+	struct api_text t = {0};
+	int r = c->stream.step(c->stream.ctx, &t);
+
+	c->budget = 0; /* a step is a turn's worth of work */
+	if (r >= 0 && t.oom)
+		r = -ENOMEM;
+	if (r >= 0 && t.len && out_append(c, t.buf, t.len) < 0)
+		r = -ENOMEM;
+	if (r == 0 && out_append(c, "}\n", 2) < 0)
+		r = -ENOMEM;
+	api_text_free(&t);
+	if (r <= 0)
+		api_stream_free(&c->stream);
+	if (r < 0) {
+		log_warning("control: connection %lu (pid %d): answer cut short: %s; closing",
+			    c->id, (int)c->peer.pid, strerror(-r));
+		c->closing = true;
+	}
+}
+
 static void conn_handle_line(struct api_conn *c, const char *line, size_t len)
 {
 	struct jsonrpc_request req;
@@ -184,8 +229,10 @@ static void conn_handle_line(struct api_conn *c, const char *line, size_t len)
 		jsonrpc_error_clear(&err);
 		return;
 	}
-	resp = api_dispatch(c->srv->m, c->srv->bl, &c->peer, &c->srv->auth, &req, c);
-	if (resp || req.has_id) /* NULL for a request: out of memory */
+	resp = api_dispatch(c->srv->m, c->srv->bl, &c->peer, &c->srv->auth, &req, c, &c->stream);
+	if (c->stream.step) /* the envelope now, the result over the next turns */
+		stream_begin(c, req.id);
+	else if (resp || req.has_id) /* NULL for a request: out of memory */
 		conn_queue(c, resp);
 	jsonrpc_request_clear(&req);
 }
@@ -218,6 +265,14 @@ static void conn_process(struct api_conn *c)
 			c->held = true; /* resumed once the client has read its answers */
 			return;
 		}
+		if (!c->budget) {
+			c->held = true; /* this turn's share is used: others get theirs */
+			return;
+		}
+		if (c->stream.step) { /* answers stay in order: later requests wait */
+			stream_step(c);
+			continue;
+		}
 		r = jsonrpc_lines_next(&c->in, &line, &len);
 		if (r == 0)
 			break;
@@ -225,6 +280,7 @@ static void conn_process(struct api_conn *c)
 			conn_too_large(c);
 			return;
 		}
+		c->budget--;
 		conn_handle_line(c, line, len);
 	}
 	if (!c->eof)
@@ -246,7 +302,8 @@ static int conn_read(struct api_conn *c)
 	for (int i = 0; i < 16 && !c->eof; i++) {
 		ssize_t n;
 
-		if (!c->closing && out_pending(c) >= API_OUT_HIGH)
+		/* held requests first: input must not pile up behind them */
+		if (!c->closing && (c->held || out_pending(c) >= API_OUT_HIGH))
 			return 0;
 		n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
@@ -300,7 +357,7 @@ static void conn_update(struct api_conn *c)
 			conn_touch(c);
 		}
 	}
-	if (!c->eof && (c->closing || out_pending(c) < API_OUT_HIGH))
+	if (!c->eof && (c->closing || (!c->held && out_pending(c) < API_OUT_HIGH)))
 		events |= EPOLLIN;
 	/* Held requests wait for no event of their own: a fast reader may have
 	 * taken every answer already, so the socket's writability resumes them
@@ -319,6 +376,7 @@ static int on_conn_io(sd_event_source *s, int fd, uint32_t revents, void *userda
 	struct api_conn *c = userdata;
 	int r = conn_flush(c);
 
+	c->budget = API_TURN_REQUESTS;
 	if (r >= 0)
 		r = conn_read(c);
 	if (r >= 0) {
@@ -401,7 +459,9 @@ int api_conn_notify(struct api_conn *c, const char *line, size_t len, size_t max
 {
 	if (c->closing || c->eof)
 		return -EPIPE;
-	if (out_pending(c) + len > max_pending)
+	/* not into the middle of an answer being streamed: dropped as for a
+	 * slow reader */
+	if (c->stream.step || out_pending(c) + len > max_pending)
 		return -ENOBUFS;
 	if (out_append(c, line, len) < 0)
 		return -ENOMEM;

@@ -135,11 +135,11 @@ int api_trace(struct api_call *c)
 	memset(&t, 0, sizeof(t));
 	n = tracespec_build(&s, client_mac, mac, t.in, sizeof(t.in));
 	if (n < 0)
-		return api_fail(c, JSONRPC_INVALID_PARAMS, "trace: the frame does not fit in %d bytes",
-				TRACE_LEN_MAX);
+		return api_fail(c, JSONRPC_INVALID_PARAMS,
+				"trace: the frame does not fit in %d bytes", TRACE_LEN_MAX);
 	t.in_len = (size_t)n;
-	if (trace_run(prog_fd, monitor_trace_cookie(c->m->monitor), ifindex, &t, err,
-		      sizeof(err)) < 0)
+	if (trace_run(prog_fd, monitor_trace_cookie(c->m->monitor), ifindex, &t, err, sizeof(err)) <
+	    0)
 		return api_fail(c, JSONRPC_INTERNAL_ERROR, "trace: %s", err);
 	c->result = result_json(c, &t, ifname);
 	return 0;

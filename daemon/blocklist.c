@@ -288,6 +288,15 @@ int blocklist_delete(struct blocklist *b, const struct prefix *p)
 	return r;
 }
 
+int blocklist_delete_item(struct blocklist *b, const struct bl_item *it)
+{
+	int r = bpf_map_delete_elem(b->fd[it->map], &it->key);
+
+	if (r == 0 || r == -ENOENT)
+		bl_index_del(&b->idx, it->map, &it->key);
+	return r;
+}
+
 int blocklist_snapshot(const struct blocklist *b, struct bl_item **items, size_t *n)
 {
 	*items = NULL;

@@ -56,6 +56,8 @@ int blocklist_foreach(struct blocklist *b, blocklist_cb cb, void *ctx);
 int blocklist_snapshot(const struct blocklist *b, struct bl_item **items, size_t *n);
 int blocklist_get(struct blocklist *b, const struct bl_item *it, uint64_t now,
 		  struct blocklist_entry *e);
+/* Delete the entry of a snapshot item: 0, or -ENOENT when already gone. */
+int blocklist_delete_item(struct blocklist *b, const struct bl_item *it);
 int blocklist_flush(struct blocklist *b, size_t *flushed);
 /* Delete the expired entries now (the timer does it on its own). */
 int blocklist_reap(struct blocklist *b, size_t *reaped);

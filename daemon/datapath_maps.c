@@ -25,6 +25,8 @@ static const char *const stateful_maps[] = {
     "lb_ct", "lb_rnat", "lb_rr_ctr", "stats_backend", "lb_state", "lb_slots", "backend_slots",
     /* sampling and trace (bpf/sample.h) */
     "sample_cfg", "sample_stats", "sample_ring",
+    /* the blocklist's lookup index (bpf/blocklist.h) */
+    "bl4_top", "bl6_top", "bl4_long", "bl6_long", "bl6_mid", "bl_rec", "bl_slotkey", "bl_count",
     NULL,
 };
 

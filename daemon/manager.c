@@ -123,8 +123,10 @@ int manager_new(const struct xdpd_options *opts, struct manager **out)
 				     m->policy->control.group[0] ? m->policy->control.group : NULL,
 				     &m->api);
 	}
+	/* without its maps (logged) the datapath runs on; monitor and trace
+	 * then answer that they are unavailable */
 	if (r == 0)
-		r = monitor_start(m, &m->monitor);
+		monitor_start(m, &m->monitor);
 	if (r < 0) {
 		manager_free(m);
 		return r;

@@ -337,8 +337,8 @@ int monitor_subscribe(struct monitor *mon, struct api_conn *conn, uint32_t rate,
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	*s = (struct subscriber){.mon = mon, .next = mon->subs, .conn = conn, .rate = rate,
-				 .pid = pid, .uid = uid};
+	*s = (struct subscriber){
+	    .mon = mon, .next = mon->subs, .conn = conn, .rate = rate, .pid = pid, .uid = uid};
 	mon->subs = s;
 	mon->n_subs++;
 	api_conn_subscribe(conn, on_sub_gone, s);

@@ -25,9 +25,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define MONITOR_QUEUE_MAX   (256 * 1024) /* bytes queued per subscriber */
-#define MONITOR_BATCH	    4096	 /* events per wakeup, fair to the rest of the loop */
-#define MONITOR_MAX_SUBS    32
+#define MONITOR_QUEUE_MAX (256 * 1024) /* bytes queued per subscriber */
+#define MONITOR_BATCH	  4096	       /* events per wakeup, fair to the rest of the loop */
+#define MONITOR_MAX_SUBS  32
 
 struct manager;
 struct monitor;
@@ -35,12 +35,12 @@ struct api_conn;
 struct slot_names;
 
 struct monitor_stats {
-	uint64_t events;	/* sampled (datapath, all CPUs) */
-	uint64_t lost;		/* ring buffer full (datapath) */
-	uint64_t read;		/* read from the ring by this daemon */
-	uint64_t dropped;	/* not delivered: a subscriber was too slow */
+	uint64_t events;  /* sampled (datapath, all CPUs) */
+	uint64_t lost;	  /* ring buffer full (datapath) */
+	uint64_t read;	  /* read from the ring by this daemon */
+	uint64_t dropped; /* not delivered: a subscriber was too slow */
 	uint32_t subscribers;
-	uint32_t rate;		/* 1 in N now (0: off) */
+	uint32_t rate; /* 1 in N now (0: off) */
 	uint32_t policy_rate;
 };
 

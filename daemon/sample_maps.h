@@ -6,7 +6,10 @@
  * policy asks for another size, the old pin is removed before the load so
  * that the load creates (and pins) a ring of the new size. The generation
  * that runs keeps its own ring until it is swapped out, and the daemon
- * drains it before following the new one (monitor.c).
+ * drains it before following the new one (monitor.c). Should the load fail
+ * after that, the running generation keeps its ring, unpinned (the daemon
+ * still reads it through its own fd, a restart finds it through the
+ * program), and the next successful load pins a ring of the new size.
  */
 #ifndef XDPD_SAMPLE_MAPS_H
 #define XDPD_SAMPLE_MAPS_H

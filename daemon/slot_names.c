@@ -97,8 +97,7 @@ const char *slot_names_ifname(struct slot_names *n, uint32_t ifindex)
 	for (size_t i = 0; i < n->n_ifaces; i++)
 		if (n->ifaces[i].ifindex == ifindex)
 			return n->ifaces[i].name;
-	if (n->n_ifaces < XDPD_MAX_IFACES &&
-	    if_indextoname(ifindex, n->ifaces[n->n_ifaces].name)) {
+	if (n->n_ifaces < XDPD_MAX_IFACES && if_indextoname(ifindex, n->ifaces[n->n_ifaces].name)) {
 		n->ifaces[n->n_ifaces].ifindex = ifindex;
 		return n->ifaces[n->n_ifaces++].name;
 	}

@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "blocklist_fast.h"
 #include "compile.h"
 #include "diag.h"
 #include "maps_write.h"
@@ -20,6 +21,7 @@
 #include "policy.h"
 #include "xdpd.skel.h"
 
+#include "dp_blocklist.h"
 #include "dp_harness.h"
 
 int dp_env_init(void)
@@ -104,6 +106,7 @@ void dp_free(struct dp *d)
 {
 	if (!d)
 		return;
+	blf_free(d->blf);
 	xdpd__destroy(d->skel);
 	compiled_policy_free(d->cp);
 	policy_free(d->policy);
@@ -274,6 +277,7 @@ void dp_block(struct dp *d, const char *prefix, int64_t ttl_ns)
 	snprintf(e.comment, sizeof(e.comment), "test %s", prefix);
 	err = bpf_map__update_elem(m, &key, bpf_map__key_size(m), &e, sizeof(e), 0);
 	ck_assert_msg(err == 0, "blocklist add %s: %d", prefix, err);
+	dp_block_index(d, prefix, e.expires_ns);
 }
 
 uint64_t dp_block_hits(struct dp *d, const char *prefix)
@@ -284,5 +288,5 @@ uint64_t dp_block_hits(struct dp *d, const char *prefix)
 	int err = bpf_map__lookup_elem(m, &key, bpf_map__key_size(m), &e, sizeof(e), 0);
 
 	ck_assert_msg(err == 0, "blocklist lookup %s: %d", prefix, err);
-	return e.packets;
+	return dp_block_index_hits(d, prefix);
 }

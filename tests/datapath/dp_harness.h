@@ -31,12 +31,14 @@
 struct policy;
 struct compiled_policy;
 struct xdpd;
+struct blf;
 
 struct dp {
 	struct policy *policy;
 	struct compiled_policy *cp;
 	struct xdpd *skel;
 	int prog_fd;
+	struct blf *blf; /* the blocklist lookup index, made by the first dp_block */
 };
 
 /* Enters a private network namespace and creates the veth pair. Call once,
@@ -74,8 +76,12 @@ struct dp_count dp_iface_count(struct dp *d, const char *ifname, int action);
 struct dp_count dp_rule_count(struct dp *d, const char *rule);
 
 /* Adds a blocklist entry for prefix that expires ttl_ns from now (0: never;
- * negative: already expired). */
+ * negative: already expired): the record, as the daemon writes it, and the
+ * lookup index the datapath searches (dp_blocklist.c). */
 void dp_block(struct dp *d, const char *prefix, int64_t ttl_ns);
 uint64_t dp_block_hits(struct dp *d, const char *prefix);
+void dp_unblock(struct dp *d, const char *prefix);
+/* The index of d (made on first use). */
+struct blf *dp_blf(struct dp *d);
 
 #endif /* XDPD_TEST_DP_HARNESS_H */

@@ -87,8 +87,12 @@ static struct traced trace(struct dp *d, const struct frame_spec *s)
 
 static struct frame_spec tcp(const char *src, uint16_t sport, const char *dst, uint16_t dport)
 {
-	return (struct frame_spec){.src = src, .dst = dst, .proto = IPPROTO_TCP, .sport = sport,
-				   .dport = dport, .tcp_flags = FRAME_TH_SYN};
+	return (struct frame_spec){.src = src,
+				   .dst = dst,
+				   .proto = IPPROTO_TCP,
+				   .sport = sport,
+				   .dport = dport,
+				   .tcp_flags = FRAME_TH_SYN};
 }
 
 static const char rules_policy[] = HEAD "default_action: pass\n"
@@ -112,7 +116,8 @@ START_TEST(trace_rule_verdicts_move_nothing)
 	struct frame_spec drop = tcp("203.0.113.9", 40000, "192.0.2.1", 8080);
 	struct frame_spec allow = tcp("198.51.100.7", 40000, "192.0.2.1", 8080);
 	struct frame_spec other = tcp("203.0.113.9", 40000, "192.0.2.1", 22);
-	struct dp_count r0 = dp_rule_count(d, "drop-8080"), i0 = dp_iface_count(d, DP_IF0, XDP_DROP);
+	struct dp_count r0 = dp_rule_count(d, "drop-8080"),
+			i0 = dp_iface_count(d, DP_IF0, XDP_DROP);
 	struct traced t;
 
 	set_cfg(d, 0, COOKIE);
@@ -176,8 +181,11 @@ static uint64_t rl_count(struct dp *d, const char *rule)
 START_TEST(trace_rate_limit_reads_only)
 {
 	struct dp *d = dp_load(rules_policy);
-	struct frame_spec dns = {.src = "203.0.113.9", .dst = "192.0.2.1", .proto = IPPROTO_UDP,
-				 .sport = 5353, .dport = 53};
+	struct frame_spec dns = {.src = "203.0.113.9",
+				 .dst = "192.0.2.1",
+				 .proto = IPPROTO_UDP,
+				 .sport = 5353,
+				 .dport = 53};
 	struct traced t;
 
 	set_cfg(d, 0, COOKIE);
@@ -306,9 +314,9 @@ static struct xdpd_sample_stats sample_stats(struct dp *d)
 	struct xdpd_sample_stats v[ncpu], sum = {0};
 	uint32_t zero = 0;
 
-	ck_assert_int_eq(bpf_map__lookup_elem(d->skel->maps.sample_stats, &zero, sizeof(zero), v,
-					      sizeof(v), 0),
-			 0);
+	ck_assert_int_eq(
+	    bpf_map__lookup_elem(d->skel->maps.sample_stats, &zero, sizeof(zero), v, sizeof(v), 0),
+	    0);
 	for (int i = 0; i < ncpu; i++) {
 		sum.events += v[i].events;
 		sum.lost += v[i].lost;

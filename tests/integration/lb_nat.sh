@@ -10,12 +10,21 @@ lb_init_lab lbnat
 VIP=10.99.0.102
 PORT=8081
 UPORT=5353
+PEERPORT=8082
 lb_vip "$VIP"
 lb_server 0 "$PORT"
 lb_server 1 "$PORT"
+# UDP servers answering each datagram with their name (socat's fork mode
+# drops a datagram now and then)
 for i in 0 1; do
-	lab_bg nsenter --net="/run/netns/${LB_NS_B[$i]}" socat "UDP4-RECVFROM:$UPORT,fork" \
-		"SYSTEM:echo b$((i + 1))"
+	lab_bg nsenter --net="/run/netns/${LB_NS_B[$i]}" "$PYTHON" -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", int(sys.argv[1])))
+while True:
+    data, peer = s.recvfrom(2048)
+    s.sendto(sys.argv[2].encode() + b"\n", peer)
+' "$UPORT" "b$((i + 1))"
 done
 
 lab_write_policy <<YAML
@@ -27,6 +36,16 @@ load_balancers:
     vip: $VIP
     protocol: tcp
     port: $PORT
+    forwarding: nat
+    backends:
+      - address: ${LB_V4_B[0]}
+        mac: "${LB_MAC_B[0]}"
+      - address: ${LB_V4_B[1]}
+        mac: "${LB_MAC_B[1]}"
+  - name: nat-peer
+    vip: $VIP
+    protocol: tcp
+    port: $PEERPORT
     forwarding: nat
     backends:
       - address: ${LB_V4_B[0]}
@@ -55,12 +74,18 @@ echo "$res"
 [[ $res == *"none=0" ]] || lab_fail "connections failed: $res"
 [[ $res != *"b1=0 "* ]] && [[ $res != *"b2=0 "* ]] || lab_fail "not spread: $res"
 
-lab_step "the client saw the VIP, the backends saw the client"
+lab_step "the client saw the VIP, the backends saw the client's own address"
 lab_c ss -Htn state time-wait "dst $VIP" | grep -q "$VIP:$PORT" ||
 	lab_fail "no finished connection with $VIP:$PORT on the client: $(lab_c ss -Htan)"
-lb_b 0 ss -Htn state time-wait | grep -q "$LB_V4_C2" ||
-	lb_b 1 ss -Htn state time-wait | grep -q "$LB_V4_C2" ||
-	lab_fail "backends did not see the client's own address"
+for i in 0 1; do
+	lab_bg nsenter --net="/run/netns/${LB_NS_B[$i]}" socat "TCP-LISTEN:$PEERPORT,reuseaddr,fork" \
+		'SYSTEM:echo "$SOCAT_PEERADDR"'
+done
+for i in 0 1; do
+	lab_wait_until 5 lb_listening "$i" "$PEERPORT" || lab_fail "no peer-address server"
+done
+peer=$(lb_connect "$VIP" "$PEERPORT" "$LB_V4_C2")
+[ "$peer" = "$LB_V4_C2" ] || lab_fail "the backend saw '$peer', not the client $LB_V4_C2"
 
 lab_step "UDP: round robin, replies from the VIP"
 for k in 1 2 3 4; do

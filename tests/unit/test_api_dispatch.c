@@ -60,7 +60,7 @@ static json_object *call_as(const struct api_peer *peer, const char *line)
 
 	ck_assert_msg(jsonrpc_parse_request(line, strlen(line), &req, &err) == 0, "%s: %s", line,
 		      err.message);
-	resp = api_dispatch(NULL, bl, peer, &auth, &req, NULL);
+	resp = api_dispatch(NULL, bl, peer, &auth, &req, NULL, NULL);
 	jsonrpc_request_clear(&req);
 	return resp;
 }
@@ -181,6 +181,11 @@ START_TEST(methods_not_found_or_not_available)
 	/* trace and monitor exist (xh11): their parameters are checked first */
 	expect_code(&root_peer, REQ("trace", "{}"), JSONRPC_INVALID_PARAMS);
 	expect_code(&root_peer, REQ("monitor", "{\"rate\":\"x\"}"), JSONRPC_INVALID_PARAMS);
+	/* watching is read-only, raising the sampling rate is not */
+	expect_code(&member, REQ("monitor", "{\"rate\":1}"), JSONRPC_PERMISSION_DENIED);
+	expect_code(&root_peer, REQ("monitor", "{\"rate\":-1}"), JSONRPC_INVALID_PARAMS);
+	ck_assert(!api_method_find("monitor")->mutating);
+	ck_assert(!api_method_find("trace")->mutating);
 	/* the load balancers' methods exist (xh9): parameters checked first */
 	expect_code(&root_peer, REQ("lb.list", "{\"balancer\":1}"), JSONRPC_INVALID_PARAMS);
 	expect_code(&root_peer, REQ("lb.set_state", "{}"), JSONRPC_INVALID_PARAMS);

@@ -36,8 +36,7 @@ static const char *fake_backend(void *ctx, uint32_t slot, char *buf, size_t len)
 	return slot == 1 ? "192.168.1.4" : NULL;
 }
 
-static const struct event_names names = {fake_ifname, fake_rule, fake_lb, fake_backend, NULL,
-					 1000};
+static const struct event_names names = {fake_ifname, fake_rule, fake_lb, fake_backend, NULL, 1000};
 
 static struct xdpd_sample_event ev4(const char *src, const char *dst, uint8_t proto)
 {
@@ -131,8 +130,9 @@ START_TEST(icmp_balanced)
 	e.lb_slot = 0;
 	e.bk_slot = 1;
 	line = line_of(&e, NULL);
-	ck_assert_str_eq(line, "Packet: 192.168.1.4:0 -> 192.168.1.2:0, protocol: ICMP, action: tx, "
-			       "balancer: icmp-lb, backend: 192.168.1.4, interface: eth0\n");
+	ck_assert_str_eq(line,
+			 "Packet: 192.168.1.4:0 -> 192.168.1.2:0, protocol: ICMP, action: tx, "
+			 "balancer: icmp-lb, backend: 192.168.1.4, interface: eth0\n");
 	free(line);
 }
 END_TEST
@@ -216,10 +216,11 @@ START_TEST(trace_render)
 	s = trace_line("{\"action\":\"drop\",\"reason\":\"rule\",\"rule\":\"drop-8080\"}");
 	ck_assert_str_eq(s, "drop (rule drop-8080)\n");
 	free(s);
-	s = trace_line("{\"action\":\"tx\",\"reason\":\"balancer\",\"balancer\":\"web\","
-		       "\"backend\":\"10.0.0.1\",\"rewritten\":{\"eth_src\":\"02:00:00:00:00:02\","
-		       "\"eth_dst\":\"52:54:00:ff:ff:55\",\"src\":\"198.51.100.7\",\"dst\":\"10.0.0.1\","
-		       "\"src_port\":40000,\"dst_port\":80}}");
+	s = trace_line(
+	    "{\"action\":\"tx\",\"reason\":\"balancer\",\"balancer\":\"web\","
+	    "\"backend\":\"10.0.0.1\",\"rewritten\":{\"eth_src\":\"02:00:00:00:00:02\","
+	    "\"eth_dst\":\"52:54:00:ff:ff:55\",\"src\":\"198.51.100.7\",\"dst\":\"10.0.0.1\","
+	    "\"src_port\":40000,\"dst_port\":80}}");
 	ck_assert_str_eq(s, "tx (balancer web, backend 10.0.0.1)\n"
 			    "  rewritten: 02:00:00:00:00:02 > 52:54:00:ff:ff:55, "
 			    "198.51.100.7:40000 > 10.0.0.1:80\n");

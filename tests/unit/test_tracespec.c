@@ -28,8 +28,8 @@ static void bad(const char *text, const char *at, const char *msg_part)
 	ck_assert_int_eq(tracespec_parse(text, &s, &e), -EINVAL);
 	ck_assert_msg(e.pos == (size_t)(where - text), "'%s': error at %zu, want %td (%s)", text,
 		      e.pos, where - text, e.message);
-	ck_assert_msg(strstr(e.message, msg_part), "'%s': message '%s' lacks '%s'", text,
-		      e.message, msg_part);
+	ck_assert_msg(strstr(e.message, msg_part), "'%s': message '%s' lacks '%s'", text, e.message,
+		      msg_part);
 }
 
 static void v4(const uint8_t *a, const char *want)
@@ -227,8 +227,7 @@ START_TEST(frame_udp6_len)
 	ck_assert_int_eq(f[20] << 8 | f[21], 0x86dd);
 	ck_assert_int_eq(f[22 + 4] << 8 | f[22 + 5], 300 - 22 - 40); /* payload length */
 	ck_assert_int_eq(f[62 + 4] << 8 | f[62 + 5], 300 - 62);	     /* UDP length */
-	ck_assert_int_eq(csum(f + 62, 300 - 62,
-			      csum(f + 30, 32, 0) + IPPROTO_UDP + (300 - 62)),
+	ck_assert_int_eq(csum(f + 62, 300 - 62, csum(f + 30, 32, 0) + IPPROTO_UDP + (300 - 62)),
 			 0xffff);
 	ck_assert_int_eq(tracespec_build(&s, mac_a, mac_b, f, 100), -ENOSPC);
 }

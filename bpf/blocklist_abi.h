@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/*
+ * The blocklist's lookup index: the structure the datapath searches instead
+ * of an LPM trie (a kernel LPM trie costs ~1.9 us per random-source lookup at
+ * a million prefixes; see bench/RESULTS.md). Shared by bpf/blocklist.h (the
+ * lookup) and daemon/blocklist_fast.c (the only writer).
+ *
+ * The records (expiry, comment, added time) stay in the LPM maps "blocklist4"
+ * and "blocklist6"; this index is derived from them and points at one slot
+ * per prefix:
+ *
+ * IPv4, DIR-24 style:
+ *   bl4_top[addr >> 8]   u32 (BLF_LINE per map element): BLF_SLOT bits = 1 + slot of the longest prefix
+ *                        of length <= 24 covering this /24 (0: none);
+ *                        BLF_T4_LONG bits = one bit per length 25..32 that
+ *                        some prefix under this /24 has.
+ *   bl4_long             hash {len, addr masked} -> slot, for lengths 25..32,
+ *                        probed only for the lengths the /24's bits name,
+ *                        longest first.
+ * IPv6:
+ *   bl6_top[addr >> 112] u32: BLF_SLOT bits for lengths <= 16; BLF_T6_MID
+ *                        when some /32 under this /16 has a bl6_mid bucket.
+ *   bl6_mid              hash /32 -> {best of lengths 17..32 covering the
+ *                        /32, one bit per length 33..128 present under it}.
+ *   bl6_long             hash {len, addr masked} -> slot, lengths 33..128.
+ * Both:
+ *   bl_rec[slot]         expiry and hit counter (the datapath's only write).
+ *   bl_slotkey[slot]     the prefix of a slot (user space only: lets a new
+ *                        daemon rebuild its shadow without walking a trie).
+ *   bl_count[family]     entries per family: 0 skips the lookup entirely.
+ * A packet costs one or two array reads plus, for sources under longer
+ * prefixes, about one hash probe: never a walk whose depth grows with the
+ * number of prefixes.
+ */
+#ifndef XDPD_BLOCKLIST_ABI_H
+#define XDPD_BLOCKLIST_ABI_H
+
+#include "xdpd_abi.h"
+
+/* One slot per prefix of either family. */
+#define BLF_SLOTS (2 * XDPD_MAX_BLOCKLIST)
+#define BLF_SLOT  0x003fffffu /* 1 + slot: needs 22 bits for 2^21 slots */
+
+#define BLF_T4_BITS  24
+#define BLF_T4_LONG  0xff000000u /* bit 24 + (len - 25) */
+#define BLF_T4_SHIFT 24
+#define BLF_T6_BITS  16
+#define BLF_T6_MID   0x80000000u
+/* bl6_mid buckets and bl6_long entries: enough for a million prefixes plus
+ * the /32 buckets that prefixes of lengths 17..32 expand into. */
+#define BLF_MID6_MAX (2 * XDPD_MAX_BLOCKLIST)
+#define BLF_LONG_MAX XDPD_MAX_BLOCKLIST
+
+struct blf_long4_key {
+	xu32 len;
+	xu8 addr[4]; /* network order, masked to len */
+};
+
+struct blf_long6_key {
+	xu32 len;
+	xu8 addr[16];
+};
+
+struct blf_mid6 {
+	xu32 best; /* 1 + slot of the longest prefix of length 17..32 covering it */
+	xu32 pad;
+	xu64 mask[2]; /* bit (len - 33): mask[0] lengths 33..96, mask[1] 97..128 */
+};
+
+struct blf_rec {
+	xu64 expires_ns; /* CLOCK_MONOTONIC; 0: never */
+	xu64 packets;	 /* hits, updated atomically by the datapath */
+};
+
+struct blf_slotkey {
+	xu8 family; /* 4 or 6; 0: free slot */
+	xu8 len;
+	xu8 pad[2];
+	xu8 addr[16]; /* masked to len */
+	xu32 pad2;    /* a multiple of 8: array elements are, also when mmapped */
+};
+
+/* The top arrays hold BLF_LINE buckets per element (one cache line), and the
+ * count map one element: array elements are 8-byte aligned, so a u32 per
+ * element would double the memory, and user space mmaps them as plain u32
+ * arrays. */
+#define BLF_LINE 16
+struct blf_line {
+	xu32 b[BLF_LINE];
+};
+struct blf_counts {
+	xu32 n[2]; /* [0] IPv4 entries, [1] IPv6 entries */
+};
+
+#endif /* XDPD_BLOCKLIST_ABI_H */

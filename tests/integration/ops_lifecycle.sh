@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# What an operator runs into on a real machine: a second xdpd on the same
+# pins or the same socket refuses and changes nothing; --teardown refuses
+# while xdpd runs; an interface that disappears shows as detached and comes
+# back with a reload; another XDP program on the interface is named in the
+# refusal; a --bpffs directory without a bpffs gets one mounted, and
+# --teardown unmounts and removes it again.
+. "$(dirname "$0")/lib.sh"
+[ -n "${XDP_PASS_OBJ:-}" ] && [ -f "$XDP_PASS_OBJ" ] || lab_skip "XDP_PASS_OBJ is not built"
+lab_init_net ops
+
+# The state directory on tmpfs: xdpd must mount a bpffs there itself.
+LAB_BPFFS=$LAB_WORK/pins
+lab_write_policy <<YAML
+version: 1
+interfaces:
+  - name: $LAB_IF_S
+rules:
+  - name: drop-8080
+    action: drop
+    protocol: tcp
+    dst_port: 8080
+YAML
+cat >"$LAB_WORK/other.yaml" <<YAML
+version: 1
+interfaces:
+  - name: $LAB_IF_S
+rules:
+  - name: drop-8081
+    action: drop
+    protocol: tcp
+    dst_port: 8081
+YAML
+
+lab_step "--bpffs on a directory without a bpffs: xdpd mounts one"
+lab_start
+mountpoint -q "$LAB_BPFFS" || lab_fail "no bpffs mounted at $LAB_BPFFS"
+[ "$(stat -f -c %T "$LAB_BPFFS")" = bpf_fs ] || lab_fail "$LAB_BPFFS is not a bpffs"
+lab_expect_drop_8080
+prog0=$(lab_prog_id)
+
+# xdpd_other ARGS...: a second daemon in the lab's namespace; its output in
+# $LAB_WORK/other.log, its status in $other_rc.
+xdpd_other()
+{
+	other_rc=0
+	lab_s timeout 20 "$XDPD" "$@" >"$LAB_WORK/other.log" 2>&1 || other_rc=$?
+	cat "$LAB_WORK/other.log" >>"$LAB_LOG"
+}
+
+lab_step "a second xdpd on the same pins (another socket, another policy) refuses"
+xdpd_other -c "$LAB_WORK/other.yaml" --bpffs "$LAB_BPFFS" --socket "$LAB_WORK/other.sock"
+[ "$other_rc" = 1 ] || lab_fail "second xdpd on the same bpffs: exit $other_rc, want 1"
+grep -q "in use by another running xdpd" "$LAB_WORK/other.log" ||
+	lab_fail "no clear refusal: $(cat "$LAB_WORK/other.log")"
+[ "$(lab_prog_id)" = "$prog0" ] || lab_fail "the second xdpd swapped the program"
+[ ! -e "$LAB_WORK/other.sock" ] || lab_fail "the refused xdpd left its socket behind"
+lab_expect_drop_8080
+
+lab_step "a second xdpd on the same socket (other pins) refuses before touching anything"
+xdpd_other -c "$LAB_WORK/other.yaml" --bpffs "$LAB_WORK/other-pins" --socket "$LAB_WORK/xdpd.sock"
+[ "$other_rc" = 1 ] || lab_fail "second xdpd on the same socket: exit $other_rc, want 1"
+grep -q "another xdpd is listening there" "$LAB_WORK/other.log" ||
+	lab_fail "no clear refusal: $(cat "$LAB_WORK/other.log")"
+[ ! -e "$LAB_WORK/other-pins" ] || lab_fail "the refused xdpd created $LAB_WORK/other-pins"
+[ "$(lab_prog_id)" = "$prog0" ] || lab_fail "the second xdpd touched the interface"
+lab_daemon_alive || lab_fail "the first xdpd died"
+
+lab_step "--teardown refuses while xdpd runs"
+xdpd_other --teardown --bpffs "$LAB_BPFFS"
+[ "$other_rc" = 1 ] || lab_fail "--teardown next to a running xdpd: exit $other_rc, want 1"
+grep -q "in use by another running xdpd" "$LAB_WORK/other.log" ||
+	lab_fail "no clear refusal: $(cat "$LAB_WORK/other.log")"
+lab_expect_attached
+
+lab_step "the interface disappears: status says detached; it comes back with a reload"
+ip -n "$LAB_NS_S" link del "$LAB_IF_S"
+st=$(lab_s timeout 10 socat -t5 - "UNIX-CONNECT:$LAB_WORK/xdpd.sock" \
+	<<<'{"jsonrpc":"2.0","id":1,"method":"status"}')
+jq -e '.result.interfaces[0] | .attached == false and .ifindex == 0' >/dev/null <<<"$st" ||
+	lab_fail "status after ip link del: $st"
+lab_daemon_alive || lab_fail "xdpd died when its interface went away"
+ip netns del "$LAB_NS_C"
+lab_make_net_again()
+{
+	ip netns add "$LAB_NS_C"
+	ip -n "$LAB_NS_C" link set lo up
+	ip -n "$LAB_NS_S" link add "$LAB_IF_S" address "$LAB_MAC_S" type veth \
+		peer name "$LAB_IF_C" netns "$LAB_NS_C" address "$LAB_MAC_C"
+	ip -n "$LAB_NS_S" addr add "$LAB_V4_S/24" dev "$LAB_IF_S"
+	ip -n "$LAB_NS_C" addr add "$LAB_V4_C/24" dev "$LAB_IF_C"
+	ip -n "$LAB_NS_S" addr add "$LAB_V6_S/64" dev "$LAB_IF_S" nodad
+	ip -n "$LAB_NS_C" addr add "$LAB_V6_C/64" dev "$LAB_IF_C" nodad
+	ip -n "$LAB_NS_S" link set "$LAB_IF_S" up
+	ip -n "$LAB_NS_C" link set "$LAB_IF_C" up
+	ip -n "$LAB_NS_S" neigh replace "$LAB_V4_C" lladdr "$LAB_MAC_C" dev "$LAB_IF_S" nud permanent
+	ip -n "$LAB_NS_S" neigh replace "$LAB_V6_C" lladdr "$LAB_MAC_C" dev "$LAB_IF_S" nud permanent
+	ip -n "$LAB_NS_C" neigh replace "$LAB_V4_S" lladdr "$LAB_MAC_S" dev "$LAB_IF_C" nud permanent
+	ip -n "$LAB_NS_C" neigh replace "$LAB_V6_S" lladdr "$LAB_MAC_S" dev "$LAB_IF_C" nud permanent
+}
+lab_make_net_again
+kill -HUP "$LAB_DAEMON_PID"
+attached_again() { [ "$(lab_prog_id)" != 0 ]; }
+lab_wait_until 10 attached_again || lab_fail "not re-attached after the reload"
+lab_expect_attached
+lab_expect_drop_8080
+
+lab_step "SIGTERM, then another XDP program on the interface: the start names it"
+lab_stop TERM
+lab_teardown
+[ ! -e "$LAB_BPFFS" ] || lab_fail "--teardown left $LAB_BPFFS behind"
+! mountpoint -q "$LAB_BPFFS" 2>/dev/null || lab_fail "--teardown left the bpffs mounted"
+ip -n "$LAB_NS_S" link set dev "$LAB_IF_S" xdpgeneric obj "$XDP_PASS_OBJ" sec xdp
+foreign=$(lab_prog_id)
+xdpd_other -c "$LAB_POLICY" --bpffs "$LAB_BPFFS" --socket "$LAB_WORK/xdpd.sock"
+[ "$other_rc" = 1 ] || lab_fail "start next to a foreign XDP program: exit $other_rc, want 1"
+grep -q "program 'xdp_pass' (id $foreign)" "$LAB_WORK/other.log" ||
+	lab_fail "the refusal does not name the program: $(cat "$LAB_WORK/other.log")"
+grep -q "xdpgeneric off" "$LAB_WORK/other.log" ||
+	lab_fail "the refusal does not say how to detach it: $(cat "$LAB_WORK/other.log")"
+[ "$(lab_prog_id)" = "$foreign" ] || lab_fail "the foreign program was replaced"
+[ ! -e "$LAB_BPFFS" ] || lab_fail "the failed start left $LAB_BPFFS behind (mounted: \
+$(mountpoint -q "$LAB_BPFFS" && echo yes || echo no))"
+ip -n "$LAB_NS_S" link set dev "$LAB_IF_S" xdpgeneric off
+
+lab_step "usage errors exit 2 and say what is wrong"
+rc=0
+"$XDPD" --version=3 >"$LAB_WORK/usage.out" 2>&1 || rc=$?
+[ "$rc" = 2 ] || lab_fail "xdpd --version=3: exit $rc, want 2"
+grep -q "option '--version' takes no argument" "$LAB_WORK/usage.out" ||
+	lab_fail "xdpd --version=3 said: $(cat "$LAB_WORK/usage.out")"
+
+echo "PASS"

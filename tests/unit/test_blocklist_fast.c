@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * daemon/blocklist_fast.c: the blocklist lookup index, on the in-memory
+ * store, against a reference longest-prefix match (a scan of the entries):
+ * overlapping adds and deletes in any order, /0, /32, /128, lengths on both
+ * sides of every level boundary (24/25 for IPv4, 16/17 and 32/33 for IPv6),
+ * a full hash map, adoption of a store by a new index, and nothing left
+ * behind once every entry is gone.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "blocklist_fast.h"
+
+#define EXPECT(cond)                                                                               \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			ck_abort_msg("%s:%d: %s", __FILE__, __LINE__, #cond);                      \
+	} while (0)
+
+/* ---- the reference: a plain list of prefixes ---- */
+
+#define MAXREF 4096
+static struct prefix ref[MAXREF];
+static size_t nref;
+
+static bool covers(const struct prefix *p, int family, const uint8_t *a)
+{
+	if (p->family != family)
+		return false;
+	for (int i = 0; i < p->len; i++) {
+		uint8_t bit = (uint8_t)(0x80 >> (i & 7));
+
+		if ((p->addr[i / 8] & bit) != (a[i / 8] & bit))
+			return false;
+	}
+	return true;
+}
+
+/* Index in ref of the longest prefix covering a, -1 when none. */
+static int ref_match(int family, const uint8_t *a)
+{
+	int best = -1;
+
+	for (size_t i = 0; i < nref; i++)
+		if (covers(&ref[i], family, a) && (best < 0 || ref[i].len > ref[best].len))
+			best = (int)i;
+	return best;
+}
+
+static int ref_find(const struct prefix *p)
+{
+	for (size_t i = 0; i < nref; i++)
+		if (ref[i].family == p->family && ref[i].len == p->len &&
+		    !memcmp(ref[i].addr, p->addr, 16))
+			return (int)i;
+	return -1;
+}
+
+static struct prefix pfx(const char *s)
+{
+	struct prefix p;
+
+	/* host bits allowed: "2001:db8::/16" reads as 2001::/16 */
+	ck_assert_msg(parse_prefix_raw(s, &p) == 0, "bad prefix %s", s);
+	prefix_mask(&p);
+	return p;
+}
+
+static struct blf_store st;
+static struct blf *f;
+
+static void setup(void)
+{
+	ck_assert_int_eq(blf_mem_store(&st), 0);
+	ck_assert_int_eq(blf_new(&st, &f), 0);
+	nref = 0;
+}
+
+static void teardown(void)
+{
+	blf_free(f);
+	blf_mem_store_free(&st);
+}
+
+static void add(const struct prefix *p)
+{
+	int r = blf_add(f, p, 0);
+
+	EXPECT(r == 0);
+	if (ref_find(p) < 0)
+		ref[nref++] = *p;
+}
+
+static void del(const struct prefix *p)
+{
+	int i = ref_find(p);
+
+	EXPECT(blf_del(f, p) == (i < 0 ? -ENOENT : 0));
+	if (i >= 0)
+		ref[i] = ref[--nref];
+}
+
+/* The index and the reference name the same prefix for address a. */
+static void check_addr(int family, const uint8_t *a)
+{
+	uint32_t s1 = blf_match(f, family, a);
+	int want = ref_match(family, a);
+	struct prefix got;
+
+	if (want < 0) {
+		EXPECT(s1 == 0);
+		return;
+	}
+	EXPECT(s1 != 0);
+	EXPECT(blf_slot_prefix(f, s1 - 1, &got) == 0);
+	EXPECT(got.len == ref[want].len && !memcmp(got.addr, ref[want].addr, 16));
+}
+
+static void check_str(const char *addr, const char *want)
+{
+	uint8_t a[16] = {0};
+	int family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	uint32_t s1;
+	struct prefix got, w;
+
+	ck_assert_int_eq(inet_pton(family, addr, a), 1);
+	s1 = blf_match(f, family, a);
+	if (!want) {
+		ck_assert_msg(s1 == 0, "%s: matched, want no match", addr);
+		return;
+	}
+	w = pfx(want);
+	ck_assert_msg(s1 != 0, "%s: no match, want %s", addr, want);
+	ck_assert_int_eq(blf_slot_prefix(f, s1 - 1, &got), 0);
+	ck_assert_msg(got.len == w.len && !memcmp(got.addr, w.addr, 16), "%s: wrong match, want %s",
+		      addr, want);
+}
+
+/* Nothing of the index is left once it is empty. */
+static void check_empty(void)
+{
+	for (uint32_t i = 0; i < 1u << BLF_T4_BITS; i++)
+		EXPECT(st.top4[i] == 0);
+	for (uint32_t i = 0; i < 1u << BLF_T6_BITS; i++)
+		EXPECT(st.top6[i] == 0);
+	for (int m = 0; m < BLF_NHMAPS; m++)
+		EXPECT(blf_mem_store_size(&st, m) == 0);
+	EXPECT(st.count[0] == 0 && st.count[1] == 0);
+	EXPECT(blf_count(f) == 0);
+}
+
+START_TEST(overlaps_v4)
+{
+	struct prefix all = pfx("0.0.0.0/0"), p8 = pfx("10.0.0.0/8"), p24 = pfx("10.1.2.0/24"),
+		      p25 = pfx("10.1.2.128/25"), h = pfx("10.1.2.200/32"), p20 = pfx("10.1.0.0/20");
+
+	add(&p24);
+	add(&all);
+	add(&h);
+	add(&p8);
+	add(&p25);
+	add(&p20);
+	check_str("10.1.2.200", "10.1.2.200/32");
+	check_str("10.1.2.201", "10.1.2.128/25");
+	check_str("10.1.2.1", "10.1.2.0/24");
+	check_str("10.1.3.1", "10.1.0.0/20");
+	check_str("10.2.0.1", "10.0.0.0/8");
+	check_str("192.0.2.1", "0.0.0.0/0");
+	del(&p24); /* the /20 takes its buckets back, the longer ones stay */
+	check_str("10.1.2.1", "10.1.0.0/20");
+	check_str("10.1.2.201", "10.1.2.128/25");
+	del(&p25);
+	check_str("10.1.2.201", "10.1.0.0/20");
+	check_str("10.1.2.200", "10.1.2.200/32");
+	del(&p20);
+	del(&p8);
+	check_str("10.1.2.1", "0.0.0.0/0");
+	del(&all);
+	check_str("10.1.2.1", NULL);
+	check_str("10.1.2.200", "10.1.2.200/32");
+	del(&h);
+	check_str("10.1.2.200", NULL);
+	check_empty();
+}
+END_TEST
+
+START_TEST(overlaps_v6)
+{
+	const char *list[] = {"::/0",	      "2001:db8::/16",	    "2001:db8::/17",
+			      "2001:db8::/32", "2001:db8::/33",	    "2001:db8:1::/48",
+			      "2001:db8:1:2::/64", "2001:db8:1:2::1/128", "2001:db8:8000::/30"};
+	struct prefix p[9];
+
+	for (int i = 0; i < 9; i++) {
+		p[i] = pfx(list[i]);
+		add(&p[i]);
+	}
+	check_str("2001:db8:1:2::1", "2001:db8:1:2::1/128");
+	check_str("2001:db8:1:2::2", "2001:db8:1:2::/64");
+	check_str("2001:db8:1:3::2", "2001:db8:1::/48");
+	check_str("2001:db8:2::", "2001:db8::/33");
+	check_str("2001:db8:8000::", "2001:db8::/32");
+	check_str("2001:db9::", "2001:db8::/30");
+	check_str("2001:dbc::", "2001:db8::/17");
+	check_str("2001:ffff::", "2001:db8::/16");
+	check_str("2002::", "::/0");
+	del(&p[3]); /* the /32: its /32 bucket falls back to the /30 */
+	check_str("2001:db8:8000::", "2001:db8::/30");
+	check_str("2001:db8:1:2::1", "2001:db8:1:2::1/128");
+	del(&p[8]);
+	check_str("2001:db8:8000::", "2001:db8::/17");
+	del(&p[2]);
+	del(&p[1]);
+	check_str("2001:db8:8000::", "::/0");
+	del(&p[7]);
+	check_str("2001:db8:1:2::1", "2001:db8:1:2::/64");
+	for (int i = 0; i < 9; i++)
+		del(&p[i]);
+	check_empty();
+}
+END_TEST
+
+/* A prefix drawn so that overlaps are the rule: a few base networks, every
+ * length, host bits from a small set. */
+static struct prefix rand_prefix(int family)
+{
+	struct prefix p = {.family = (uint8_t)family};
+	int bits = family == AF_INET ? 32 : 128;
+	static const int lens4[] = {0, 8, 15, 16, 20, 23, 24, 25, 26, 28, 30, 31, 32};
+	static const int lens6[] = {0, 12, 16, 17, 20, 24, 31, 32, 33, 40, 48, 56, 64, 96, 127, 128};
+
+	if (family == AF_INET) {
+		uint8_t base[4] = {10, (uint8_t)(rand() % 2), (uint8_t)(rand() % 3), 0};
+
+		memcpy(p.addr, base, 4);
+		p.addr[3] = (uint8_t)(rand() % 4 * 64 + rand() % 3);
+		p.len = (uint8_t)lens4[rand() % (sizeof(lens4) / sizeof(lens4[0]))];
+	} else {
+		uint8_t base[16] = {0x20, 0x01, 0x0d, (uint8_t)(0xb8 + rand() % 2)};
+
+		memcpy(p.addr, base, 16);
+		p.addr[4] = (uint8_t)(rand() % 2 * 0x80);
+		p.addr[6] = (uint8_t)(rand() % 3);
+		p.addr[15] = (uint8_t)(rand() % 3);
+		p.len = (uint8_t)lens6[rand() % (sizeof(lens6) / sizeof(lens6[0]))];
+	}
+	prefix_mask(&p);
+	(void)bits;
+	return p;
+}
+
+/* An address inside a random entry (host bits random), or near them. */
+static void rand_addr(int family, uint8_t *a)
+{
+	struct prefix p = rand_prefix(family);
+
+	if (nref && rand() % 4) {
+		p = ref[rand() % nref];
+		if (p.family != family)
+			p = rand_prefix(family);
+	}
+	memcpy(a, p.addr, 16);
+	for (int i = p.len; i < (family == AF_INET ? 32 : 128); i++)
+		if (rand() % 2)
+			a[i / 8] |= (uint8_t)(0x80 >> (i & 7));
+	if (family == AF_INET)
+		memset(a + 4, 0, 12);
+}
+
+static void check_random_addrs(int n)
+{
+	uint8_t a[16];
+
+	for (int i = 0; i < n; i++) {
+		int family = rand() % 2 ? AF_INET : AF_INET6;
+
+		rand_addr(family, a);
+		check_addr(family, a);
+	}
+}
+
+START_TEST(random_churn_matches_reference)
+{
+	srand(7 + (unsigned int)_i);
+	for (int op = 0; op < 3000; op++) {
+		struct prefix p = rand_prefix(rand() % 2 ? AF_INET : AF_INET6);
+
+		if (rand() % 3 || !nref)
+			add(&p);
+		else
+			del(rand() % 2 ? &ref[rand() % nref] : &p);
+		check_random_addrs(20);
+	}
+	/* a new index adopting the same store answers the same, and can delete */
+	blf_free(f);
+	ck_assert_int_eq(blf_new(&st, &f), 0);
+	EXPECT(blf_count(f) == nref);
+	check_random_addrs(2000);
+	while (nref) {
+		struct prefix p = ref[rand() % nref];
+
+		del(&p);
+		check_random_addrs(5);
+	}
+	check_empty();
+}
+END_TEST
+
+START_TEST(hosts_and_zero)
+{
+	struct prefix h4 = pfx("192.0.2.7/32"), h6 = pfx("2001:db8::7/128"), z4 = pfx("0.0.0.0/0"),
+		      z6 = pfx("::/0");
+
+	add(&h4);
+	add(&h6);
+	check_str("192.0.2.7", "192.0.2.7/32");
+	check_str("192.0.2.6", NULL);
+	check_str("2001:db8::7", "2001:db8::7/128");
+	check_str("2001:db8::6", NULL);
+	add(&z4);
+	add(&z6);
+	check_str("192.0.2.6", "0.0.0.0/0");
+	check_str("255.255.255.255", "0.0.0.0/0");
+	check_str("ffff::", "::/0");
+	check_str("2001:db8::7", "2001:db8::7/128");
+	del(&h4);
+	del(&h6);
+	check_str("192.0.2.7", "0.0.0.0/0");
+	check_str("2001:db8::7", "::/0");
+	del(&z4);
+	del(&z6);
+	check_empty();
+}
+END_TEST
+
+START_TEST(expiry_and_hits_kept)
+{
+	struct prefix p = pfx("198.51.100.0/24");
+	struct blf_rec r;
+	uint32_t s1;
+	uint8_t a[16] = {198, 51, 100, 9};
+
+	ck_assert_int_eq(blf_add(f, &p, 1000), 0);
+	s1 = blf_match(f, AF_INET, a);
+	ck_assert_uint_ne(s1, 0);
+	st.rec[s1 - 1].packets = 5; /* what the datapath would have counted */
+	ck_assert_int_eq(blf_add(f, &p, 2000), 0);
+	ck_assert_int_eq(blf_get(f, &p, &r), 0);
+	ck_assert_uint_eq(r.expires_ns, 2000);
+	ck_assert_uint_eq(r.packets, 5);
+	ck_assert_uint_eq(blf_count(f), 1);
+	ck_assert_int_eq(blf_del(f, &p), 0);
+	ck_assert_int_eq(blf_get(f, &p, &r), -ENOENT);
+	ck_assert_int_eq(blf_del(f, &p), -ENOENT);
+	/* a slot handed out again starts from zero hits */
+	ck_assert_int_eq(blf_add(f, &p, 0), 0);
+	ck_assert_int_eq(blf_get(f, &p, &r), 0);
+	ck_assert_uint_eq(r.packets, 0);
+}
+END_TEST
+
+START_TEST(full_map_leaves_index_unchanged)
+{
+	struct prefix a = pfx("2001:db8:1::/48"), b = pfx("2001:db8:2::/48"),
+		      wide = pfx("2001:db8::/20"), h4 = pfx("10.0.0.1/32"), h4b = pfx("10.0.0.2/32");
+
+	add(&a);
+	blf_mem_store_limit(&st, BLF_H_MID6, 2); /* 2001:db8:1::/48 holds one */
+	ck_assert_int_eq(blf_add(f, &b, 0), 0);	 /* same /32 bucket: fits */
+	ref[nref++] = b;
+	/* a /20 needs 4096 /32 buckets: refused, and none of it stays */
+	ck_assert_int_eq(blf_add(f, &wide, 0), -ENOSPC);
+	check_str("2001:db8:1::1", "2001:db8:1::/48");
+	check_str("2001:db8:3::1", NULL);
+	check_str("2001:db9::1", NULL);
+	ck_assert_uint_eq(blf_count(f), 2);
+	blf_mem_store_limit(&st, BLF_H_LONG4, 1);
+	add(&h4);
+	ck_assert_int_eq(blf_add(f, &h4b, 0), -ENOSPC);
+	check_str("10.0.0.2", NULL);
+	check_str("10.0.0.1", "10.0.0.1/32");
+	blf_mem_store_limit(&st, BLF_H_MID6, 0);
+	blf_mem_store_limit(&st, BLF_H_LONG4, 0);
+	add(&wide);
+	check_str("2001:db9::1", "2001:db8::/20");
+	del(&wide);
+	del(&a);
+	del(&b);
+	del(&h4);
+	check_empty();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("blocklist_fast");
+	TCase *tc = tcase_create("index");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, overlaps_v4);
+	tcase_add_test(tc, overlaps_v6);
+	tcase_add_test(tc, hosts_and_zero);
+	tcase_add_test(tc, expiry_and_hits_kept);
+	tcase_add_test(tc, full_map_leaves_index_unchanged);
+	tcase_add_loop_test(tc, random_churn_matches_reference, 0, 4);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
