@@ -40,8 +40,9 @@ enum probe {
 const char *probe_name(enum probe p);
 int probe_by_name(const char *name); /* enum probe or -EINVAL */
 /* Builds the frame of probe p for an n-rule policy and an nbl-prefix
- * blocklist; seed != 0 draws another source of the same kind (distinct-source
- * runs). Returns the frame length or -errno. */
+ * blocklist; seed != 0 draws another flow of the same kind (another source,
+ * or another source port for the rule probes) for distinct-flow runs.
+ * Returns the frame length or -errno. */
 int probe_build(enum probe p, unsigned int n, unsigned int nbl, uint32_t seed, uint8_t *buf,
 		size_t cap);
 

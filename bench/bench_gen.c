@@ -271,6 +271,8 @@ int probe_build(enum probe p, unsigned int n, unsigned int nbl, uint32_t seed, u
 		if (!n)
 			return -EINVAL;
 		rule_probe(p == PROBE_RULE_FIRST ? 0 : n - 1, n, &s, src);
+		if (seed) /* another flow that matches the same rule */
+			s.sport = (uint16_t)(1024 + seed % 60000);
 		if (p == PROBE_VLAN) {
 			s.n_vlans = 2;
 			s.vlan_tpid[0] = 0x88a8, s.vlan_id[0] = 100;

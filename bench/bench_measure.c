@@ -56,18 +56,20 @@ static void time_rounds(const struct measure *m, const struct tframe *f, struct 
 
 /* Distinct sources: one syscall per frame, so the floor here is the
  * syscall; what matters is the difference to it. */
+#define SLOT 256 /* frame_build wants room for the largest frame of a kind */
+
 static int time_distinct(const struct measure *m, enum probe pr, struct row *r)
 {
-	uint8_t *bufs = malloc((size_t)m->distinct * 128);
+	uint8_t *bufs = malloc((size_t)m->distinct * SLOT);
 	struct tframe *f = calloc(m->distinct, sizeof(*f));
 	int err = bufs && f ? 0 : -ENOMEM;
 
 	for (unsigned int i = 0; i < m->distinct && !err; i++) {
-		int len = probe_build(pr, m->rules, m->nbl, i + 1, bufs + (size_t)i * 128, 128);
+		int len = probe_build(pr, m->rules, m->nbl, i + 1, bufs + (size_t)i * SLOT, SLOT);
 
 		if (len < 0)
 			err = len;
-		f[i].data = bufs + (size_t)i * 128;
+		f[i].data = bufs + (size_t)i * SLOT;
 		f[i].len = (uint32_t)len;
 	}
 	for (int p = 0; p < NPROGS; p++)

@@ -51,6 +51,21 @@ static json_object *entry_json(const struct blocklist_entry *e, uint64_t now)
 	return o;
 }
 
+/* One line of text: a NUL would cut it short silently, a newline or an
+ * escape sequence would garble `xdpctl block list` and the logs. */
+static bool printable(const struct api_call *c, const char *s)
+{
+	json_object *v;
+
+	json_object_object_get_ex(c->params, "comment", &v);
+	if ((size_t)json_object_get_string_len(v) != strlen(s))
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
 static int need_blocklist(struct api_call *c)
 {
 	if (c->bl)
@@ -78,6 +93,10 @@ int api_blocklist_add(struct api_call *c)
 	if (comment && strlen(comment) >= XDPD_COMMENT_MAX)
 		return api_fail(c, JSONRPC_INVALID_PARAMS, "%s: comment longer than %d bytes",
 				c->method, XDPD_COMMENT_MAX - 1);
+	if (comment && !printable(c, comment))
+		return api_fail(c, JSONRPC_INVALID_PARAMS,
+				"%s: comment must be one line of text (no control characters)",
+				c->method);
 	r = blocklist_add(c->bl, &p, (uint64_t)ttl, comment, &e);
 	format_prefix(&p, buf, sizeof(buf));
 	if (r == -ENOSPC || r == -E2BIG || r == -ENOMEM)

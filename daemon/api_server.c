@@ -35,6 +35,9 @@
 /* Requests one connection may run per loop turn: a client pipelining
  * thousands of them shares the loop with the others. */
 #define API_TURN_REQUESTS 64
+/* Stop reading from a connection while this much input waits unanswered
+ * (room for one whole request of JSONRPC_MAX_LINE and more). */
+#define API_IN_HIGH (2 * 1024 * 1024)
 
 struct api_conn {
 	struct api_server *srv;
@@ -42,6 +45,7 @@ struct api_conn {
 	int fd;
 	unsigned long id;
 	sd_event_source *io, *timer;
+	sd_event_source *more; /* defer: held requests go on at the next loop turn */
 	struct api_peer peer;
 	struct jsonrpc_lines in;
 	char *out;
@@ -49,7 +53,7 @@ struct api_conn {
 	bool eof;     /* the peer will send nothing more */
 	bool closing; /* take no more requests: flush the answers, then close */
 	bool shut;    /* our side shut down, discarding input until the peer closes */
-	bool held;    /* requests may wait in `in` because the output was full */
+	bool held;    /* requests (or a stream) wait: output full, or the turn's budget used */
 	struct api_stream stream; /* an answer being built over loop turns */
 	unsigned budget;	  /* requests (or stream steps) left in this wakeup */
 	size_t discarded;
@@ -89,6 +93,7 @@ static void conn_free(struct api_conn *c)
 	s->n_conns--;
 	sd_event_source_disable_unref(c->io);
 	sd_event_source_disable_unref(c->timer);
+	sd_event_source_disable_unref(c->more);
 	api_stream_free(&c->stream);
 	close(c->fd);
 	jsonrpc_lines_free(&c->in);
@@ -302,8 +307,8 @@ static int conn_read(struct api_conn *c)
 	for (int i = 0; i < 16 && !c->eof; i++) {
 		ssize_t n;
 
-		/* held requests first: input must not pile up behind them */
-		if (!c->closing && (c->held || out_pending(c) >= API_OUT_HIGH))
+		if (!c->closing && (out_pending(c) >= API_OUT_HIGH ||
+				    jsonrpc_lines_pending(&c->in) >= API_IN_HIGH))
 			return 0;
 		n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
@@ -339,10 +344,13 @@ static void conn_touch(struct api_conn *c)
 	sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
 }
 
+static int on_conn_more(sd_event_source *s, void *userdata);
+
 /* After any event: close, or wait for what comes next. */
 static void conn_update(struct api_conn *c)
 {
 	uint32_t events = 0;
+	bool more;
 
 	if (c->closing && !out_pending(c)) {
 		if (c->eof) {
@@ -357,23 +365,36 @@ static void conn_update(struct api_conn *c)
 			conn_touch(c);
 		}
 	}
-	if (!c->eof && (c->closing || (!c->held && out_pending(c) < API_OUT_HIGH)))
+	if (!c->eof && (c->closing || (out_pending(c) < API_OUT_HIGH &&
+				       jsonrpc_lines_pending(&c->in) < API_IN_HIGH)))
 		events |= EPOLLIN;
-	/* Held requests wait for no event of their own: a fast reader may have
-	 * taken every answer already, so the socket's writability resumes them
-	 * (next loop turn: one batch per turn keeps other clients served). */
-	if (out_pending(c) || c->held)
+	if (out_pending(c))
 		events |= EPOLLOUT;
-	if (!events) {
+	/* Held requests with room for their answers go on at the next loop
+	 * turn, whatever the socket does: a fast reader may have taken every
+	 * answer already (no EPOLLOUT to come), a slow one may leave the socket
+	 * unwritable for long. With the output full, EPOLLOUT resumes them. */
+	more = c->held && out_pending(c) < API_OUT_HIGH;
+	if (!events && !more) {
 		conn_free(c);
 		return;
 	}
-	sd_event_source_set_io_events(c->io, events);
+	if (more && !c->more && sd_event_add_defer(c->srv->event, &c->more, on_conn_more, c) < 0) {
+		log_warning("control: connection %lu (pid %d): out of memory, closing", c->id,
+			    (int)c->peer.pid);
+		conn_free(c);
+		return;
+	}
+	if (c->more)
+		sd_event_source_set_enabled(c->more, more ? SD_EVENT_ONESHOT : SD_EVENT_OFF);
+	sd_event_source_set_enabled(c->io, events ? SD_EVENT_ON : SD_EVENT_OFF);
+	if (events)
+		sd_event_source_set_io_events(c->io, events);
 }
 
-static int on_conn_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+/* One turn of a connection: write, read, answer, write. */
+static void conn_turn(struct api_conn *c)
 {
-	struct api_conn *c = userdata;
 	int r = conn_flush(c);
 
 	c->budget = API_TURN_REQUESTS;
@@ -387,10 +408,21 @@ static int on_conn_io(sd_event_source *s, int fd, uint32_t revents, void *userda
 		log_debug("control: connection %lu (pid %d): %s", c->id, (int)c->peer.pid,
 			  strerror(-r));
 		conn_free(c);
-		return 0;
+		return;
 	}
 	conn_touch(c);
 	conn_update(c);
+}
+
+static int on_conn_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	conn_turn(userdata);
+	return 0;
+}
+
+static int on_conn_more(sd_event_source *s, void *userdata)
+{
+	conn_turn(userdata);
 	return 0;
 }
 
@@ -469,8 +501,10 @@ int api_conn_notify(struct api_conn *c, const char *line, size_t len, size_t max
 	 * where a dead peer is noticed and the connection freed */
 	if (conn_flush(c) < 0)
 		c->closing = true;
-	if (out_pending(c) || c->closing)
+	if (out_pending(c) || c->closing) {
+		sd_event_source_set_enabled(c->io, SD_EVENT_ON);
 		sd_event_source_set_io_events(c->io, EPOLLIN | EPOLLOUT);
+	}
 	return 0;
 }
 

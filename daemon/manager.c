@@ -23,14 +23,10 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
 {
 	struct manager *m = userdata;
 	struct diag_list d;
-	int r;
 
 	diag_init(&d, m->opts.config_path);
 	log_info("SIGHUP: reloading %s", m->opts.config_path);
-	r = manager_reload(m, false, NULL, &d);
-	if (r == -EINVAL && diag_count(&d))
-		log_error("reload: %s is invalid; the running policy (generation %llu) is kept",
-			  m->opts.config_path, (unsigned long long)manager_generation(m));
+	manager_reload(m, false, NULL, &d); /* logs its outcome, failures included */
 	diag_free(&d);
 	return 0;
 }

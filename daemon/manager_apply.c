@@ -170,9 +170,17 @@ int manager_start_datapath(struct manager *m)
 
 static void note_moved_settings(const struct manager *m, const struct policy *p)
 {
+	const char *sock = m->policy ? manager_socket_path(m) : NULL;
+
 	if (!m->opts.bpffs_dir && strcmp(bpffs_dir_for(m, p), m->bpffs_dir))
 		log_warning("reload: bpffs changed to %s; pins stay under %s until a restart",
 			    bpffs_dir_for(m, p), m->bpffs_dir);
+	/* the socket is not moved under connected clients: say so */
+	if (sock && !m->opts.socket_path &&
+	    strcmp(p->control.socket[0] ? p->control.socket : XDPD_DEFAULT_SOCKET, sock))
+		log_warning("reload: control.socket changed to %s; xdpd keeps listening on %s "
+			    "until a restart",
+			    p->control.socket[0] ? p->control.socket : XDPD_DEFAULT_SOCKET, sock);
 }
 
 int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_out,
@@ -186,6 +194,12 @@ int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_o
 	r = policy_load_file(m->opts.config_path, &p, d);
 	if (r < 0) {
 		log_diags(d);
+		/* every failure to read it, not only an invalid one (missing file,
+		 * a directory, no permission) */
+		if (!dry_run)
+			log_error("reload: %s cannot be used; the running policy (generation %llu) "
+				  "is kept",
+				  m->opts.config_path, (unsigned long long)manager_generation(m));
 		return r;
 	}
 	if (dry_run) {

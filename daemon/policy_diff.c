@@ -148,14 +148,6 @@ static bool lb_eq(const struct policy_lb *a, const struct policy_lb *b)
 
 /* ---- lookups by name ---- */
 
-static ssize_t find_rule(const struct policy *p, const char *name)
-{
-	for (size_t i = 0; i < p->n_rules; i++)
-		if (!strcmp(p->rules[i].name, name))
-			return (ssize_t)i;
-	return -1;
-}
-
 static ssize_t find_lb(const struct policy *p, const char *name)
 {
 	for (size_t i = 0; i < p->n_lbs; i++)
@@ -211,33 +203,88 @@ static int diff_settings(const struct policy *o, const struct policy *n, struct 
 	return r;
 }
 
-/* Position of rule i of p among the rules that other also has. */
-static size_t kept_rank(const struct policy *p, size_t i, const struct policy *other)
+/* Rules are matched by name through a sorted index: policies of 10,000
+ * rules are diffed on every reload, inside the event loop. */
+struct rule_match {
+	ssize_t *other; /* per rule: its index in the other policy, -1: none */
+	size_t *rank;	/* per kept rule: its position among the kept rules */
+};
+
+struct named {
+	const char *name;
+	size_t index;
+};
+
+static int cmp_named(const void *a, const void *b)
+{
+	return strcmp(((const struct named *)a)->name, ((const struct named *)b)->name);
+}
+
+static struct named *sorted_rules(const struct policy *p)
+{
+	struct named *v = malloc((p->n_rules + 1) * sizeof(*v));
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < p->n_rules; i++)
+		v[i] = (struct named){.name = p->rules[i].name, .index = i};
+	qsort(v, p->n_rules, sizeof(*v), cmp_named);
+	return v;
+}
+
+static ssize_t find_sorted(const struct policy *p, const struct named *sorted, const char *name)
+{
+	struct named key = {.name = name};
+	const struct named *hit = bsearch(&key, sorted, p->n_rules, sizeof(key), cmp_named);
+
+	return hit ? (ssize_t)hit->index : -1;
+}
+
+/* m->other[i] for each rule of p in other (found through other_sorted), and
+ * the rank of each kept rule among p's kept rules. */
+static int match_rules(const struct policy *p, const struct policy *other,
+		       const struct named *other_sorted, struct rule_match *m)
 {
 	size_t rank = 0;
 
-	for (size_t k = 0; k < i; k++)
-		if (find_rule(other, p->rules[k].name) >= 0)
-			rank++;
-	return rank;
+	m->other = malloc((p->n_rules + 1) * sizeof(*m->other));
+	m->rank = malloc((p->n_rules + 1) * sizeof(*m->rank));
+	if (!m->other || !m->rank)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->n_rules; i++) {
+		m->other[i] = find_sorted(other, other_sorted, p->rules[i].name);
+		m->rank[i] = m->other[i] >= 0 ? rank++ : 0;
+	}
+	return 0;
 }
 
 static int diff_rules(const struct policy *o, const struct policy *n, struct policy_diff *d)
 {
-	int r = 0;
+	struct named *so = sorted_rules(o), *sn = sorted_rules(n);
+	struct rule_match mo = {0}, mn = {0};
+	int r = so && sn ? 0 : -ENOMEM;
 
+	if (!r)
+		r = match_rules(o, n, sn, &mo);
+	if (!r)
+		r = match_rules(n, o, so, &mn);
 	for (size_t i = 0; i < o->n_rules && !r; i++)
-		if (find_rule(n, o->rules[i].name) < 0)
+		if (mo.other[i] < 0)
 			r = add(d, DIFF_RULE, DIFF_REMOVED, o->rules[i].name);
 	for (size_t i = 0; i < n->n_rules && !r; i++) {
-		ssize_t j = find_rule(o, n->rules[i].name);
+		ssize_t j = mn.other[i];
 
 		if (j < 0)
 			r = add(d, DIFF_RULE, DIFF_ADDED, n->rules[i].name);
-		else if (!rule_eq(&o->rules[j], &n->rules[i]) ||
-			 kept_rank(o, (size_t)j, n) != kept_rank(n, i, o))
+		else if (!rule_eq(&o->rules[j], &n->rules[i]) || mo.rank[j] != mn.rank[i])
 			r = add(d, DIFF_RULE, DIFF_CHANGED, n->rules[i].name);
 	}
+	free(so);
+	free(sn);
+	free(mo.other);
+	free(mo.rank);
+	free(mn.other);
+	free(mn.rank);
 	return r;
 }
 

@@ -10,6 +10,8 @@
   api_clients.py SOCK fastreader    pipelined answers over 1 MiB to a client that reads
                                     as fast as it can, with and without end of input
   api_clients.py SOCK cap           connection 65 gets -32003, then slots free up
+  api_clients.py SOCK bigblocklist N  N entries: list, stats, flush and a mass expiry
+                                    leave the loop free for a ping
   api_clients.py SOCK idle SECONDS  a silent connection is closed after SECONDS
 
 Exit status 0 on success; the failure is printed otherwise.
@@ -17,6 +19,7 @@ Exit status 0 on success; the failure is printed otherwise.
 import json
 import socket
 import sys
+import threading
 import time
 
 MAX_CONNS = 64
@@ -200,6 +203,76 @@ def fastreader(path):
             fail("round %d: %d of %d answers (end of input: %s)" % (rnd, len(ans), n, shut))
 
 
+def add_many(path, n, ttl=None):
+    s = connect(path)
+    s.settimeout(120)
+    reqs = []
+    for i in range(n):
+        p = {"prefix": "10.%d.%d.%d/32" % (100 + i // 65536, (i // 256) % 256, i % 256)}
+        if ttl:
+            p["ttl"] = ttl
+        reqs.append(req("blocklist.add", i, p))
+    # written by a thread while answers are read: a client that writes
+    # everything first would wait on a daemon waiting for it to read
+    writer = threading.Thread(target=s.sendall, args=(b"".join(reqs),))
+    writer.start()
+    got = errors = 0
+    while got < n:
+        chunk = s.recv(1 << 20)
+        if not chunk:
+            break
+        got += chunk.count(b"\n")
+        errors += chunk.count(b'"error"')
+    writer.join()
+    s.close()
+    if got != n or errors:
+        fail("adding %d entries: %d answers, %d errors" % (n, got, errors))
+
+
+def ping_during(path, method, n, what):
+    """Starts method on one connection, pings on another while its answer is
+    being built; returns the result."""
+    s = connect(path)
+    s.settimeout(120)
+    s.sendall(req(method, 1))
+    time.sleep(0.02)  # the daemon is at work on it
+    dt = ping_time(path)
+    if dt > 0.25:
+        fail("%s of %d entries: a ping took %.3f s" % (what, n, dt))
+    ans = read_all(s, 1)
+    s.close()
+    if len(ans) != 1 or "result" not in ans[0]:
+        fail("%s: %r" % (what, ans[:1]))
+    return ans[0]["result"]
+
+
+def bigblocklist(path, n):
+    add_many(path, n)
+    res = ping_during(path, "blocklist.list", n, "blocklist.list")
+    if len(res["entries"]) != n:
+        fail("blocklist.list: %d entries of %d" % (len(res["entries"]), n))
+    res = ping_during(path, "stats", n, "stats")
+    if res["blocklist"]["entries"] != n:
+        fail("stats: %r" % res["blocklist"])
+    res = ping_during(path, "blocklist.flush", n, "blocklist.flush")
+    if res["flushed"] != n:
+        fail("blocklist.flush: %r" % res)
+    add_many(path, n, ttl=2)
+    time.sleep(2.1)  # all expire now: the reaper deletes them over loop turns
+    worst = max(ping_time(path) for _ in range(20))
+    if worst > 0.25:
+        fail("mass expiry of %d entries: a ping took %.3f s" % (n, worst))
+    for _ in range(100):
+        s = connect(path)
+        s.sendall(req("status", 1))
+        left = read_lines(s, 1)[0]["result"]["counts"]["blocklist"]
+        s.close()
+        if left == 0:
+            return
+        time.sleep(0.1)
+    fail("%d entries left 10 s after they expired" % left)
+
+
 def cap(path):
     socks = [connect(path) for _ in range(MAX_CONNS)]
     for s in socks:  # each of them is served
@@ -232,6 +305,8 @@ def main():
     path, what = sys.argv[1], sys.argv[2]
     if what == "idle":
         idle(path, int(sys.argv[3]))
+    elif what == "bigblocklist":
+        bigblocklist(path, int(sys.argv[3]))
     else:
         {"pipeline": pipeline, "oversize": oversize, "drop200": drop200, "silent": silent,
          "slowreader": slowreader, "fastreader": fastreader, "cap": cap}[what](path)

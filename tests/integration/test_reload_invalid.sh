@@ -71,6 +71,21 @@ lab_daemon_alive || lab_fail "xdpd died on an invalid policy"
 	lab_fail "program changed by an invalid policy: $prog0 -> $(lab_prog_id)"
 lab_expect_drop_8080
 
+lab_step "SIGHUP with the policy file gone, then a directory in its place: kept, and said so"
+mv "$LAB_POLICY" "$LAB_POLICY.away"
+for what in gone directory; do
+	[ "$what" = directory ] && mkdir "$LAB_POLICY"
+	n0=$(grep -c "the running policy (generation [0-9]*) is kept" "$LAB_LOG" || true)
+	kill -HUP "$LAB_DAEMON_PID"
+	kept_said() { [ "$(grep -c "the running policy (generation [0-9]*) is kept" "$LAB_LOG")" -gt "$n0" ]; }
+	lab_wait_until 10 kept_said || lab_fail "policy $what: no 'is kept' in the log after SIGHUP"
+	lab_daemon_alive || lab_fail "xdpd died when the policy was $what"
+	[ "$(lab_prog_id)" = "$prog0" ] || lab_fail "program changed when the policy was $what"
+done
+rmdir "$LAB_POLICY"
+mv "$LAB_POLICY.away" "$LAB_POLICY"
+lab_expect_drop_8080
+
 lab_step "a valid policy again is applied"
 lab_write_policy <<YAML
 version: 1

@@ -27,12 +27,17 @@ static const struct api_peer root_peer = {.pid = 1, .uid = 0};
 static const struct api_peer member = {.pid = 2, .uid = 1000, .gid = 990};
 static const struct api_auth_ctx auth = {.have_group = true, .gid = 990};
 
-static int lpm_map(size_t key_size)
+static int lpm_map_n(size_t key_size, uint32_t n)
 {
 	LIBBPF_OPTS(bpf_map_create_opts, o, .map_flags = BPF_F_NO_PREALLOC);
 
 	return bpf_map_create(BPF_MAP_TYPE_LPM_TRIE, "xh7_test_bl", key_size,
-			      sizeof(struct xdpd_block_entry), SMALL, &o);
+			      sizeof(struct xdpd_block_entry), n, &o);
+}
+
+static int lpm_map(size_t key_size)
+{
+	return lpm_map_n(key_size, SMALL);
 }
 
 static void setup(void)
@@ -152,7 +157,15 @@ START_TEST(invalid_params)
 	expect_code(&root_peer, REQ("blocklist.add", "{}"), JSONRPC_INVALID_PARAMS);
 	expect_code(&root_peer, REQ("blocklist.add", "[\"10.0.0.0/8\"]"), JSONRPC_INVALID_PARAMS);
 	expect_code(&root_peer, REQ("blocklist.list", "{\"all\":true}"), JSONRPC_INVALID_PARAMS);
+	/* a comment is one line of text: a NUL used to cut it silently */
+	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\",\"comment\":\"a\\u0000b\"}"),
+		    JSONRPC_INVALID_PARAMS);
+	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\",\"comment\":\"a\\nb\"}"),
+		    JSONRPC_INVALID_PARAMS);
+	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\",\"comment\":\"\\u001b[31m\"}"),
+		    JSONRPC_INVALID_PARAMS);
 	ck_assert_uint_eq(blocklist_count(bl), 0);
+	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\",\"comment\":\"caf\u00e9 #42\"}"), 0);
 }
 END_TEST
 
@@ -253,6 +266,127 @@ START_TEST(timer_reaps)
 }
 END_TEST
 
+/* ---- big blocklists: work spread over loop turns ---- */
+
+#define MANY 5000
+
+static struct blocklist *many_open(sd_event *ev, int *f4, int *f6)
+{
+	struct blocklist *b;
+
+	*f4 = lpm_map_n(sizeof(struct xdpd_lpm4), MANY);
+	*f6 = lpm_map_n(sizeof(struct xdpd_lpm6), 16);
+	ck_assert_int_ge(*f4, 0);
+	ck_assert_int_ge(*f6, 0);
+	ck_assert_int_eq(blocklist_open(ev, *f4, *f6, &b), 0);
+	return b;
+}
+
+static void many_add(struct blocklist *b, uint64_t ttl)
+{
+	for (int i = 0; i < MANY; i++) {
+		struct prefix p = {.family = AF_INET, .len = 32, .addr = {10, 9, i >> 8, i & 255}};
+
+		ck_assert_int_eq(blocklist_add(b, &p, ttl, NULL, NULL), 0);
+	}
+}
+
+/* Runs a request whose answer is streamed, one step at a time as the server
+ * does; returns the result and the number of steps. */
+static json_object *stream_call(struct blocklist *b, const char *line, int *steps,
+				void (*between)(struct blocklist *b))
+{
+	struct api_stream st;
+	struct jsonrpc_request req;
+	struct jsonrpc_error err;
+	struct api_text t = {0};
+	json_object *res;
+	int r;
+
+	ck_assert_int_eq(jsonrpc_parse_request(line, strlen(line), &req, &err), 0);
+	ck_assert_ptr_null(api_dispatch(NULL, b, &root_peer, &auth, &req, NULL, &st));
+	ck_assert_ptr_nonnull(st.step);
+	*steps = 0;
+	do {
+		r = st.step(st.ctx, &t);
+		++*steps;
+		if (between)
+			between(b);
+	} while (r > 0);
+	ck_assert_int_eq(r, 0);
+	res = json_tokener_parse(t.buf);
+	ck_assert_ptr_nonnull(res);
+	api_text_free(&t);
+	api_stream_free(&st);
+	jsonrpc_request_clear(&req);
+	return res;
+}
+
+static void delete_last(struct blocklist *b)
+{
+	struct prefix p = {.family = AF_INET, .len = 32,
+			   .addr = {10, 9, (MANY - 1) >> 8, (MANY - 1) & 255}};
+
+	blocklist_delete(b, &p);
+}
+
+START_TEST(big_list_and_flush_are_streamed)
+{
+	int f4, f6, steps;
+	struct blocklist *b = many_open(NULL, &f4, &f6);
+	json_object *res, *entries;
+
+	many_add(b, 0);
+	/* an entry deleted while the answer is being built is left out */
+	res = stream_call(b, REQ("blocklist.list", "{}"), &steps, delete_last);
+	ck_assert_int_ge(steps, 3); /* 5000 entries, at most 2048 per step */
+	ck_assert(json_object_object_get_ex(res, "entries", &entries));
+	ck_assert_uint_eq(json_object_array_length(entries), MANY - 1);
+	ck_assert_str_eq(json_object_get_string(json_object_object_get(
+			     json_object_array_get_idx(entries, 0), "prefix")),
+			 "10.9.0.0/32");
+	json_object_put(res);
+	ck_assert_uint_eq(blocklist_count(b), MANY - 1);
+
+	res = stream_call(b, REQ("blocklist.flush", "{}"), &steps, NULL);
+	ck_assert_int_ge(steps, 3);
+	ck_assert_int_eq(json_object_get_int(json_object_object_get(res, "flushed")), MANY - 1);
+	json_object_put(res);
+	ck_assert_uint_eq(blocklist_count(b), 0);
+	blocklist_free(b);
+	close(f4);
+	close(f6);
+}
+END_TEST
+
+/* 5000 entries expiring at once are deleted a batch per loop turn, not in
+ * one long event. */
+START_TEST(mass_expiry_is_spread_over_turns)
+{
+	sd_event *ev;
+	int f4, f6, turns = 0;
+	struct blocklist *b;
+
+	ck_assert_int_ge(sd_event_new(&ev), 0);
+	b = many_open(ev, &f4, &f6);
+	many_add(b, 1);
+	usleep(1200 * 1000);
+	while (blocklist_count(b) > 0 && turns < 100) {
+		size_t before = blocklist_count(b);
+
+		ck_assert_int_ge(sd_event_run(ev, 1000 * 1000), 0);
+		turns++;
+		ck_assert_uint_le(before - blocklist_count(b), 1024);
+	}
+	ck_assert_uint_eq(blocklist_count(b), 0);
+	ck_assert_int_ge(turns, 5);
+	blocklist_free(b);
+	sd_event_unref(ev);
+	close(f4);
+	close(f6);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("api_dispatch");
@@ -273,6 +407,8 @@ int main(void)
 	tcase_add_test(t, notifications_run_without_answer);
 	tcase_add_test(t, ttl_expiry_and_reap);
 	tcase_add_test(t, timer_reaps);
+	tcase_add_test(t, big_list_and_flush_are_streamed);
+	tcase_add_test(t, mass_expiry_is_spread_over_turns);
 	suite_add_tcase(s, t);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -196,6 +196,56 @@ START_TEST(interfaces_and_settings)
 }
 END_TEST
 
+/* Regression: the diff compared names by linear search and recomputed each
+ * kept rule's rank by another search (O(n^3)): a reload of a 10,000-rule
+ * policy stalled the daemon for minutes. Now well under the test timeout. */
+#define BIG 10000
+static struct policy *big_policy(int shift)
+{
+	struct policy *p = calloc(1, sizeof(*p));
+
+	p->rules = calloc(BIG, sizeof(*p->rules));
+	p->n_rules = BIG;
+	for (size_t i = 0; i < BIG; i++) {
+		/* the second policy: rule 0 removed, every rule's port moved on
+		 * even i, the last one renamed */
+		size_t k = shift ? i + 1 : i;
+
+		snprintf(p->rules[i].name, sizeof(p->rules[i].name), "r%zu",
+			 shift && i == BIG - 1 ? (size_t)999999 : k);
+		p->rules[i].action = POLICY_DROP;
+		p->rules[i].protocol = 6;
+		p->rules[i].icmp_type = -1;
+		p->rules[i].tcp_mask = (uint8_t)(shift && k % 2 == 0);
+	}
+	return p;
+}
+
+START_TEST(ten_thousand_rules)
+{
+	struct policy *a = big_policy(0), *b = big_policy(1);
+	size_t added = 0, removed = 0, changed = 0;
+	struct policy_diff d = {0};
+
+	ck_assert_int_eq(policy_diff(a, b, &d), 0);
+	for (size_t i = 0; i < d.n; i++) {
+		added += d.v[i].change == DIFF_ADDED;
+		removed += d.v[i].change == DIFF_REMOVED;
+		changed += d.v[i].change == DIFF_CHANGED;
+	}
+	/* a: r0..r9999; b: r1..r9999, r999999 */
+	ck_assert_uint_eq(removed, 1);
+	ck_assert_uint_eq(added, 1);
+	/* kept r1..r9999: same relative order; the even ones changed flags */
+	ck_assert_uint_eq(changed, (BIG - 1) / 2);
+	policy_diff_free(&d);
+	free(a->rules);
+	free(b->rules);
+	free(a);
+	free(b);
+}
+END_TEST
+
 START_TEST(names)
 {
 	ck_assert_str_eq(diff_kind_name(DIFF_BALANCER), "balancer");
@@ -218,6 +268,7 @@ static Suite *diff_suite(void)
 	tcase_add_test(t, balancers_and_backends);
 	tcase_add_test(t, interfaces_and_settings);
 	tcase_add_test(t, names);
+	tcase_add_test(t, ten_thousand_rules);
 	suite_add_tcase(s, t);
 	return s;
 }
