@@ -259,7 +259,7 @@ static void rule_probe(unsigned int i, unsigned int n, struct frame_spec *s, cha
 int probe_build(enum probe p, unsigned int n, unsigned int nbl, uint32_t seed, uint8_t *buf,
 		size_t cap)
 {
-	char src[INET6_ADDRSTRLEN];
+	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 	struct frame_spec s = { .src = src, .dst = "198.51.100.1", .proto = IPPROTO_TCP,
 				.sport = 40000, .dport = 9, .tcp_flags = FRAME_TH_ACK,
 				.payload = 10 };
@@ -271,8 +271,11 @@ int probe_build(enum probe p, unsigned int n, unsigned int nbl, uint32_t seed, u
 		if (!n)
 			return -EINVAL;
 		rule_probe(p == PROBE_RULE_FIRST ? 0 : n - 1, n, &s, src);
-		if (seed) /* another flow that matches the same rule */
+		if (seed) { /* another flow that matches the same rule */
 			s.sport = (uint16_t)(1024 + seed % 60000);
+			snprintf(dst, sizeof(dst), "198.51.%u.1", 100 + seed / 60000 % 100);
+			s.dst = dst;
+		}
 		if (p == PROBE_VLAN) {
 			s.n_vlans = 2;
 			s.vlan_tpid[0] = 0x88a8, s.vlan_id[0] = 100;

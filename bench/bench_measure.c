@@ -54,33 +54,44 @@ static void time_rounds(const struct measure *m, const struct tframe *f, struct 
 		}
 }
 
-/* Distinct sources: one syscall per frame, so the floor here is the
- * syscall; what matters is the difference to it. */
+/* Distinct flows: one syscall per frame, so the floor here is the syscall;
+ * what matters is the difference to it. Every round and every run draws
+ * new flows, so a per-flow cache filled by an earlier round never hits. */
 #define SLOT 256 /* frame_build wants room for the largest frame of a kind */
+
+static int build_distinct(const struct measure *m, enum probe pr, uint32_t base, uint8_t *bufs,
+			  struct tframe *f)
+{
+	for (unsigned int i = 0; i < m->distinct; i++) {
+		int len = probe_build(pr, m->rules, m->nbl, base + i + 1, bufs + (size_t)i * SLOT,
+				      SLOT);
+
+		if (len < 0)
+			return len;
+		f[i].data = bufs + (size_t)i * SLOT;
+		f[i].len = (uint32_t)len;
+	}
+	return 0;
+}
 
 static int time_distinct(const struct measure *m, enum probe pr, struct row *r)
 {
 	uint8_t *bufs = malloc((size_t)m->distinct * SLOT);
 	struct tframe *f = calloc(m->distinct, sizeof(*f));
+	uint32_t base = (uint32_t)getpid() * 2654435761u;
 	int err = bufs && f ? 0 : -ENOMEM;
 
-	for (unsigned int i = 0; i < m->distinct && !err; i++) {
-		int len = probe_build(pr, m->rules, m->nbl, i + 1, bufs + (size_t)i * SLOT, SLOT);
-
-		if (len < 0)
-			err = len;
-		f[i].data = bufs + (size_t)i * SLOT;
-		f[i].len = (uint32_t)len;
-	}
 	for (int p = 0; p < NPROGS; p++)
 		r->dist[p] = -1;
 	for (unsigned int k = 0; k < m->rounds && !err; k++)
-		for (int p = 0; p < NPROGS; p++) {
+		for (int p = 0; p < NPROGS && !err; p++) {
 			double t;
 
 			if (m->fd[p] < 0 || p == P_SEED)
 				continue;
-			t = bench_time_distinct(m->fd[p], m->ifindex, f, m->distinct);
+			base += m->distinct;
+			err = build_distinct(m, pr, base, bufs, f);
+			t = err ? -1 : bench_time_distinct(m->fd[p], m->ifindex, f, m->distinct);
 			if (t > 0 && (r->dist[p] < 0 || t < r->dist[p]))
 				r->dist[p] = t;
 		}

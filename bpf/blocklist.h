@@ -36,7 +36,7 @@ struct {
 	__uint(max_entries, BLF_LONG_MAX);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct blf_long4_key);
-	__type(value, __u32);
+	__type(value, struct blf_leaf);
 } bl4_long SEC(".maps");
 
 struct {
@@ -44,7 +44,7 @@ struct {
 	__uint(max_entries, BLF_LONG_MAX);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct blf_long6_key);
-	__type(value, __u32);
+	__type(value, struct blf_leaf);
 } bl6_long SEC(".maps");
 
 struct {
@@ -89,11 +89,35 @@ static __always_inline __u32 bl_top(void *map, __u32 i)
 	return l ? l->b[i & (BLF_LINE - 1)] : 0;
 }
 
-/* 1 + slot of the longest IPv4 prefix holding src, 0 when none. */
-static __always_inline __u32 bl4_find(const __u8 *src)
+/* The verdict of a record: 1 blocked (its hit counted), 0 expired (the
+ * longest match decides, as with the LPM lookup this replaces: an expired
+ * entry lets the packet through until the daemon reaps it). */
+static __always_inline int bl_judge(struct blf_rec *e, __u8 trace)
 {
-	__u32 a, v, m, *s;
+	if (e->expires_ns && e->expires_ns <= bpf_ktime_get_coarse_ns())
+		return 0;
+	if (!trace)
+		__sync_fetch_and_add(&e->packets, 1);
+	return 1;
+}
+
+/* The record of slot s1 - 1 in bl_rec. */
+static __always_inline int bl_judge_slot(__u32 s1, __u8 trace)
+{
+	struct blf_rec *e;
+	__u32 slot = s1 - 1;
+
+	if (!s1)
+		return 0;
+	e = bpf_map_lookup_elem(&bl_rec, &slot);
+	return e ? bl_judge(e, trace) : 0;
+}
+
+static __always_inline int bl4_judge(const __u8 *src, __u8 trace)
+{
 	struct blf_long4_key lk;
+	struct blf_leaf *leaf;
+	__u32 a, v, m;
 
 	__builtin_memcpy(&a, src, 4);
 	a = bpf_ntohl(a);
@@ -106,11 +130,11 @@ static __always_inline __u32 bl4_find(const __u8 *src)
 		lk.len = len;
 		m = bpf_htonl(a & (~0u << (32 - len)));
 		__builtin_memcpy(lk.addr, &m, 4);
-		s = bpf_map_lookup_elem(&bl4_long, &lk);
-		if (s)
-			return *s + 1;
+		leaf = bpf_map_lookup_elem(&bl4_long, &lk);
+		if (leaf)
+			return bl_judge(&leaf->rec, trace);
 	}
-	return v & BLF_SLOT;
+	return bl_judge_slot(v & BLF_SLOT, trace);
 }
 
 /* Index of the highest set bit of x != 0. */
@@ -141,92 +165,95 @@ static __always_inline __u32 bl_hibit(__u64 x)
 	return r + (__u32)(x >> 1);
 }
 
-/* 1 + slot of the longest of the lengths in the masks (bit len - 33, see
- * struct blf_mid6) that src has an entry for, 0 when none. */
-static __always_inline __u32 bl6_probe_long(const __u8 *src, __u64 m0, __u64 m1)
+struct bl6_probe {
+	__u64 hi, lo; /* the source, host order */
+	__u64 m0, m1; /* lengths still to probe (struct blf_mid6) */
+	__u8 trace;
+	__u8 found; /* a leaf matched */
+	__u8 verdict;
+};
+
+/* One probe of bl6_long, at the longest length left in the masks: a
+ * bpf_loop body, so the verifier checks it once and not 96 times. */
+static long bl6_probe_step(__u32 i, void *data)
 {
+	struct bl6_probe *p = data;
 	struct blf_long6_key lk;
-	__u64 hi, lo;
-	__u32 *s;
+	struct blf_leaf *leaf;
+	__u64 h = p->hi, l = p->lo;
+	__u32 len, b;
 
-	__builtin_memcpy(&hi, src, 8);
-	__builtin_memcpy(&lo, src + 8, 8);
-	hi = bpf_be64_to_cpu(hi);
-	lo = bpf_be64_to_cpu(lo);
-	for (int i = 0; i < 96; i++) {
-		__u64 h = hi, l = lo;
-		__u32 len, b;
-
-		if (m1) {
-			b = bl_hibit(m1);
-			m1 &= ~(1ULL << b);
-			len = 97 + b;
-			l &= ~0ULL << (128 - len);
-		} else if (m0) {
-			b = bl_hibit(m0);
-			m0 &= ~(1ULL << b);
-			len = 33 + b;
-			h &= ~0ULL << (64 - len);
-			l = 0;
-		} else {
-			return 0;
-		}
-		lk.len = len;
-		h = bpf_cpu_to_be64(h);
-		l = bpf_cpu_to_be64(l);
-		__builtin_memcpy(lk.addr, &h, 8);
-		__builtin_memcpy(lk.addr + 8, &l, 8);
-		s = bpf_map_lookup_elem(&bl6_long, &lk);
-		if (s)
-			return *s + 1;
+	if (p->m1) {
+		b = bl_hibit(p->m1);
+		p->m1 &= ~(1ULL << b);
+		len = 97 + b;
+	} else if (p->m0) {
+		b = bl_hibit(p->m0);
+		p->m0 &= ~(1ULL << b);
+		len = 33 + b;
+	} else {
+		return 1;
 	}
-	return 0;
+	if (len > 64) {
+		l &= ~0ULL << (128 - len);
+	} else {
+		h &= ~0ULL << (64 - len);
+		l = 0;
+	}
+	lk.len = len;
+	h = bpf_cpu_to_be64(h);
+	l = bpf_cpu_to_be64(l);
+	__builtin_memcpy(lk.addr, &h, 8);
+	__builtin_memcpy(lk.addr + 8, &l, 8);
+	leaf = bpf_map_lookup_elem(&bl6_long, &lk);
+	if (!leaf)
+		return 0;
+	p->found = 1;
+	p->verdict = (__u8)bl_judge(&leaf->rec, p->trace);
+	return 1;
 }
 
-static __always_inline __u32 bl6_find(const __u8 *src)
+static __always_inline int bl6_judge(const __u8 *src, __u8 trace)
 {
-	__u32 key32, v, found;
+	struct bl6_probe p = {.trace = trace};
 	struct blf_mid6 *mid;
+	__u32 key32, v;
 
 	v = bl_top(&bl6_top, (__u32)src[0] << 8 | src[1]);
 	if (v & BLF_T6_MID) {
 		__builtin_memcpy(&key32, src, 4);
 		mid = bpf_map_lookup_elem(&bl6_mid, &key32);
 		if (mid) {
-			found = bl6_probe_long(src, mid->mask[0], mid->mask[1]);
-			if (found)
-				return found;
+			p.m0 = mid->mask[0];
+			p.m1 = mid->mask[1];
+			if (p.m0 | p.m1) {
+				__builtin_memcpy(&p.hi, src, 8);
+				__builtin_memcpy(&p.lo, src + 8, 8);
+				p.hi = bpf_be64_to_cpu(p.hi);
+				p.lo = bpf_be64_to_cpu(p.lo);
+				bpf_loop(96, bl6_probe_step, &p, 0);
+				if (p.found)
+					return p.verdict;
+			}
 			if (mid->best)
-				return mid->best;
+				return bl_judge_slot(mid->best, trace);
 		}
 	}
-	return v & BLF_SLOT;
+	return bl_judge_slot(v & BLF_SLOT, trace);
 }
 
 /* Stateful blocklist by source prefix: 1 when the longest prefix holding the
- * source is blocked. An expired entry is ignored until the daemon reaps it
- * (as the LPM lookup it replaces did: the longest match decides). */
-static __always_inline int blocklisted(const struct flow_key *k)
+ * source is blocked (and not expired). Not inlined: its keys live in its own
+ * stack frame, not in the entry function's, which shares the 512-byte limit
+ * with the balancer's calls. */
+static __noinline int blocklisted(const struct flow_key *k)
 {
-	__u32 fam = k->family == 4 ? 0 : 1, zero = 0, slot;
-	struct blf_counts *n;
-	struct blf_rec *e;
+	__u32 zero = 0;
+	struct blf_counts *n = bpf_map_lookup_elem(&bl_count, &zero);
 
-	n = bpf_map_lookup_elem(&bl_count, &zero);
-	if (!n || !n->n[fam]) /* the common case: no entries of this family */
+	if (!n || !n->n[k->family == 4 ? 0 : 1]) /* the common case: no entries */
 		return 0;
-	slot = fam ? bl6_find(k->src) : bl4_find(k->src);
-	if (!slot)
-		return 0;
-	slot--;
-	e = bpf_map_lookup_elem(&bl_rec, &slot);
-	if (!e)
-		return 0;
-	if (e->expires_ns && e->expires_ns <= bpf_ktime_get_coarse_ns())
-		return 0;
-	if (!k->trace)
-		__sync_fetch_and_add(&e->packets, 1);
-	return 1;
+	return k->family == 4 ? bl4_judge(k->src, k->trace) : bl6_judge(k->src, k->trace);
 }
 
 #endif /* XDPD_BLOCKLIST_H */

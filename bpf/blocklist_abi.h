@@ -14,7 +14,8 @@
  *                        of length <= 24 covering this /24 (0: none);
  *                        BLF_T4_LONG bits = one bit per length 25..32 that
  *                        some prefix under this /24 has.
- *   bl4_long             hash {len, addr masked} -> slot, for lengths 25..32,
+ *   bl4_long             hash {len, addr masked} -> struct blf_leaf (slot
+ *                        and the record itself), for lengths 25..32,
  *                        probed only for the lengths the /24's bits name,
  *                        longest first.
  * IPv6:
@@ -22,9 +23,11 @@
  *                        when some /32 under this /16 has a bl6_mid bucket.
  *   bl6_mid              hash /32 -> {best of lengths 17..32 covering the
  *                        /32, one bit per length 33..128 present under it}.
- *   bl6_long             hash {len, addr masked} -> slot, lengths 33..128.
+ *   bl6_long             hash {len, addr masked} -> struct blf_leaf,
+ *                        lengths 33..128.
  * Both:
- *   bl_rec[slot]         expiry and hit counter (the datapath's only write).
+ *   bl_rec[slot]         expiry and hit counter of the shorter prefixes (the
+ *                        datapath's only write, with the leaves' counters).
  *   bl_slotkey[slot]     the prefix of a slot (user space only: lets a new
  *                        daemon rebuild its shadow without walking a trie).
  *   bl_count[family]     entries per family: 0 skips the lookup entirely.
@@ -70,6 +73,15 @@ struct blf_mid6 {
 struct blf_rec {
 	xu64 expires_ns; /* CLOCK_MONOTONIC; 0: never */
 	xu64 packets;	 /* hits, updated atomically by the datapath */
+};
+
+/* Value of the long maps: the record of a long prefix lives in the hash
+ * element the lookup has just read, not in bl_rec (one memory access fewer
+ * for most hits: hosts and /64s). */
+struct blf_leaf {
+	struct blf_rec rec;
+	xu32 slot;
+	xu32 pad;
 };
 
 struct blf_slotkey {

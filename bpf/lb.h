@@ -339,22 +339,35 @@ static __always_inline int lb_is_echo_request(const struct flow_key *k)
 	return k->family == 4 ? k->icmp_type == ICMP_ECHO : k->icmp_type == ICMPV6_ECHO_REQUEST;
 }
 
-/* Returns 1 when a balancer took the packet (*action = XDP_TX, slots: the
- * balancer's and the backend's, for samples and traces), 0 when it is left
- * to default_action. */
-static __always_inline int lb_judge(struct xdp_md *ctx, const struct flow_key *k, __u32 *action,
-				    __u32 slots[2])
+/* What a balancer decided. */
+struct lb_verdict {
+	__u32 action;
+	__u32 lb_slot;
+	__u32 bk_slot;
+};
+
+/* Returns 1 when a balancer took the packet (out: XDP_TX and the balancer's
+ * and backend's slots, for samples and traces), 0 when it is left to
+ * default_action.
+ *
+ * A global function: the verifier checks it once, on its own, instead of
+ * once for every path through the blocklist and the rules before it (whose
+ * product would exceed the verifier's budget). Its pointer arguments may be
+ * NULL as far as the verifier knows. */
+__attribute__((noinline)) int xdpd_lb(struct xdp_md *ctx, const struct flow_key *k,
+				      struct lb_verdict *out)
 {
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
+	void *data, *end;
 	struct xdpd_lb_svc_key sk = {};
 	struct xdpd_lb_backend *bk;
 	struct xdpd_lb_svc *svc;
 	struct lb_hdrs h;
 	__u32 slot;
 
-	if (!lb_cfg.n_lbs)
+	if (!ctx || !k || !out)
 		return 0;
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
 	if (k->proto == IPPROTO_TCP || k->proto == IPPROTO_UDP) {
 		if (!k->has_ports) /* a non-first fragment */
 			return 0;
@@ -365,7 +378,7 @@ static __always_inline int lb_judge(struct xdp_md *ctx, const struct flow_key *k
 	if (lb_locate(data, end, k, &h))
 		return 0;
 	if (lb_cfg.n_nat && k->has_ports && lb_reply(&h, k)) {
-		*action = XDP_TX;
+		out->action = XDP_TX;
 		return 1;
 	}
 	sk.family = k->family;
@@ -386,9 +399,25 @@ static __always_inline int lb_judge(struct xdp_md *ctx, const struct flow_key *k
 	lb_set_macs(&h, bk->mac);
 	if (!k->trace)
 		lb_count(slot, end - data);
-	slots[0] = svc->slot;
-	slots[1] = slot;
-	*action = XDP_TX;
+	out->lb_slot = svc->slot;
+	out->bk_slot = slot;
+	out->action = XDP_TX;
+	return 1;
+}
+
+/* The judgement's entry point (see xdpd_lb). */
+static __always_inline int lb_judge(struct xdp_md *ctx, const struct flow_key *k, __u32 *action,
+				    __u32 slots[2])
+{
+	struct lb_verdict r = { .action = *action, .lb_slot = slots[0], .bk_slot = slots[1] };
+
+	if (!lb_cfg.n_lbs)
+		return 0;
+	if (!xdpd_lb(ctx, k, &r))
+		return 0;
+	*action = r.action;
+	slots[0] = r.lb_slot;
+	slots[1] = r.bk_slot;
 	return 1;
 }
 

@@ -20,6 +20,7 @@
 #include "api.h"
 #include "api_methods.h"
 #include "blocklist.h"
+#include "blocklist_fast_hook.h"
 #include "log.h"
 #include "manager.h"
 
@@ -45,7 +46,9 @@ struct api_conn {
 	int fd;
 	unsigned long id;
 	sd_event_source *io, *timer;
-	sd_event_source *more; /* defer: held requests go on at the next loop turn */
+	/* held requests go on at the next loop turn: a timer due at once, as a
+	 * defer source would run before any socket and starve the others */
+	sd_event_source *more;
 	struct api_peer peer;
 	struct jsonrpc_lines in;
 	char *out;
@@ -344,7 +347,7 @@ static void conn_touch(struct api_conn *c)
 	sd_event_source_set_enabled(c->timer, SD_EVENT_ONESHOT);
 }
 
-static int on_conn_more(sd_event_source *s, void *userdata);
+static int on_conn_more(sd_event_source *s, uint64_t usec, void *userdata);
 
 /* After any event: close, or wait for what comes next. */
 static void conn_update(struct api_conn *c)
@@ -379,12 +382,15 @@ static void conn_update(struct api_conn *c)
 		conn_free(c);
 		return;
 	}
-	if (more && !c->more && sd_event_add_defer(c->srv->event, &c->more, on_conn_more, c) < 0) {
+	if (more && !c->more &&
+	    sd_event_add_time(c->srv->event, &c->more, CLOCK_MONOTONIC, 0, 1, on_conn_more, c) < 0) {
 		log_warning("control: connection %lu (pid %d): out of memory, closing", c->id,
 			    (int)c->peer.pid);
 		conn_free(c);
 		return;
 	}
+	if (more)
+		sd_event_source_set_time(c->more, 1); /* long past: due now */
 	if (c->more)
 		sd_event_source_set_enabled(c->more, more ? SD_EVENT_ONESHOT : SD_EVENT_OFF);
 	sd_event_source_set_enabled(c->io, events ? SD_EVENT_ON : SD_EVENT_OFF);
@@ -420,7 +426,7 @@ static int on_conn_io(sd_event_source *s, int fd, uint32_t revents, void *userda
 	return 0;
 }
 
-static int on_conn_more(sd_event_source *s, void *userdata)
+static int on_conn_more(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	conn_turn(userdata);
 	return 0;
@@ -702,9 +708,23 @@ static int open_blocklist(struct api_server *s)
 	int fd4 = datapath_map_fd(s->m->dp, "blocklist4");
 	int fd6 = datapath_map_fd(s->m->dp, "blocklist6");
 
+	struct blf *fast;
+	int r;
+
 	if (fd4 < 0 || fd6 < 0)
 		return fd4 < 0 ? fd4 : fd6;
-	return blocklist_open(s->event, fd4, fd6, &s->bl);
+	r = blocklist_open(s->event, fd4, fd6, &s->bl);
+	if (r < 0)
+		return r;
+	/* the datapath's lookup index (blocklist_fast_hook.h), repaired to hold
+	 * exactly the entries of the record maps */
+	r = blf_open_datapath(s->m->dp, &fast);
+	if (r == 0)
+		r = blocklist_set_fast(s->bl, fast);
+	if (r < 0)
+		log_warning("blocklist: lookup index: %s: some entries may not be enforced",
+			    strerror(-r));
+	return 0;
 }
 
 int api_server_start(struct manager *m, const char *path, const char *group,

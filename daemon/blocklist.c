@@ -10,6 +10,7 @@
 #include <bpf/bpf.h>
 
 #include "blocklist.h"
+#include "blocklist_fast_hook.h"
 
 enum { BL_V4, BL_V6, BL_NMAPS };
 
@@ -17,6 +18,7 @@ struct blocklist {
 	sd_event_source *timer; /* NULL without an event loop */
 	int fd[BL_NMAPS];
 	struct bl_index idx; /* every key in the maps, with its expiry */
+	struct blf *fast;    /* the datapath's lookup index; NULL: none (xh13) */
 };
 
 /* Expiry timers need no finer grain than this. */
@@ -115,6 +117,7 @@ static int reap_some(struct blocklist *b, size_t max, size_t *reaped)
 			return r;
 		}
 		bl_index_del(&b->idx, it.map, &it.key);
+		blf_hook_del(b->fast, it.map, &it.key);
 		if (reaped)
 			++*reaped;
 	}
@@ -173,6 +176,7 @@ void blocklist_free(struct blocklist *b)
 		return;
 	sd_event_source_disable_unref(b->timer);
 	bl_index_free(&b->idx);
+	blf_free(b->fast);
 	free(b);
 }
 
@@ -209,6 +213,7 @@ int blocklist_flush(struct blocklist *b, size_t *flushed)
 			continue;
 		}
 		bl_index_del(&b->idx, it.map, &it.key);
+		blf_hook_del(b->fast, it.map, &it.key);
 		if (e == 0)
 			n++;
 	}
@@ -263,6 +268,9 @@ int blocklist_add(struct blocklist *b, const struct prefix *p, uint64_t ttl_sec,
 	if (r < 0)
 		return r;
 	r = bl_index_put(&b->idx, map, &k, v.expires_ns);
+	/* a new prefix may not fit the lookup index: then it is not added */
+	if (r == 0 && (r = blf_hook_put(b->fast, map, &k, v.expires_ns)) < 0 && !existed)
+		bl_index_del(&b->idx, map, &k);
 	if (r < 0) { /* out of memory: undo, the index must stay exact */
 		if (existed)
 			bpf_map_update_elem(b->fd[map], &k, &old, BPF_ANY);
@@ -272,8 +280,10 @@ int blocklist_add(struct blocklist *b, const struct prefix *p, uint64_t ttl_sec,
 	}
 	if (v.expires_ns && v.expires_ns <= bl_index_next_expiry(&b->idx))
 		arm(b, v.expires_ns);
-	if (out)
+	if (out) {
 		to_entry(p, &v, out);
+		out->packets = blf_hook_packets(b->fast, map, &k, v.packets);
+	}
 	return 0;
 }
 
@@ -283,8 +293,10 @@ int blocklist_delete(struct blocklist *b, const struct prefix *p)
 	uint32_t map = map_for(p, &k);
 	int r = bpf_map_delete_elem(b->fd[map], &k);
 
-	if (r == 0 || r == -ENOENT)
+	if (r == 0 || r == -ENOENT) {
 		bl_index_del(&b->idx, map, &k);
+		blf_hook_del(b->fast, map, &k);
+	}
 	return r;
 }
 
@@ -292,8 +304,10 @@ int blocklist_delete_item(struct blocklist *b, const struct bl_item *it)
 {
 	int r = bpf_map_delete_elem(b->fd[it->map], &it->key);
 
-	if (r == 0 || r == -ENOENT)
+	if (r == 0 || r == -ENOENT) {
 		bl_index_del(&b->idx, it->map, &it->key);
+		blf_hook_del(b->fast, it->map, &it->key);
+	}
 	return r;
 }
 
@@ -325,7 +339,15 @@ int blocklist_get(struct blocklist *b, const struct bl_item *it, uint64_t now,
 	p.len = (uint8_t)it->key.prefixlen;
 	memcpy(p.addr, it->key.addr, it->map == BL_V4 ? 4 : 16);
 	to_entry(&p, &v, e);
+	e->packets = blf_hook_packets(b->fast, it->map, &it->key, v.packets);
 	return 0;
+}
+
+int blocklist_set_fast(struct blocklist *b, struct blf *f)
+{
+	blf_free(b->fast);
+	b->fast = f;
+	return blf_hook_reconcile(f, &b->idx);
 }
 
 int blocklist_foreach(struct blocklist *b, blocklist_cb cb, void *ctx)

@@ -66,4 +66,10 @@ size_t blocklist_count(const struct blocklist *b);
 
 uint64_t blocklist_now_ns(void); /* CLOCK_MONOTONIC */
 
+/* Hands b the datapath's lookup index (blocklist_fast.h; freed with b) and
+ * makes it hold exactly b's entries. From then on every change reaches it,
+ * and hit counts come from it. 0, or the first error of the repair. */
+struct blf;
+int blocklist_set_fast(struct blocklist *b, struct blf *f);
+
 #endif /* XDPD_BLOCKLIST_H */

@@ -149,8 +149,10 @@ static int v4_add(struct blf *f, const struct prefix *p, uint32_t s)
 		return 0;
 	}
 	struct blf_long4_key lk = {.len = p->len};
+	struct blf_leaf leaf = {.rec = f->st.rec[s], .slot = s};
+
 	memcpy(lk.addr, p->addr, 4);
-	r = f->st.ops->put(f->st.ctx, BLF_H_LONG4, &lk, &s);
+	r = f->st.ops->put(f->st.ctx, BLF_H_LONG4, &lk, &leaf);
 	if (r < 0)
 		return r;
 	ck = kv_key(K_CNT4, AF_INET, p->len, p->addr, BLF_T4_BITS);
@@ -288,12 +290,13 @@ static int v6_long_add(struct blf *f, const struct prefix *p, uint32_t s)
 {
 	struct blf_long6_key lk = {.len = p->len};
 	struct blkv_key ck = kv_key(K_CNT6, AF_INET6, p->len, p->addr, 32);
+	struct blf_leaf leaf = {.rec = f->st.rec[s], .slot = s};
 	struct blf_mid6 m;
 	bool existed;
 	int r;
 
 	memcpy(lk.addr, p->addr, 16);
-	r = f->st.ops->put(f->st.ctx, BLF_H_LONG6, &lk, &s);
+	r = f->st.ops->put(f->st.ctx, BLF_H_LONG6, &lk, &leaf);
 	if (r < 0)
 		return r;
 	r = blkv_add(&f->kv, &ck, 1, NULL);
@@ -366,6 +369,48 @@ static void index_del(struct blf *f, const struct prefix *p, uint32_t s)
 		v6_del(f, p, s);
 }
 
+/* Prefixes whose record is a leaf of a long map (struct blf_leaf). */
+static bool is_long(const struct prefix *p)
+{
+	return p->len > (p->family == AF_INET ? BLF_T4_BITS : 32);
+}
+
+/* The long map and key of p. */
+static enum blf_hmap leaf_key(const struct prefix *p, struct blf_long6_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->len = p->len;
+	memcpy(k->addr, p->addr, nbytes(p->family)); /* the v4 key is a prefix of it */
+	return p->family == AF_INET ? BLF_H_LONG4 : BLF_H_LONG6;
+}
+
+static int get_leaf(const struct blf *f, const struct prefix *p, struct blf_leaf *leaf)
+{
+	struct blf_long6_key k;
+	enum blf_hmap m = leaf_key(p, &k);
+
+	return f->st.ops->get(f->st.ctx, m, &k, leaf);
+}
+
+/* A new expiry for an indexed prefix; its hit count stays. A leaf is
+ * rewritten whole: hits the datapath counts in between are lost, a few at
+ * most, only when an entry is added again. */
+static int set_expiry(struct blf *f, const struct prefix *p, uint32_t s, uint64_t expires_ns)
+{
+	struct blf_long6_key k;
+	struct blf_leaf leaf;
+	enum blf_hmap m;
+
+	__atomic_store_n(&f->st.rec[s].expires_ns, expires_ns, __ATOMIC_RELAXED);
+	if (!is_long(p))
+		return 0;
+	m = leaf_key(p, &k);
+	if (f->st.ops->get(f->st.ctx, m, &k, &leaf) < 0)
+		return -ENOENT;
+	leaf.rec.expires_ns = expires_ns;
+	return f->st.ops->put(f->st.ctx, m, &k, &leaf);
+}
+
 int blf_add(struct blf *f, const struct prefix *in, uint64_t expires_ns)
 {
 	struct prefix p;
@@ -377,10 +422,8 @@ int blf_add(struct blf *f, const struct prefix *in, uint64_t expires_ns)
 	if (p.len > 8 * nbytes(p.family))
 		return -EINVAL;
 	s1 = shadow_slot(f, p.family, p.len, p.addr);
-	if (s1) {
-		__atomic_store_n(&f->st.rec[s1 - 1].expires_ns, expires_ns, __ATOMIC_RELAXED);
-		return 0;
-	}
+	if (s1)
+		return set_expiry(f, &p, s1 - 1, expires_ns);
 	if (!f->nfree)
 		return -ENOSPC;
 	s = f->free[f->nfree - 1];
@@ -439,6 +482,14 @@ int blf_get(const struct blf *f, const struct prefix *in, struct blf_rec *rec)
 	s1 = shadow_slot(f, p.family, p.len, p.addr);
 	if (!s1)
 		return -ENOENT;
+	if (is_long(&p)) {
+		struct blf_leaf leaf;
+		int r = get_leaf(f, &p, &leaf);
+
+		if (r == 0)
+			*rec = leaf.rec;
+		return r;
+	}
 	rec->expires_ns = f->st.rec[s1 - 1].expires_ns;
 	rec->packets = __atomic_load_n(&f->st.rec[s1 - 1].packets, __ATOMIC_RELAXED);
 	return 0;
@@ -581,7 +632,8 @@ void blf_free(struct blf *f)
 
 static uint32_t match4(const struct blf *f, const uint8_t *addr)
 {
-	uint32_t a = be32_at(addr), v = f->st.top4[a >> 8], s;
+	uint32_t a = be32_at(addr), v = f->st.top4[a >> 8];
+	struct blf_leaf s;
 
 	for (int len = 32; len >= 25; len--) {
 		struct blf_long4_key lk = {.len = (uint32_t)len};
@@ -591,14 +643,15 @@ static uint32_t match4(const struct blf *f, const uint8_t *addr)
 			continue;
 		memcpy(lk.addr, &m, 4);
 		if (f->st.ops->get(f->st.ctx, BLF_H_LONG4, &lk, &s) == 0)
-			return s + 1;
+			return s.slot + 1;
 	}
 	return v & BLF_SLOT;
 }
 
 static uint32_t match6(const struct blf *f, const uint8_t *addr)
 {
-	uint32_t v = f->st.top6[top6_idx(addr)], s;
+	uint32_t v = f->st.top6[top6_idx(addr)];
+	struct blf_leaf s;
 	struct blf_mid6 m;
 
 	if ((v & BLF_T6_MID) && f->st.ops->get(f->st.ctx, BLF_H_MID6, addr, &m) == 0) {
@@ -611,7 +664,7 @@ static uint32_t match6(const struct blf *f, const uint8_t *addr)
 			memcpy(lk.addr, addr, 16);
 			mask_bits(lk.addr, 16, len);
 			if (f->st.ops->get(f->st.ctx, BLF_H_LONG6, &lk, &s) == 0)
-				return s + 1;
+				return s.slot + 1;
 		}
 		if (m.best)
 			return m.best;

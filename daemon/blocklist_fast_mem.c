@@ -12,11 +12,14 @@
 #include "blocklist_kv.h"
 
 struct blf_mem {
-	struct blkv h[BLF_NHMAPS];
-	struct blf_mid6 *mids; /* bl6_mid values; the kv holds their index */
-	size_t nmids, capmids;
+	struct blkv h[BLF_NHMAPS]; /* key -> index of the value in vals */
+	uint8_t *vals[BLF_NHMAPS];
+	size_t nvals[BLF_NHMAPS], capvals[BLF_NHMAPS];
 	size_t limit[BLF_NHMAPS]; /* 0: none */
 };
+
+static const size_t val_size[BLF_NHMAPS] = {sizeof(struct blf_leaf), sizeof(struct blf_leaf),
+					    sizeof(struct blf_mid6)};
 
 static struct blkv_key mem_key(enum blf_hmap m, const void *key)
 {
@@ -45,38 +48,34 @@ static int mem_get(void *ctx, enum blf_hmap m, const void *key, void *val)
 
 	if (!v)
 		return -ENOENT;
-	if (m == BLF_H_MID6)
-		memcpy(val, &mm->mids[*v], sizeof(struct blf_mid6));
-	else
-		*(uint32_t *)val = (uint32_t)*v;
+	memcpy(val, mm->vals[m] + *v * val_size[m], val_size[m]);
 	return 0;
 }
 
+/* Values are appended and never reused: a model for tests, not a cache. */
 static int mem_put(void *ctx, enum blf_hmap m, const void *key, const void *val)
 {
 	struct blf_mem *mm = ctx;
 	struct blkv_key k = mem_key(m, key);
 	uint64_t *v = blkv_get(&mm->h[m], &k);
 
-	if (!v && mm->limit[m] && mm->h[m].n >= mm->limit[m])
-		return -E2BIG; /* what a full BPF hash map answers */
-	if (m != BLF_H_MID6)
-		return blkv_put(&mm->h[m], &k, *(const uint32_t *)val);
 	if (v) {
-		memcpy(&mm->mids[*v], val, sizeof(struct blf_mid6));
+		memcpy(mm->vals[m] + *v * val_size[m], val, val_size[m]);
 		return 0;
 	}
-	if (mm->nmids == mm->capmids) {
-		size_t cap = mm->capmids ? mm->capmids * 2 : 256;
-		struct blf_mid6 *n = realloc(mm->mids, cap * sizeof(*n));
+	if (mm->limit[m] && mm->h[m].n >= mm->limit[m])
+		return -E2BIG; /* what a full BPF hash map answers */
+	if (mm->nvals[m] == mm->capvals[m]) {
+		size_t cap = mm->capvals[m] ? mm->capvals[m] * 2 : 256;
+		uint8_t *n = realloc(mm->vals[m], cap * val_size[m]);
 
 		if (!n)
 			return -ENOMEM;
-		mm->mids = n;
-		mm->capmids = cap;
+		mm->vals[m] = n;
+		mm->capvals[m] = cap;
 	}
-	memcpy(&mm->mids[mm->nmids], val, sizeof(struct blf_mid6));
-	return blkv_put(&mm->h[m], &k, mm->nmids++);
+	memcpy(mm->vals[m] + mm->nvals[m] * val_size[m], val, val_size[m]);
+	return blkv_put(&mm->h[m], &k, mm->nvals[m]++);
 }
 
 static int mem_del(void *ctx, enum blf_hmap m, const void *key)
@@ -125,9 +124,10 @@ void blf_mem_store_free(struct blf_store *st)
 	struct blf_mem *mm = st->ctx;
 
 	if (mm) {
-		for (int i = 0; i < BLF_NHMAPS; i++)
+		for (int i = 0; i < BLF_NHMAPS; i++) {
 			blkv_free(&mm->h[i]);
-		free(mm->mids);
+			free(mm->vals[i]);
+		}
 		free(mm);
 	}
 	free(st->top4);

@@ -15,6 +15,8 @@
 #include <sys/socket.h>
 
 #include "blocklist_fast.h"
+#include "blocklist_fast_hook.h"
+#include "blocklist_index.h"
 
 #define EXPECT(cond)                                                                               \
 	do {                                                                                       \
@@ -357,6 +359,21 @@ START_TEST(expiry_and_hits_kept)
 	ck_assert_int_eq(blf_del(f, &p), 0);
 	ck_assert_int_eq(blf_get(f, &p, &r), -ENOENT);
 	ck_assert_int_eq(blf_del(f, &p), -ENOENT);
+	/* a host prefix keeps its record in its leaf: the same holds */
+	struct prefix h = pfx("198.51.100.7/32");
+	struct blf_long4_key lk = {.len = 32, .addr = {198, 51, 100, 7}};
+	struct blf_leaf leaf;
+
+	ck_assert_int_eq(blf_add(f, &h, 1000), 0);
+	ck_assert_int_eq(st.ops->get(st.ctx, BLF_H_LONG4, &lk, &leaf), 0);
+	ck_assert_uint_eq(leaf.rec.expires_ns, 1000);
+	leaf.rec.packets = 7;
+	ck_assert_int_eq(st.ops->put(st.ctx, BLF_H_LONG4, &lk, &leaf), 0);
+	ck_assert_int_eq(blf_add(f, &h, 3000), 0);
+	ck_assert_int_eq(blf_get(f, &h, &r), 0);
+	ck_assert_uint_eq(r.expires_ns, 3000);
+	ck_assert_uint_eq(r.packets, 7);
+	ck_assert_int_eq(blf_del(f, &h), 0);
 	/* a slot handed out again starts from zero hits */
 	ck_assert_int_eq(blf_add(f, &p, 0), 0);
 	ck_assert_int_eq(blf_get(f, &p, &r), 0);
@@ -396,6 +413,61 @@ START_TEST(full_map_leaves_index_unchanged)
 }
 END_TEST
 
+static struct bl_key bl_key_of(const struct prefix *p)
+{
+	struct bl_key k = {.prefixlen = p->len};
+
+	memcpy(k.addr, p->addr, p->family == AF_INET ? 4 : 16);
+	return k;
+}
+
+/* A new daemon makes the index equal to the record maps' keys: entries it
+ * lacks (added by a writer that died, or a tool that wrote the records) are
+ * added with their expiry, entries the records lost are deleted, and the
+ * hit count of an entry present on both sides is kept. */
+START_TEST(reconcile_with_records)
+{
+	struct prefix keep = pfx("198.51.100.0/24"), stale = pfx("203.0.113.0/24"),
+		      missing = pfx("2001:db8::/48"), host = pfx("192.0.2.1/32");
+	struct bl_index idx;
+	struct bl_key k;
+	struct blf_rec rec;
+
+	add(&keep);
+	add(&stale);
+	add(&host);
+	st.rec[blf_match(f, AF_INET, keep.addr) - 1].packets = 9;
+	bl_index_init(&idx);
+	k = bl_key_of(&keep);
+	ck_assert_int_eq(bl_index_put(&idx, 0, &k, 0), 0);
+	k = bl_key_of(&host);
+	ck_assert_int_eq(bl_index_put(&idx, 0, &k, 777), 0);
+	k = bl_key_of(&missing);
+	ck_assert_int_eq(bl_index_put(&idx, 1, &k, 555), 0);
+	ck_assert_int_eq(blf_hook_reconcile(f, &idx), 0);
+	ck_assert_uint_eq(blf_count(f), 3);
+	ck_assert_int_eq(blf_get(f, &stale, &rec), -ENOENT);
+	ck_assert_int_eq(blf_get(f, &keep, &rec), 0);
+	ck_assert_uint_eq(rec.packets, 9);
+	ck_assert_int_eq(blf_get(f, &host, &rec), 0);
+	ck_assert_uint_eq(rec.expires_ns, 777);
+	ck_assert_int_eq(blf_get(f, &missing, &rec), 0);
+	ck_assert_uint_eq(rec.expires_ns, 555);
+	check_str("203.0.113.9", NULL);
+	check_str("2001:db8::1", "2001:db8::/48");
+	check_str("198.51.100.9", "198.51.100.0/24");
+	/* the hooks speak the record maps' key format */
+	k = bl_key_of(&missing);
+	ck_assert_uint_eq(blf_hook_packets(f, 1, &k, 42), 0);
+	ck_assert_uint_eq(blf_hook_packets(NULL, 1, &k, 42), 42);
+	blf_hook_del(f, 1, &k);
+	check_str("2001:db8::1", NULL);
+	ck_assert_int_eq(blf_hook_put(f, 1, &k, 0), 0);
+	check_str("2001:db8::1", "2001:db8::/48");
+	bl_index_free(&idx);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("blocklist_fast");
@@ -410,6 +482,7 @@ int main(void)
 	tcase_add_test(tc, hosts_and_zero);
 	tcase_add_test(tc, expiry_and_hits_kept);
 	tcase_add_test(tc, full_map_leaves_index_unchanged);
+	tcase_add_test(tc, reconcile_with_records);
 	tcase_add_loop_test(tc, random_churn_matches_reference, 0, 4);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

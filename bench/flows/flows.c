@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * xdpd-flows: see flows.h and bench/run-flows.
+ *
+ *   xdpd-flows blocklist --bpffs DIR --xdpd PINNED_PROG --floor OBJ --lpm OBJ
+ *                        --ifname IF [--sizes N,N,...] [--flows N]
+ *   xdpd-flows live ...   (live.c)
+ *
+ * blocklist: for each total size (70% IPv4, 30% IPv6 prefixes, filled
+ * cumulatively into xdpd's index and into a plain LPM trie), the ns/packet
+ * of floor, plain LPM and xdpd over the same distinct flows, cold and warm,
+ * as a markdown table; then the targets at the largest size.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "blocklist_fast.h"
+#include "flows.h"
+#include "live.h"
+
+#define SEED 0x600dULL
+
+struct opts {
+	const char *bpffs, *xdpd, *floor, *lpm, *ifname;
+	uint32_t sizes[8];
+	int nsizes;
+	size_t flows;
+};
+
+struct contender {
+	const char *name;
+	int fd;
+	struct pass_result cold, warm;
+};
+
+static int measure(struct contender *c, int ifindex, const struct frames *f)
+{
+	struct pass_result r;
+	int e = time_pass(c->fd, ifindex, f, 1, &c->cold);
+
+	for (int i = 0; i < 3 && !e; i++) {
+		e = time_pass(c->fd, ifindex, f, 0, &r);
+		if (!e && (i == 0 || r.ns < c->warm.ns))
+			c->warm = r;
+	}
+	return e;
+}
+
+/* Per family: the excess of xdpd and of the LPM program over the floor at
+ * the first size (0 prefixes: what the rest of each program costs), and at
+ * the last size measured (for the targets). [family][0 cold, 1 warm] */
+static double base_x[2][2], base_l[2][2], last_x[2][2], last_l[2][2];
+static int have_base[2];
+
+/* The part of an excess that the lookup adds over the empty-blocklist run. */
+static double part(double v, double base)
+{
+	return v - base > 1 ? v - base : 1;
+}
+
+static int row(const struct opts *o, int ifindex, int family, uint32_t total, uint32_t n,
+	       struct contender *c)
+{
+	struct frames f = {0};
+	int e = frames_make(&f, family, SEED, n, o->flows), v6 = family == 6;
+
+	for (int i = 0; i < 3 && !e; i++)
+		e = measure(&c[i], ifindex, &f);
+	frames_free(&f);
+	if (e)
+		return e;
+	double ex[2] = {c[2].cold.ns - c[0].cold.ns, c[2].warm.ns - c[0].warm.ns};
+	double el[2] = {c[1].cold.ns - c[0].cold.ns, c[1].warm.ns - c[0].warm.ns};
+
+	if (!have_base[v6]) {
+		memcpy(base_x[v6], ex, sizeof(ex));
+		memcpy(base_l[v6], el, sizeof(el));
+		have_base[v6] = 1;
+	}
+	memcpy(last_x[v6], ex, sizeof(ex));
+	memcpy(last_l[v6], el, sizeof(el));
+	printf("| %u | IPv%d | %u | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | "
+	       "%.0f / %.0f | %.1fx / %.1fx | %s |\n",
+	       total, family, n, c[0].cold.ns, c[0].warm.ns, el[0], el[1], ex[0], ex[1],
+	       part(el[0], base_l[v6][0]), part(el[1], base_l[v6][1]), part(ex[0], base_x[v6][0]),
+	       part(ex[1], base_x[v6][1]), part(el[0], base_l[v6][0]) / part(ex[0], base_x[v6][0]),
+	       part(el[1], base_l[v6][1]) / part(ex[1], base_x[v6][1]),
+	       c[1].warm.drops == c[2].warm.drops ? "same" : "DIFFERENT");
+	fflush(stdout);
+	if (c[1].warm.drops != c[2].warm.drops)
+		fprintf(stderr, "xdpd-flows: IPv%d at %u: LPM dropped %llu, xdpd %llu\n", family,
+			total, (unsigned long long)c[1].warm.drops,
+			(unsigned long long)c[2].warm.drops);
+	return 0;
+}
+
+static const char *verdict(int ok)
+{
+	return ok ? "PASS" : "FALL SHORT";
+}
+
+static int targets(uint32_t total, size_t flows)
+{
+	int short_ = 0;
+
+	printf("\nTargets at %u prefixes, %zu distinct flows (cold / warm):\n", total, flows);
+	for (int v6 = 0; v6 < 2; v6++) {
+		int fam = v6 ? 6 : 4;
+
+		for (int w = 0; w < 2; w++) {
+			double x = last_x[v6][w], lookup_x = part(x, base_x[v6][w]);
+			double lookup_l = part(last_l[v6][w], base_l[v6][w]);
+			int ok1 = x <= 150, ok2 = lookup_x * 10 <= lookup_l;
+
+			printf("- IPv%d %s: xdpd's excess over floor <= 150 ns: %.0f ns %s"
+			       " (the blocklist's part of it: %.0f ns)\n",
+			       fam, w ? "warm" : "cold", x, verdict(ok1), lookup_x);
+			printf("- IPv%d %s: blocklist lookup >= 10x faster than the plain LPM trie's"
+			       " on the same keys: %.0f vs %.0f ns, %.1fx %s\n",
+			       fam, w ? "warm" : "cold", lookup_x, lookup_l, lookup_l / lookup_x,
+			       verdict(ok2));
+			short_ += !ok1 + !ok2;
+		}
+	}
+	return short_;
+}
+
+static int blocklist(const struct opts *o)
+{
+	int ifindex = (int)if_nametoindex(o->ifname), fd4, fd6, lpm_fd, e;
+	struct contender c[3] = {{.name = "floor"}, {.name = "lpm"}, {.name = "xdpd"}};
+	uint32_t have4 = 0, have6 = 0, max = 0;
+	struct blf *idx;
+
+	if (!ifindex)
+		return -ENODEV;
+	for (int i = 0; i < o->nsizes; i++)
+		max = o->sizes[i] > max ? o->sizes[i] : max;
+	c[0].fd = flows_load_prog(o->floor);
+	c[2].fd = bpf_obj_get(o->xdpd);
+	e = lpm_load(o->lpm, max ? max : 1, &lpm_fd, &fd4, &fd6);
+	if (c[0].fd < 0 || c[2].fd < 0 || e)
+		return c[0].fd < 0 ? c[0].fd : c[2].fd < 0 ? -errno : e;
+	c[1].fd = lpm_fd;
+	e = fill_open_index(o->bpffs, &idx);
+	if (e)
+		return e;
+	if (blf_count(idx)) { /* the sizes are cumulative from an empty blocklist */
+		fprintf(stderr, "xdpd-flows: the blocklist under %s is not empty\n", o->bpffs);
+		blf_free(idx);
+		return -EEXIST;
+	}
+	printf("| prefixes | family | of the family | floor ns (cold / warm) | plain LPM: excess | "
+	       "xdpd: excess | LPM: lookup part | xdpd: blocklist part | LPM / xdpd lookup | "
+	       "verdicts |\n|---|---|---|---|---|---|---|---|---|---|\n");
+	for (int i = 0; i < o->nsizes && !e; i++) {
+		uint32_t n4 = (uint32_t)(o->sizes[i] * 0.7), n6 = o->sizes[i] - n4;
+
+		e = fill_index(idx, 4, SEED, have4, n4);
+		if (!e)
+			e = fill_index(idx, 6, SEED, have6, n6);
+		if (!e)
+			e = fill_lpm(fd4, 4, SEED, have4, n4);
+		if (!e)
+			e = fill_lpm(fd6, 6, SEED, have6, n6);
+		have4 = n4;
+		have6 = n6;
+		if (!e)
+			e = row(o, ifindex, 4, o->sizes[i], n4, c);
+		if (!e)
+			e = row(o, ifindex, 6, o->sizes[i], n6, c);
+	}
+	blf_free(idx);
+	if (e)
+		return e;
+	return targets(o->sizes[o->nsizes - 1], o->flows) ? 1 : 0;
+}
+
+static int parse_sizes(struct opts *o, char *s)
+{
+	o->nsizes = 0;
+	for (char *t = strtok(s, ","); t && o->nsizes < 8; t = strtok(NULL, ","))
+		o->sizes[o->nsizes++] = (uint32_t)strtoul(t, NULL, 10);
+	return o->nsizes ? 0 : -EINVAL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lo[] = {
+	    {"bpffs", 1, 0, 'b'}, {"xdpd", 1, 0, 'x'},	{"floor", 1, 0, 'f'},
+	    {"lpm", 1, 0, 'l'},	  {"ifname", 1, 0, 'i'}, {"sizes", 1, 0, 's'},
+	    {"flows", 1, 0, 'n'}, {0, 0, 0, 0}};
+	struct opts o = {.flows = 65536, .sizes = {0, 1000, 100000, 1000000}, .nsizes = 4};
+	int c, r;
+
+	if (argc > 1 && !strcmp(argv[1], "live"))
+		return live_main(argc - 1, argv + 1);
+	if (argc < 2 || strcmp(argv[1], "blocklist")) {
+		fprintf(stderr, "usage: xdpd-flows blocklist|live [options] (see bench/run-flows)\n");
+		return 2;
+	}
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'b': o.bpffs = optarg; break;
+		case 'x': o.xdpd = optarg; break;
+		case 'f': o.floor = optarg; break;
+		case 'l': o.lpm = optarg; break;
+		case 'i': o.ifname = optarg; break;
+		case 's':
+			if (parse_sizes(&o, optarg))
+				return 2;
+			break;
+		case 'n': o.flows = strtoul(optarg, NULL, 10); break;
+		default: return 2;
+		}
+	}
+	if (!o.bpffs || !o.xdpd || !o.floor || !o.lpm || !o.ifname) {
+		fprintf(stderr, "xdpd-flows blocklist: --bpffs, --xdpd, --floor, --lpm and --ifname "
+				"are required\n");
+		return 2;
+	}
+	r = blocklist(&o);
+	if (r < 0) {
+		fprintf(stderr, "xdpd-flows: %s\n", strerror(-r));
+		return 1;
+	}
+	return r;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * xdpd-flows: the realistic-traffic benchmark (bench/run-flows). Many
+ * distinct flows instead of one frame sent a million times: a million
+ * blocklist prefixes with a realistic length mix, 65,536 random sources,
+ * caches cold and warm; xdpd against a plain LPM trie on the same keys and
+ * against a floor program, in one run.
+ */
+#ifndef XDPD_BENCH_FLOWS_H
+#define XDPD_BENCH_FLOWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "netparse.h"
+
+/* ---- flows_gen.c ---- */
+
+/* splitmix64: the one random source, so every run draws the same set. */
+uint64_t flows_rand(uint64_t *state);
+/* Prefix i of family 4 or 6 with the realistic length mix of the README of
+ * bench/flows (RESULTS.md): mostly hosts, then /24 and /64, a few short. */
+void flows_prefix(int family, uint64_t seed, uint32_t i, struct prefix *p);
+/* A source address for flow i: inside one of the first n prefixes (random
+ * host bits) one time in two, else anywhere in the same address space. */
+void flows_source(int family, uint64_t seed, uint32_t i, uint32_t n, uint8_t addr[16]);
+
+struct frames {
+	uint8_t *data; /* n frames of stride bytes */
+	uint32_t *len;
+	size_t n, stride;
+};
+/* n UDP frames from the sources of flows_source with random ports. */
+int frames_make(struct frames *f, int family, uint64_t seed, uint32_t nprefixes, size_t n);
+void frames_free(struct frames *f);
+
+/* ---- flows_time.c ---- */
+
+struct pass_result {
+	double ns;	     /* mean of the kernel's run time per packet */
+	uint64_t drops;	     /* frames that got XDP_DROP */
+};
+/* One pass over the frames with BPF_PROG_TEST_RUN, repeat 1 per frame:
+ * every packet is a different flow. cold: the CPU caches are flushed
+ * first. */
+int time_pass(int prog_fd, int ifindex, const struct frames *f, int cold, struct pass_result *r);
+/* Loads the first program of a BPF object file: its fd, or -errno. */
+int flows_load_prog(const char *path);
+
+/* ---- flows_fill.c ---- */
+
+struct blf;
+/* The lookup index of the xdpd whose pins are under bpffs (<bpffs>/maps). */
+int fill_open_index(const char *bpffs, struct blf **out);
+/* Prefixes [from, to) of family into the index. */
+int fill_index(struct blf *f, int family, uint64_t seed, uint32_t from, uint32_t to);
+/* The plain LPM baseline: loads obj with tries of max entries each;
+ * *prog_fd, *fd4, *fd6 for the program and its tries. */
+int lpm_load(const char *obj, uint32_t max, int *prog_fd, int *fd4, int *fd6);
+int fill_lpm(int fd, int family, uint64_t seed, uint32_t from, uint32_t to);
+
+#endif /* XDPD_BENCH_FLOWS_H */
