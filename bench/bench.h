@@ -75,6 +75,8 @@ double bench_time_distinct(int prog_fd, int ifindex, const struct tframe *f, siz
 /* Adds blocklist prefixes [from, to) to the pinned stateful map
  * <bpffs>/maps/blocklist4 or blocklist6 (family 4 or 6). */
 int fill_blocklist(const char *bpffs, int family, uint32_t from, uint32_t to);
+/* The same prefixes into xdpd's lookup index (bench_blf.c; xh13). */
+int fill_blocklist_index(const char *bpffs, int family, uint32_t from, uint32_t to);
 /* Replaces the contents of xdp-filter's maps (found from the program
  * attached to ifname) with the equivalent of the n-rule policy (nbl == 0)
  * or of the first nbl blocklist prefixes of each family (xdp-filter's

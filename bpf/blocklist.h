@@ -242,18 +242,25 @@ static __always_inline int bl6_judge(const __u8 *src, __u8 trace)
 	return bl_judge_slot(v & BLF_SLOT, trace);
 }
 
+/* The lookup proper. Not inlined: its keys live in its own stack frame, not
+ * in the entry function's, which shares the 512-byte limit with the
+ * balancer's calls. */
+static __noinline int bl_lookup(const struct flow_key *k)
+{
+	return k->family == 4 ? bl4_judge(k->src, k->trace) : bl6_judge(k->src, k->trace);
+}
+
 /* Stateful blocklist by source prefix: 1 when the longest prefix holding the
- * source is blocked (and not expired). Not inlined: its keys live in its own
- * stack frame, not in the entry function's, which shares the 512-byte limit
- * with the balancer's calls. */
-static __noinline int blocklisted(const struct flow_key *k)
+ * source is blocked (and not expired). The count test is inlined: with no
+ * entry of the packet's family (the common case) nothing else runs. */
+static __always_inline int blocklisted(const struct flow_key *k)
 {
 	__u32 zero = 0;
 	struct blf_counts *n = bpf_map_lookup_elem(&bl_count, &zero);
 
-	if (!n || !n->n[k->family == 4 ? 0 : 1]) /* the common case: no entries */
+	if (!n || !n->n[k->family == 4 ? 0 : 1])
 		return 0;
-	return k->family == 4 ? bl4_judge(k->src, k->trace) : bl6_judge(k->src, k->trace);
+	return bl_lookup(k);
 }
 
 #endif /* XDPD_BLOCKLIST_H */

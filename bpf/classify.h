@@ -28,9 +28,42 @@ struct cls_search {
 	/* result */
 	__u8 matched;
 	__u8 action;
+	__u8 uncacheable; /* a rate-limited rule was a candidate */
 	__u32 rule;
 	__u32 slot;
 };
+
+/* The flow-verdict cache: the first match of a search keyed by everything
+ * the search looked at (the flow key, TCP flags included, and the
+ * interface's class), so that the packets of a flow after its first skip
+ * the bitmaps. Worth it only when a search walks several words: below
+ * XDPD_CLS_CACHE_MIN_WORDS the verifier drops this code (cfg is constant).
+ * A policy map: every generation starts with an empty cache, so no packet
+ * is judged by a verdict of another policy. A search that met a
+ * rate-limited rule depends on time and is not cached. Per-CPU LRU lists:
+ * CPUs do not contend for evictions. The key is the head of struct
+ * cls_search itself (k, then cls[XDPD_F_IFACE]): no copy on the stack,
+ * which the load balancer's frame leaves little of. */
+#define XDPD_CLS_CACHE_MIN_WORDS 4 /* 256 rules */
+#define XDPD_CLS_CACHE_ENTRIES	 16384
+#define XDPD_CLS_CACHE_NONE	 0xffffffffu /* cached: no rule matches */
+
+struct cls_cache_key {
+	struct flow_key k; /* k.trace cleared */
+	__u32 ifcls;
+};
+
+_Static_assert(__builtin_offsetof(struct cls_search, cls) == sizeof(struct flow_key) &&
+		       sizeof(struct cls_cache_key) == sizeof(struct flow_key) + sizeof(__u32),
+	       "the cache key must be the head of struct cls_search");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XDPD_CLS_CACHE_ENTRIES);
+	__uint(map_flags, BPF_F_NO_COMMON_LRU);
+	__type(key, struct cls_cache_key);
+	__type(value, __u32);
+} cls_cache SEC(".maps");
 
 /* Fields looked up for every packet: the declared ones plus the protocol,
  * which the compiler always emits so that the AND has at least one term. */
@@ -198,6 +231,8 @@ static __always_inline int rule_accepts(struct cls_search *st, __u32 r)
 	if ((ri->flags & XDPD_RULE_F_TCP_FLAGS) &&
 	    (!st->k.has_tcp || (st->k.tcp_flags & ri->tcp_mask) != ri->tcp_value))
 		return 0;
+	if (ri->flags & XDPD_RULE_F_RATE_LIMIT)
+		st->uncacheable = 1;
 	if ((ri->flags & XDPD_RULE_F_RATE_LIMIT) && !rl_check(st, ri))
 		return 0;
 	st->action = ri->action;
@@ -234,14 +269,46 @@ static long cls_step(__u32 i, void *data)
 
 /* First rule that matches the packet: returns 1 and fills st->action,
  * st->rule, st->slot; 0 when no rule matches. */
-static __always_inline int classify(struct cls_search *st, const struct xdpd_iface_cfg *ic)
+static __always_inline int classify_search(struct cls_search *st,
+					   const struct xdpd_iface_cfg *ic)
 {
-	if (!cfg.nrules)
-		return 0;
 	cls_lookup(st, ic);
 	/* every step consumes a summary word, a word or a rule bit */
 	bpf_loop(cfg.nsum + cfg.nwords + cfg.nrules + 1, cls_step, st, 0);
 	return st->matched;
+}
+
+/* The search through the cache. A cached rule is checked again by
+ * rule_accepts (it cannot be rate-limited, and its TCP flags are in the key):
+ * same verdict, same counters as the search. */
+static __always_inline int classify_cached(struct cls_search *st,
+					   const struct xdpd_iface_cfg *ic)
+{
+	__u8 trace = st->k.trace;
+	__u32 *hit;
+
+	st->k.trace = 0;
+	st->cls[XDPD_F_IFACE] = ic->cls;
+	hit = bpf_map_lookup_elem(&cls_cache, st);
+	st->k.trace = trace;
+	if (hit)
+		return *hit == XDPD_CLS_CACHE_NONE ? 0 : rule_accepts(st, *hit);
+	classify_search(st, ic);
+	if (!st->uncacheable && !trace) {
+		if (!st->matched)
+			st->rule = XDPD_CLS_CACHE_NONE;
+		bpf_map_update_elem(&cls_cache, st, &st->rule, BPF_ANY);
+	}
+	return st->matched;
+}
+
+static __always_inline int classify(struct cls_search *st, const struct xdpd_iface_cfg *ic)
+{
+	if (!cfg.nrules)
+		return 0;
+	if (cfg.nwords >= XDPD_CLS_CACHE_MIN_WORDS)
+		return classify_cached(st, ic);
+	return classify_search(st, ic);
 }
 
 #endif /* XDPD_CLASSIFY_H */

@@ -409,7 +409,7 @@ __attribute__((noinline)) int xdpd_lb(struct xdp_md *ctx, const struct flow_key 
 static __always_inline int lb_judge(struct xdp_md *ctx, const struct flow_key *k, __u32 *action,
 				    __u32 slots[2])
 {
-	struct lb_verdict r = { .action = *action, .lb_slot = slots[0], .bk_slot = slots[1] };
+	struct lb_verdict r = {.action = *action, .lb_slot = slots[0], .bk_slot = slots[1]};
 
 	if (!lb_cfg.n_lbs)
 		return 0;

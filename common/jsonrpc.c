@@ -292,9 +292,11 @@ static json_object *envelope(json_object *id, bool with_id)
 	return o;
 }
 
-json_object *jsonrpc_request_new(json_object *id, const char *method, json_object *params)
+/* A request and a notification differ only in carrying an id. */
+static json_object *method_call(json_object *id, bool with_id, const char *method,
+				json_object *params)
 {
-	json_object *o = envelope(id, true);
+	json_object *o = envelope(id, with_id);
 
 	if (!o) {
 		json_object_put(params);
@@ -304,6 +306,11 @@ json_object *jsonrpc_request_new(json_object *id, const char *method, json_objec
 	if (params)
 		json_object_object_add(o, "params", params);
 	return o;
+}
+
+json_object *jsonrpc_request_new(json_object *id, const char *method, json_object *params)
+{
+	return method_call(id, true, method, params);
 }
 
 json_object *jsonrpc_response_new(json_object *id, json_object *result)
@@ -341,16 +348,7 @@ json_object *jsonrpc_error_new(json_object *id, int code, const char *message, j
 
 json_object *jsonrpc_notification_new(const char *method, json_object *params)
 {
-	json_object *o = envelope(NULL, false);
-
-	if (!o) {
-		json_object_put(params);
-		return NULL;
-	}
-	json_object_object_add(o, "method", json_object_new_string(method));
-	if (params)
-		json_object_object_add(o, "params", params);
-	return o;
+	return method_call(NULL, false, method, params);
 }
 
 char *jsonrpc_to_line(json_object *o, size_t *len)

@@ -202,8 +202,10 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "live"))
 		return live_main(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "pump"))
+		return pump_main(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "blocklist")) {
-		fprintf(stderr, "usage: xdpd-flows blocklist|live [options] (see bench/run-flows)\n");
+		fprintf(stderr, "usage: xdpd-flows blocklist|live|pump [options] (see bench/run-flows)\n");
 		return 2;
 	}
 	optind = 2;

@@ -8,5 +8,7 @@
 #define XDPD_BENCH_LIVE_H
 
 int live_main(int argc, char **argv);
+/* Paced live traffic for the monitor benchmark (bench/run-monitor). */
+int pump_main(int argc, char **argv);
 
 #endif /* XDPD_BENCH_LIVE_H */

@@ -77,18 +77,13 @@ static struct policy *parse_policy(const char *yaml)
 	return p;
 }
 
-struct dp *dp_load(const char *yaml)
+void dp_build(struct dp *d, const struct slot_lookup *slots,
+	      int (*ifindex)(void *ctx, const char *ifname))
 {
-	struct dp *d = calloc(1, sizeof(*d));
-	struct slot_lookup slots;
 	char err[256] = "";
 	int ret;
 
-	ck_assert_ptr_nonnull(d);
-	d->policy = parse_policy(yaml);
-	slots = (struct slot_lookup){
-	    .rule_slot = rule_slot, .iface_slot = iface_slot, .ctx = d->policy};
-	ret = compile_policy(d->policy, &slots, ifindex_of, NULL, &d->cp, err, sizeof(err));
+	ret = compile_policy(d->policy, slots, ifindex, NULL, &d->cp, err, sizeof(err));
 	ck_assert_msg(ret == 0, "compile_policy: %d %s", ret, err);
 	d->skel = xdpd__open();
 	ck_assert_msg(d->skel, "xdpd__open: %s", strerror(errno));
@@ -99,6 +94,18 @@ struct dp *dp_load(const char *yaml)
 	ret = maps_fill(d->skel, d->cp, err, sizeof(err));
 	ck_assert_msg(ret == 0, "maps_fill: %d %s", ret, err);
 	d->prog_fd = bpf_program__fd(d->skel->progs.xdpd_main);
+}
+
+struct dp *dp_load(const char *yaml)
+{
+	struct dp *d = calloc(1, sizeof(*d));
+	struct slot_lookup slots;
+
+	ck_assert_ptr_nonnull(d);
+	d->policy = parse_policy(yaml);
+	slots = (struct slot_lookup){
+	    .rule_slot = rule_slot, .iface_slot = iface_slot, .ctx = d->policy};
+	dp_build(d, &slots, ifindex_of);
 	return d;
 }
 

@@ -30,6 +30,7 @@
 
 struct policy;
 struct compiled_policy;
+struct slot_lookup;
 struct xdpd;
 struct blf;
 
@@ -47,6 +48,11 @@ int dp_env_init(void);
 
 /* Loads yaml; fails the running test (with the diagnostics) on any error. */
 struct dp *dp_load(const char *yaml);
+/* Compiles d->policy with these slots and interface indexes, then loads the
+ * program with the result in its maps: the daemon's pipeline short of
+ * attaching. Fails the running test on any error. */
+void dp_build(struct dp *d, const struct slot_lookup *slots,
+	      int (*ifindex)(void *ctx, const char *ifname));
 void dp_free(struct dp *d);
 
 /* Runs one frame as received on ifname: returns the XDP action, or the

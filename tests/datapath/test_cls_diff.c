@@ -24,7 +24,6 @@
 #include "cls_emul.h"
 #include "compile_fixture.h"
 #include "dp_harness.h"
-#include "maps_write.h"
 #include "policy_gen.h"
 #include "xdpd.skel.h"
 
@@ -44,22 +43,10 @@ static int real_ifindex(void *ctx, const char *name)
 static struct dp *load(struct policy *p)
 {
 	struct dp *d = calloc(1, sizeof(*d));
-	char err[256] = "";
-	int ret;
 
 	ck_assert_ptr_nonnull(d);
 	d->policy = p;
-	ret = compile_policy(p, &fx_slots, real_ifindex, NULL, &d->cp, err, sizeof(err));
-	ck_assert_msg(ret == 0, "compile_policy: %d %s", ret, err);
-	d->skel = xdpd__open();
-	ck_assert_ptr_nonnull(d->skel);
-	ret = maps_prepare(d->skel, d->cp, err, sizeof(err));
-	ck_assert_msg(ret == 0, "maps_prepare: %d %s", ret, err);
-	ret = xdpd__load(d->skel);
-	ck_assert_msg(ret == 0, "xdpd__load: %d", ret);
-	ret = maps_fill(d->skel, d->cp, err, sizeof(err));
-	ck_assert_msg(ret == 0, "maps_fill: %d %s", ret, err);
-	d->prog_fd = bpf_program__fd(d->skel->progs.xdpd_main);
+	dp_build(d, &fx_slots, real_ifindex);
 	return d;
 }
 

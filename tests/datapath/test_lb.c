@@ -556,7 +556,7 @@ static void *run_on_cpu(void *arg)
 	struct frame_spec s = echo4("192.168.1.10", "192.168.1.2");
 	uint8_t in[FRAME_MAX], out[FRAME_MAX];
 	int len = frame_build(&s, in, sizeof(in));
-	struct xdp_md md = { .data_end = (__u32)len, .ingress_ifindex = if_nametoindex(DP_IF0) };
+	struct xdp_md md = {.data_end = (__u32)len, .ingress_ifindex = if_nametoindex(DP_IF0)};
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = (__u32)len,
 		    .data_out = out, .data_size_out = sizeof(out), .ctx_in = &md,
 		    .ctx_size_in = sizeof(md), .repeat = CPU_RUNS);
@@ -573,17 +573,16 @@ static void *run_on_cpu(void *arg)
 
 /* dsr: with .repeat the program sees its own output again, which must
  * still be addressed to the VIP */
-static const char icmp_dsr_policy[] = POLICY_HEAD
-	"load_balancers:\n"
-	"  - name: icmp-lb\n"
-	"    vip: 192.168.1.2\n"
-	"    protocol: icmp\n"
-	"    forwarding: dsr\n"
-	"    backends:\n"
-	"      - address: 192.168.1.3\n"
-	"        mac: \"52:54:00:ff:ff:55\"\n"
-	"      - address: 192.168.1.4\n"
-	"        mac: \"52:54:00:5d:6e:a1\"\n";
+static const char icmp_dsr_policy[] = POLICY_HEAD "load_balancers:\n"
+						  "  - name: icmp-lb\n"
+						  "    vip: 192.168.1.2\n"
+						  "    protocol: icmp\n"
+						  "    forwarding: dsr\n"
+						  "    backends:\n"
+						  "      - address: 192.168.1.3\n"
+						  "        mac: \"52:54:00:ff:ff:55\"\n"
+						  "      - address: 192.168.1.4\n"
+						  "        mac: \"52:54:00:5d:6e:a1\"\n";
 
 START_TEST(round_robin_atomic_across_cpus)
 {
@@ -601,7 +600,7 @@ START_TEST(round_robin_atomic_across_cpus)
 	}
 	pthread_barrier_init(&start, NULL, (unsigned)n);
 	for (int i = 0; i < n; i++) {
-		runs[i] = (struct cpu_run){ &start, d, i, 0 };
+		runs[i] = (struct cpu_run){&start, d, i, 0};
 		ck_assert_int_eq(pthread_create(&th[i], NULL, run_on_cpu, &runs[i]), 0);
 	}
 	for (int i = 0; i < n; i++) {
@@ -609,9 +608,9 @@ START_TEST(round_robin_atomic_across_cpus)
 		ck_assert_int_eq(runs[i].err, 0);
 	}
 	pthread_barrier_destroy(&start);
-	ck_assert_int_eq(bpf_map__lookup_elem(d->skel->maps.lb_rr_ctr, &key, sizeof(key), &ctr,
-					      sizeof(ctr), 0),
-			 0);
+	ck_assert_int_eq(
+	    bpf_map__lookup_elem(d->skel->maps.lb_rr_ctr, &key, sizeof(key), &ctr, sizeof(ctr), 0),
+	    0);
 	ck_assert_uint_eq(ctr, (uint64_t)n * CPU_RUNS);
 	ck_assert_uint_eq(backend_count(d, 0).packets, (uint64_t)n * CPU_RUNS / 2);
 	ck_assert_uint_eq(backend_count(d, 1).packets, (uint64_t)n * CPU_RUNS / 2);

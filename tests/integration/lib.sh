@@ -346,6 +346,28 @@ lab_write_policy()
 	mv -f "$f.tmp" "$f"
 }
 
+# lab_policy_drop PORT [LINE...]: the policy most tests start from, one rule
+# "drop-PORT" dropping tcp/PORT on the lab interface; each LINE is added as
+# one more top-level line of YAML ("on_stop: keep").
+lab_policy_drop()
+{
+	local port=$1
+	shift
+	{
+		cat <<YAML
+version: 1
+interfaces:
+  - name: $LAB_IF_S
+rules:
+  - name: drop-$port
+    action: drop
+    protocol: tcp
+    dst_port: $port
+YAML
+		[ "$#" = 0 ] || printf '%s\n' "$@"
+	} | lab_write_policy
+}
+
 lab_daemon_alive()
 {
 	[ -n "$LAB_DAEMON_PID" ] && kill -0 "$LAB_DAEMON_PID" 2>/dev/null

@@ -5,17 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 lab_init_net drop
 
-lab_write_policy <<YAML
-version: 1
-interfaces:
-  - name: $LAB_IF_S
-default_action: pass
-rules:
-  - name: drop-8080
-    action: drop
-    protocol: tcp
-    dst_port: 8080
-YAML
+lab_policy_drop 8080 "default_action: pass"
 
 lab_step "before xdpd: nothing filtered"
 lab_expect_no_filter

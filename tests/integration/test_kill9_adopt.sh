@@ -7,16 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 lab_init_net kill9
 
-lab_write_policy <<YAML
-version: 1
-interfaces:
-  - name: $LAB_IF_S
-rules:
-  - name: drop-8080
-    action: drop
-    protocol: tcp
-    dst_port: 8080
-YAML
+lab_policy_drop 8080
 
 lab_step "start xdpd"
 lab_start

@@ -4,17 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 lab_init_net detach
 
-lab_write_policy <<YAML
-version: 1
-interfaces:
-  - name: $LAB_IF_S
-on_stop: detach
-rules:
-  - name: drop-8080
-    action: drop
-    protocol: tcp
-    dst_port: 8080
-YAML
+lab_policy_drop 8080 "on_stop: detach"
 
 lab_step "start xdpd"
 lab_start

@@ -5,20 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 lab_init_net hupbad
 
-good_policy()
-{
-	lab_write_policy <<YAML
-version: 1
-interfaces:
-  - name: $LAB_IF_S
-rules:
-  - name: drop-8080
-    action: drop
-    protocol: tcp
-    dst_port: 8080
-YAML
-}
-good_policy
+lab_policy_drop 8080
 
 lab_step "start xdpd"
 lab_start
@@ -87,16 +74,7 @@ mv "$LAB_POLICY.away" "$LAB_POLICY"
 lab_expect_drop_8080
 
 lab_step "a valid policy again is applied"
-lab_write_policy <<YAML
-version: 1
-interfaces:
-  - name: $LAB_IF_S
-rules:
-  - name: drop-8081
-    action: drop
-    protocol: tcp
-    dst_port: 8081
-YAML
+lab_policy_drop 8081
 kill -HUP "$LAB_DAEMON_PID"
 prog_changed() { [ "$(lab_prog_id)" != "$prog0" ]; }
 lab_wait_until 10 prog_changed || lab_fail "program id still $prog0 10 s after SIGHUP"

@@ -30,21 +30,7 @@ out_has() { grep -qF -- "$1" "$OUT" || lab_fail "stdout lacks '$1': $(cat "$OUT"
 err_has() { grep -qF -- "$1" "$ERR" || lab_fail "stderr lacks '$1': $(cat "$ERR")"; }
 jq_true() { jq -e "$1" "$OUT" >/dev/null || lab_fail "jq '$1' is not true on: $(cat "$OUT")"; }
 
-policy_8080()
-{
-	lab_write_policy <<YAML
-version: 1
-interfaces:
-  - name: $LAB_IF_S
-rules:
-  - name: drop-8080
-    action: drop
-    protocol: tcp
-    dst_port: 8080
-YAML
-}
-
-policy_8080
+lab_policy_drop 8080
 lab_step "start xdpd"
 lab_start
 lab_expect_drop_8080
@@ -132,16 +118,7 @@ err_has "'soon'"
 lab_step "reload --dry-run shows the change and applies nothing"
 ctl 0 --json status
 gen0=$(jq -r '.policy.generation' "$OUT")
-lab_write_policy <<YAML
-version: 1
-interfaces:
-  - name: $LAB_IF_S
-rules:
-  - name: drop-8081
-    action: drop
-    protocol: tcp
-    dst_port: 8081
-YAML
+lab_policy_drop 8081
 ctl 0 reload --dry-run
 out_has "dry run: reloading would change:"
 out_has "added    rule drop-8081"

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "api_auth.h"
+#include "check_run.h"
 
 #define CAP_NET_ADMIN_MASK (1ULL << 12)
 
@@ -92,17 +93,11 @@ int main(void)
 {
 	Suite *s = suite_create("api_auth");
 	TCase *t = tcase_create("auth");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(t, proc_status);
 	tcase_add_test(t, read_access);
 	tcase_add_test(t, mutate_access);
 	tcase_add_test(t, peer_from_socket);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -18,6 +18,7 @@
 #include "../bpf/xdpd_abi.h"
 #include "api_methods.h"
 #include "blocklist.h"
+#include "check_run.h"
 
 #define SMALL 4 /* entries per map, so "full" is reachable */
 
@@ -391,8 +392,7 @@ int main(void)
 {
 	Suite *s = suite_create("api_dispatch");
 	TCase *t = tcase_create("blocklist");
-	SRunner *sr;
-	int failed, probe;
+	int probe;
 
 	probe = lpm_map(sizeof(struct xdpd_lpm4));
 	if (probe < 0)
@@ -410,9 +410,5 @@ int main(void)
 	tcase_add_test(t, big_list_and_flush_are_streamed);
 	tcase_add_test(t, mass_expiry_is_spread_over_turns);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -14,6 +14,7 @@
 
 #include "compile_fixture.h"
 #include "policy_gen.h"
+#include "check_run.h"
 
 /* Structural invariants the datapath relies on. Check records every passing
  * assertion, so the loops test plainly and fail through one assertion. */
@@ -585,11 +586,5 @@ static Suite *compile_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(compile_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(compile_suite());
 }

@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "lb_slots.h"
 #include "policy.h"
+#include "check_run.h"
 
 static struct policy *load(const char *yaml)
 {
@@ -193,17 +194,11 @@ int main(void)
 {
 	Suite *s = suite_create("compile_lb");
 	TCase *t = tcase_create("compile_lb");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(t, services_and_states);
 	tcase_add_test(t, view_slots_and_runtime_state);
 	tcase_add_test(t, table_size_grows_with_backends);
 	tcase_add_test(t, slots_stable_and_reused);
 	suite_add_tcase(s, t);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(s);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "csum.h"
+#include "check_run.h"
 
 /* RFC 1071 from scratch over raw 16-bit words. */
 static uint16_t full_csum(const uint16_t *w, size_t nwords)
@@ -144,11 +145,5 @@ static Suite *csum_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(csum_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(csum_suite());
 }

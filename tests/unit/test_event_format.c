@@ -15,6 +15,7 @@
 #include "cmd.h"
 #include "monitor_event.h"
 #include "xdpctl_harness.h"
+#include "check_run.h"
 
 static const char *fake_ifname(void *ctx, uint32_t ifindex)
 {
@@ -248,11 +249,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(suite());
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "jsonrpc.h"
+#include "check_run.h"
 
 /* ---- framing ---- */
 
@@ -390,11 +391,5 @@ static Suite *jsonrpc_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(jsonrpc_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(jsonrpc_suite());
 }

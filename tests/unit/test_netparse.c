@@ -12,6 +12,7 @@
 #include "netparse.h"
 #include "policy_names.h"
 #include "sha256.h"
+#include "check_run.h"
 
 /* ---- numbers ---- */
 
@@ -427,11 +428,5 @@ static Suite *netparse_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(netparse_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(netparse_suite());
 }

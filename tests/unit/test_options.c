@@ -6,6 +6,7 @@
 #include <syslog.h>
 
 #include "options.h"
+#include "check_run.h"
 
 static char err[256];
 static struct xdpd_cmdline cl;
@@ -170,11 +171,5 @@ static Suite *options_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(options_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(options_suite());
 }

@@ -24,6 +24,7 @@
 #include "policy.h"
 #include "policy_check.h"
 #include "sha256.h"
+#include "check_run.h"
 
 /* ---- helpers ---- */
 
@@ -770,11 +771,5 @@ static Suite *policy_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(policy_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(policy_suite());
 }

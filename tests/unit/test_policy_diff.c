@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 
 #include "policy_diff.h"
+#include "check_run.h"
 
 /* Policies built in code so the test does not depend on the YAML parser. */
 struct fixture {
@@ -275,11 +276,5 @@ static Suite *diff_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(diff_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(diff_suite());
 }

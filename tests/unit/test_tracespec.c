@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tracespec.h"
+#include "check_run.h"
 
 static struct trace_spec s;
 static struct tracespec_error e;
@@ -274,11 +275,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return check_run(suite());
 }

@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "xdpctl_harness.h"
+#include "check_run.h"
 
 #define S xrun_missing_socket()
 
@@ -331,10 +332,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }

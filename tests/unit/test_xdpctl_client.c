@@ -18,6 +18,7 @@
 
 #include "client.h"
 #include "xdpctl_harness.h"
+#include "check_run.h"
 
 static char dir[64];
 
@@ -174,10 +175,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }

@@ -11,6 +11,7 @@
 #include "output.h"
 #include "pcap.h"
 #include "xdpctl_harness.h"
+#include "check_run.h"
 
 START_TEST(counts_are_grouped)
 {
@@ -320,10 +321,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run(suite());
 }
