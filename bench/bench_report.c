@@ -24,7 +24,8 @@ struct mrow {
 
 struct orow {
 	unsigned int rules;
-	double start_ms, reload_ms, map_bytes, rss_kb;
+	double start_ms, reload_ms, rss_kb;
+	double map_bytes, policy_bytes; /* all the program's maps; the generation's own */
 };
 
 struct data {
@@ -70,8 +71,8 @@ static int read_ops(const char *path, struct data *d)
 		struct orow r;
 		struct orow *no;
 
-		if (sscanf(line, "%u %lf %lf %lf %lf", &r.rules, &r.start_ms, &r.reload_ms,
-			   &r.map_bytes, &r.rss_kb) != 5)
+		if (sscanf(line, "%u %lf %lf %lf %lf %lf", &r.rules, &r.start_ms, &r.reload_ms,
+			   &r.rss_kb, &r.map_bytes, &r.policy_bytes) != 6)
 			continue;
 		no = realloc(d->o, (d->no + 1) * sizeof(*no));
 		if (!no)
@@ -145,10 +146,13 @@ static void print_ops(const struct data *d)
 	if (!d->no)
 		return;
 	printf("\nControl plane per policy size (start: daemon exec to control socket up, "
-	       "fresh bpffs; reload: `xdpctl reload` round trip to a changed policy of the "
-	       "same size; map memory: bytes_memlock of the program's maps from bpftool):\n\n");
-	printf("| rules | daemon start ms | reload ms | BPF map memory MiB | daemon RSS MiB |\n");
-	printf("|---:|---:|---:|---:|---:|\n");
+	       "fresh bpffs; reload: the `reload` JSON-RPC round trip to a changed policy of the "
+	       "same size; map memory: bytes_memlock of the program's maps from bpftool, all of "
+	       "them and the generation's own, i.e. without the stateful maps pinned under "
+	       "maps/):\n\n");
+	printf("| rules | daemon start ms | reload ms | BPF map memory MiB, all | of which policy "
+	       "maps MiB | daemon RSS MiB |\n");
+	printf("|---:|---:|---:|---:|---:|---:|\n");
 	for (size_t i = 0; i < d->no; i++) {
 		const struct orow *o = &d->o[i];
 
@@ -157,7 +161,8 @@ static void print_ops(const struct data *d)
 			printf(" > %.0f (no answer yet) |", -o->reload_ms);
 		else
 			printf(" %.0f |", o->reload_ms);
-		printf(" %.1f | %.1f |\n", o->map_bytes / 1048576.0, o->rss_kb / 1024.0);
+		printf(" %.1f | %.1f | %.1f |\n", o->map_bytes / 1048576.0,
+		       o->policy_bytes / 1048576.0, o->rss_kb / 1024.0);
 	}
 }
 
@@ -253,8 +258,9 @@ static int print_targets(const struct data *d, int quick)
 							"(no answer within the limit)"
 						      : "reload of a 10,000-rule policy",
 			   big ? fabs(big->reload_ms) / 1000 : -1, 2, " s");
-	short_of += target("BPF map memory for 10,000 rules",
-			   big ? big->map_bytes / 1048576.0 : -1, 64, " MiB");
+	short_of += target("BPF map memory for 10,000 rules (the generation's maps; all maps "
+			   "in the table above)",
+			   big ? big->policy_bytes / 1048576.0 : -1, 64, " MiB");
 	scale_short = target("--quick scaling check: 10,000 vs 1 rule, last-rule packet "
 			     "(ratios to floor)",
 			     scaling > 0 ? scaling : -1, 2, "x");

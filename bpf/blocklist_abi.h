@@ -10,8 +10,9 @@
  * per prefix:
  *
  * IPv4, DIR-24 style:
- *   bl4_top[addr >> 8]   u32 (BLF_LINE per map element): BLF_SLOT bits = 1 + slot of the longest prefix
- *                        of length <= 24 covering this /24 (0: none);
+ *   bl4_top[addr >> 8]   u32, BLF_LINE per map element: BLF_SLOT bits = 1 +
+ *                        slot of the longest prefix of length <= 24
+ *                        covering this /24 (0: none);
  *                        BLF_T4_LONG bits = one bit per length 25..32 that
  *                        some prefix under this /24 has.
  *   bl4_long             hash {len, addr masked} -> struct blf_leaf (slot

@@ -33,8 +33,8 @@ enum { K_PFX = 1, K_CNT4, K_CNT6, K_MIDN, K_MIDSET };
 
 struct blf {
 	struct blf_store st;
-	struct blkv kv;	  /* prefixes -> slot, and the counts above */
-	uint32_t *free;	  /* stack of free slots */
+	struct blkv kv; /* prefixes -> slot, and the counts above */
+	uint32_t *free; /* stack of free slots */
 	size_t nfree;
 	size_t n;
 };

@@ -44,8 +44,8 @@ struct blf_store {
 
 struct blf;
 
-/* Takes over a store (and, with release set, frees it at the end): the prefixes its slot table names are the index's
- * (a new daemon adopting pinned maps); counts are recomputed from them. */
+/* Takes over a store (and, with release set, frees it at the end): the prefixes its slot table
+ * names are the index's (a new daemon adopting pinned maps); counts are recomputed from them. */
 int blf_new(const struct blf_store *st, struct blf **out);
 void blf_free(struct blf *f);
 

@@ -122,10 +122,11 @@ static int targets(uint32_t total, size_t flows)
 			printf("- IPv%d %s: xdpd's excess over floor <= 150 ns: %.0f ns %s"
 			       " (the blocklist's part of it: %.0f ns)\n",
 			       fam, w ? "warm" : "cold", x, verdict(ok1), lookup_x);
-			printf("- IPv%d %s: blocklist lookup >= 10x faster than the plain LPM trie's"
-			       " on the same keys: %.0f vs %.0f ns, %.1fx %s\n",
-			       fam, w ? "warm" : "cold", lookup_x, lookup_l, lookup_l / lookup_x,
-			       verdict(ok2));
+			printf(
+			    "- IPv%d %s: blocklist lookup >= 10x faster than the plain LPM trie's"
+			    " on the same keys: %.0f vs %.0f ns, %.1fx %s\n",
+			    fam, w ? "warm" : "cold", lookup_x, lookup_l, lookup_l / lookup_x,
+			    verdict(ok2));
 			short_ += !ok1 + !ok2;
 		}
 	}
@@ -194,9 +195,8 @@ static int parse_sizes(struct opts *o, char *s)
 int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
-	    {"bpffs", 1, 0, 'b'}, {"xdpd", 1, 0, 'x'},	{"floor", 1, 0, 'f'},
-	    {"lpm", 1, 0, 'l'},	  {"ifname", 1, 0, 'i'}, {"sizes", 1, 0, 's'},
-	    {"flows", 1, 0, 'n'}, {0, 0, 0, 0}};
+	    {"bpffs", 1, 0, 'b'},  {"xdpd", 1, 0, 'x'},	 {"floor", 1, 0, 'f'}, {"lpm", 1, 0, 'l'},
+	    {"ifname", 1, 0, 'i'}, {"sizes", 1, 0, 's'}, {"flows", 1, 0, 'n'}, {0, 0, 0, 0}};
 	struct opts o = {.flows = 65536, .sizes = {0, 1000, 100000, 1000000}, .nsizes = 4};
 	int c, r;
 
@@ -205,28 +205,43 @@ int main(int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "pump"))
 		return pump_main(argc - 1, argv + 1);
 	if (argc < 2 || strcmp(argv[1], "blocklist")) {
-		fprintf(stderr, "usage: xdpd-flows blocklist|live|pump [options] (see bench/run-flows)\n");
+		fprintf(stderr,
+			"usage: xdpd-flows blocklist|live|pump [options] (see bench/run-flows)\n");
 		return 2;
 	}
 	optind = 2;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 'b': o.bpffs = optarg; break;
-		case 'x': o.xdpd = optarg; break;
-		case 'f': o.floor = optarg; break;
-		case 'l': o.lpm = optarg; break;
-		case 'i': o.ifname = optarg; break;
+		case 'b':
+			o.bpffs = optarg;
+			break;
+		case 'x':
+			o.xdpd = optarg;
+			break;
+		case 'f':
+			o.floor = optarg;
+			break;
+		case 'l':
+			o.lpm = optarg;
+			break;
+		case 'i':
+			o.ifname = optarg;
+			break;
 		case 's':
 			if (parse_sizes(&o, optarg))
 				return 2;
 			break;
-		case 'n': o.flows = strtoul(optarg, NULL, 10); break;
-		default: return 2;
+		case 'n':
+			o.flows = strtoul(optarg, NULL, 10);
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (!o.bpffs || !o.xdpd || !o.floor || !o.lpm || !o.ifname) {
-		fprintf(stderr, "xdpd-flows blocklist: --bpffs, --xdpd, --floor, --lpm and --ifname "
-				"are required\n");
+		fprintf(stderr,
+			"xdpd-flows blocklist: --bpffs, --xdpd, --floor, --lpm and --ifname "
+			"are required\n");
 		return 2;
 	}
 	r = blocklist(&o);

@@ -37,8 +37,8 @@ void frames_free(struct frames *f);
 /* ---- flows_time.c ---- */
 
 struct pass_result {
-	double ns;	     /* mean of the kernel's run time per packet */
-	uint64_t drops;	     /* frames that got XDP_DROP */
+	double ns;	/* mean of the kernel's run time per packet */
+	uint64_t drops; /* frames that got XDP_DROP */
 };
 /* One pass over the frames with BPF_PROG_TEST_RUN, repeat 1 per frame:
  * every packet is a different flow. cold: the CPU caches are flushed

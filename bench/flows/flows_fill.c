@@ -79,10 +79,10 @@ int lpm_load(const char *obj, uint32_t max, int *prog_fd, int *fd4, int *fd6)
 	if (r == 0 && prog) {
 		/* duplicates outlive the object */
 		*prog_fd = fcntl(bpf_program__fd(prog), F_DUPFD_CLOEXEC, 0);
-		*fd4 = fcntl(bpf_map__fd(bpf_object__find_map_by_name(o, "lpm4")), F_DUPFD_CLOEXEC,
-			     0);
-		*fd6 = fcntl(bpf_map__fd(bpf_object__find_map_by_name(o, "lpm6")), F_DUPFD_CLOEXEC,
-			     0);
+		*fd4 =
+		    fcntl(bpf_map__fd(bpf_object__find_map_by_name(o, "lpm4")), F_DUPFD_CLOEXEC, 0);
+		*fd6 =
+		    fcntl(bpf_map__fd(bpf_object__find_map_by_name(o, "lpm6")), F_DUPFD_CLOEXEC, 0);
 		if (*prog_fd < 0 || *fd4 < 0 || *fd6 < 0)
 			r = -errno;
 	} else if (r == 0) {

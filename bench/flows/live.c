@@ -52,12 +52,16 @@ static double live_round(int fd, int ifindex, const uint8_t *frame, uint32_t len
 
 int live_main(int argc, char **argv)
 {
-	static const struct option lo[] = {{"xdpd", 1, 0, 'x'},	  {"seed", 1, 0, 's'},
-					   {"floor", 1, 0, 'f'},  {"ifname", 1, 0, 'i'},
+	static const struct option lo[] = {{"xdpd", 1, 0, 'x'},	   {"seed", 1, 0, 's'},
+					   {"floor", 1, 0, 'f'},   {"ifname", 1, 0, 'i'},
 					   {"packets", 1, 0, 'n'}, {0, 0, 0, 0}};
 	const char *xdpd = NULL, *seed = NULL, *floor = NULL, *ifname = NULL;
-	struct frame_spec s = {.src = "198.51.100.7", .dst = "192.0.2.1", .proto = IPPROTO_TCP,
-			       .sport = 40000, .dport = 8080, .tcp_flags = FRAME_TH_SYN,
+	struct frame_spec s = {.src = "198.51.100.7",
+			       .dst = "192.0.2.1",
+			       .proto = IPPROTO_TCP,
+			       .sport = 40000,
+			       .dport = 8080,
+			       .tcp_flags = FRAME_TH_SYN,
 			       .payload = 6};
 	const char *names[3] = {"floor (XDP_DROP only)", "seed (drop tcp/8080)", "xdpd (1 rule)"};
 	uint32_t n = 20000000;
@@ -69,12 +73,23 @@ int live_main(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 'x': xdpd = optarg; break;
-		case 's': seed = optarg; break;
-		case 'f': floor = optarg; break;
-		case 'i': ifname = optarg; break;
-		case 'n': n = (uint32_t)strtoul(optarg, NULL, 10); break;
-		default: return 2;
+		case 'x':
+			xdpd = optarg;
+			break;
+		case 's':
+			seed = optarg;
+			break;
+		case 'f':
+			floor = optarg;
+			break;
+		case 'i':
+			ifname = optarg;
+			break;
+		case 'n':
+			n = (uint32_t)strtoul(optarg, NULL, 10);
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (!xdpd || !seed || !floor || !ifname || !(ifindex = (int)if_nametoindex(ifname))) {
@@ -99,7 +114,8 @@ int live_main(int argc, char **argv)
 			double m = live_round(fds[p], ifindex, frame, (uint32_t)len, n);
 
 			if (m < 0) {
-				fprintf(stderr, "xdpd-flows live: %s: %s\n", names[p], strerror((int)-m));
+				fprintf(stderr, "xdpd-flows live: %s: %s\n", names[p],
+					strerror((int)-m));
 				return 1;
 			}
 			best[p] = m > best[p] ? m : best[p];
@@ -121,11 +137,17 @@ int live_main(int argc, char **argv)
  * packets sent and the rate reached. */
 int pump_main(int argc, char **argv)
 {
-	static const struct option lo[] = {{"xdpd", 1, 0, 'x'},	 {"ifname", 1, 0, 'i'},
-					   {"pps", 1, 0, 'p'},	 {"seconds", 1, 0, 's'},
+	static const struct option lo[] = {{"xdpd", 1, 0, 'x'},
+					   {"ifname", 1, 0, 'i'},
+					   {"pps", 1, 0, 'p'},
+					   {"seconds", 1, 0, 's'},
 					   {0, 0, 0, 0}};
-	struct frame_spec s = {.src = "198.51.100.7", .dst = "192.0.2.1", .proto = IPPROTO_TCP,
-			       .sport = 40000, .dport = 8080, .tcp_flags = FRAME_TH_SYN,
+	struct frame_spec s = {.src = "198.51.100.7",
+			       .dst = "192.0.2.1",
+			       .proto = IPPROTO_TCP,
+			       .sport = 40000,
+			       .dport = 8080,
+			       .tcp_flags = FRAME_TH_SYN,
 			       .payload = 6};
 	const char *xdpd = NULL, *ifname = NULL;
 	double pps = 1e6, secs = 3, t0, t;
@@ -136,11 +158,20 @@ int pump_main(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 'x': xdpd = optarg; break;
-		case 'i': ifname = optarg; break;
-		case 'p': pps = strtod(optarg, NULL); break;
-		case 's': secs = strtod(optarg, NULL); break;
-		default: return 2;
+		case 'x':
+			xdpd = optarg;
+			break;
+		case 'i':
+			ifname = optarg;
+			break;
+		case 'p':
+			pps = strtod(optarg, NULL);
+			break;
+		case 's':
+			secs = strtod(optarg, NULL);
+			break;
+		default:
+			return 2;
 		}
 	}
 	if (!xdpd || !ifname || !(ifindex = (int)if_nametoindex(ifname)) || pps <= 0) {

@@ -130,7 +130,8 @@ static void check_source(struct dp *d, int family, const uint8_t *a)
 {
 	char src[INET6_ADDRSTRLEN];
 	const char *dst = family == AF_INET ? "192.0.2.1" : "2001:db8:ffff::1";
-	struct frame_spec s = {.src = src, .dst = dst, .proto = IPPROTO_UDP, .sport = 1, .dport = 2};
+	struct frame_spec s = {
+	    .src = src, .dst = dst, .proto = IPPROTO_UDP, .sport = 1, .dport = 2};
 	uint8_t frame[FRAME_MAX];
 	int len, want = ref_match(family, a), got;
 
@@ -202,7 +203,8 @@ END_TEST
 static int verdict(struct dp *d, const char *src)
 {
 	const char *dst = strchr(src, ':') ? "2001:db8:ffff::1" : "192.0.2.1";
-	struct frame_spec s = {.src = src, .dst = dst, .proto = IPPROTO_UDP, .sport = 1, .dport = 2};
+	struct frame_spec s = {
+	    .src = src, .dst = dst, .proto = IPPROTO_UDP, .sport = 1, .dport = 2};
 	uint8_t frame[FRAME_MAX];
 	int len = frame_build(&s, frame, sizeof(frame));
 

@@ -114,6 +114,14 @@ lab_require_xdpd()
 	XDPD=$(realpath "$XDPD")
 }
 
+# XDPCTL = the built xdpctl, by default the one next to xdpd in the build
+# tree, or fail.
+lab_require_xdpctl()
+{
+	XDPCTL=${XDPCTL:-$(dirname "$XDPD")/../ctl/xdpctl}
+	[ -x "$XDPCTL" ] || lab_fail "xdpctl not found: $XDPCTL (set XDPCTL)"
+}
+
 # lab_init NAME: names, work dir and the EXIT trap (no kernel objects yet).
 lab_init()
 {

@@ -9,8 +9,7 @@
 #    has the new size) and the monitor goes on with the new one.
 # Arguments: XDPD SRCDIR; XDPCTL (environment) is the built xdpctl.
 . "$(dirname "$0")/api_lib.sh"
-XDPCTL=${XDPCTL:-$(dirname "$XDPD")/../ctl/xdpctl}
-[ -x "$XDPCTL" ] || lab_fail "xdpctl not found: $XDPCTL (set XDPCTL)"
+lab_require_xdpctl
 lab_need_tools jq
 lab_init_net monsub
 

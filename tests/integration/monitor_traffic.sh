@@ -6,8 +6,7 @@
 # lines; --pcap writes a file tcpdump reads; stats counts the events.
 # Arguments: XDPD SRCDIR; XDPCTL (environment) is the built xdpctl.
 . "$(dirname "$0")/lib.sh"
-XDPCTL=${XDPCTL:-$(dirname "$XDPD")/../ctl/xdpctl}
-[ -x "$XDPCTL" ] || lab_fail "xdpctl not found: $XDPCTL (set XDPCTL)"
+lab_require_xdpctl
 lab_need_tools jq tcpdump
 lab_init_net monitor
 

@@ -6,8 +6,7 @@
 # yet, and the exit statuses 1, 2 and 3.
 # Arguments: XDPD SRCDIR; XDPCTL (environment) is the built xdpctl.
 . "$(dirname "$0")/lib.sh"
-XDPCTL=${XDPCTL:-$(dirname "$XDPD")/../ctl/xdpctl}
-[ -x "$XDPCTL" ] || lab_fail "xdpctl not found: $XDPCTL (set XDPCTL)"
+lab_require_xdpctl
 lab_need_tools jq setpriv
 lab_init_net xdpctl
 

@@ -159,7 +159,8 @@ static void check_empty(void)
 START_TEST(overlaps_v4)
 {
 	struct prefix all = pfx("0.0.0.0/0"), p8 = pfx("10.0.0.0/8"), p24 = pfx("10.1.2.0/24"),
-		      p25 = pfx("10.1.2.128/25"), h = pfx("10.1.2.200/32"), p20 = pfx("10.1.0.0/20");
+		      p25 = pfx("10.1.2.128/25"), h = pfx("10.1.2.200/32"),
+		      p20 = pfx("10.1.0.0/20");
 
 	add(&p24);
 	add(&all);
@@ -193,9 +194,15 @@ END_TEST
 
 START_TEST(overlaps_v6)
 {
-	const char *list[] = {"::/0",	      "2001:db8::/16",	    "2001:db8::/17",
-			      "2001:db8::/32", "2001:db8::/33",	    "2001:db8:1::/48",
-			      "2001:db8:1:2::/64", "2001:db8:1:2::1/128", "2001:db8:8000::/30"};
+	const char *list[] = {"::/0",
+			      "2001:db8::/16",
+			      "2001:db8::/17",
+			      "2001:db8::/32",
+			      "2001:db8::/33",
+			      "2001:db8:1::/48",
+			      "2001:db8:1:2::/64",
+			      "2001:db8:1:2::1/128",
+			      "2001:db8:8000::/30"};
 	struct prefix p[9];
 
 	for (int i = 0; i < 9; i++) {
@@ -234,7 +241,8 @@ static struct prefix rand_prefix(int family)
 	struct prefix p = {.family = (uint8_t)family};
 	int bits = family == AF_INET ? 32 : 128;
 	static const int lens4[] = {0, 8, 15, 16, 20, 23, 24, 25, 26, 28, 30, 31, 32};
-	static const int lens6[] = {0, 12, 16, 17, 20, 24, 31, 32, 33, 40, 48, 56, 64, 96, 127, 128};
+	static const int lens6[] = {0,	12, 16, 17, 20, 24, 31,	 32,
+				    33, 40, 48, 56, 64, 96, 127, 128};
 
 	if (family == AF_INET) {
 		uint8_t base[4] = {10, (uint8_t)(rand() % 2), (uint8_t)(rand() % 3), 0};
@@ -384,7 +392,8 @@ END_TEST
 START_TEST(full_map_leaves_index_unchanged)
 {
 	struct prefix a = pfx("2001:db8:1::/48"), b = pfx("2001:db8:2::/48"),
-		      wide = pfx("2001:db8::/20"), h4 = pfx("10.0.0.1/32"), h4b = pfx("10.0.0.2/32");
+		      wide = pfx("2001:db8::/20"), h4 = pfx("10.0.0.1/32"),
+		      h4b = pfx("10.0.0.2/32");
 
 	add(&a);
 	blf_mem_store_limit(&st, BLF_H_MID6, 2); /* 2001:db8:1::/48 holds one */
