@@ -28,15 +28,15 @@ struct api_conn;
 #define API_MAX_CONNS 64
 #define API_IDLE_SEC  60
 
-/* Listen on path (parent directories created 0755) and serve m. group may be
- * NULL or "" (root only). Also opens the dynamic blocklist and its expiry
- * timer. Returns 0 or a negative errno (logged here, naming the path). */
+/* Listen on path (parent directories created 0755) and serve m once its
+ * loop runs. group may be NULL or "" (root only). Done before the datapath
+ * is touched: a start that cannot have its socket changes nothing. Returns 0
+ * or a negative errno (logged here, naming the path). */
 int api_server_start(struct manager *m, const char *path, const char *group,
 		     struct api_server **out);
-/* Before touching the datapath: -EADDRINUSE when a server answers on path
- * (another xdpd), -EEXIST when path is not a socket, -ENAMETOOLONG; logged.
- * A stale socket file is fine (api_server_start() replaces it). */
-int api_server_check_path(const char *path);
+/* Then, with the datapath's maps open: the dynamic blocklist and its expiry
+ * timer. 0 or -errno (logged). */
+int api_server_open_blocklist(struct api_server *s);
 /* After a reload: give the socket to control.group (changed, or created
  * since), chgrp the file and judge read-only access by it from now on. */
 int api_server_set_group(struct api_server *s, const char *group);

@@ -642,21 +642,6 @@ static const char *listen_error(int r)
 				: strerror(-r);
 }
 
-int api_server_check_path(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int r;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		r = -ENAMETOOLONG;
-	} else {
-		memcpy(sa.sun_path, path, strlen(path) + 1);
-		r = probe(path, &sa);
-	}
-	if (r < 0)
-		log_error("control socket %s: %s", path, listen_error(r));
-	return r < 0 ? r : 0;
-}
 
 static void apply_group(struct api_server *s, const char *group)
 {
@@ -740,21 +725,26 @@ int api_server_start(struct manager *m, const char *path, const char *group,
 	s->event = m->event;
 	s->fd = -1;
 	snprintf(s->path, sizeof(s->path), "%s", path);
-	r = open_blocklist(s);
-	if (r < 0) {
-		log_error("blocklist: cannot open the pinned maps: %s", strerror(-r));
-		api_server_free(s);
-		return r;
-	}
 	r = listen_on(s, group);
 	if (r < 0) {
 		log_error("control socket %s: %s", path, listen_error(r));
 		api_server_free(s);
 		return r;
 	}
+	*out = s;
+	return 0;
+}
+
+int api_server_open_blocklist(struct api_server *s)
+{
+	int r = open_blocklist(s);
+
+	if (r < 0) {
+		log_error("blocklist: cannot open the pinned maps: %s", strerror(-r));
+		return r;
+	}
 	log_info("control: listening on %s (%zu blocklist entries)", s->path,
 		 blocklist_count(s->bl));
-	*out = s;
 	return 0;
 }
 

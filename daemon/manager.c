@@ -100,25 +100,27 @@ int manager_new(const struct xdpd_options *opts, struct manager **out)
 	m->opts = *opts;
 	m->started_realtime_usec = now_realtime_usec();
 	r = manager_load_policy(m);
-	if (r == 0) /* another xdpd there: fail before changing anything */
-		r = api_server_check_path(manager_socket_path(m));
-	if (r == 0)
-		r = manager_start_datapath(m);
 	if (r == 0) {
 		r = setup_events(m);
 		if (r < 0)
 			log_error("event loop: %s", strerror(-r));
 	}
-	if (r == 0) {
-		r = lb_runtime_start(m->lb, m->event);
-		if (r < 0)
-			log_error("load balancers: health checks: %s", strerror(-r));
-	}
+	/* the socket before the datapath: another xdpd on it, or a path that
+	 * cannot be used, fails the start before anything is changed */
 	if (r == 0) {
 		r = api_server_start(m, manager_socket_path(m),
 				     m->policy->control.group[0] ? m->policy->control.group : NULL,
 				     &m->api);
 	}
+	if (r == 0)
+		r = manager_start_datapath(m);
+	if (r == 0) {
+		r = lb_runtime_start(m->lb, m->event);
+		if (r < 0)
+			log_error("load balancers: health checks: %s", strerror(-r));
+	}
+	if (r == 0)
+		r = api_server_open_blocklist(m->api);
 	/* without its maps (logged) the datapath runs on; monitor and trace
 	 * then answer that they are unavailable */
 	if (r == 0)
