@@ -86,10 +86,10 @@ int fill_xdpfilter(const char *ifname, unsigned int n, unsigned int nbl);
 
 /* Per rule i of an n-rule policy, what xdp-filter can express of it. */
 struct rule_view {
-	int family;	  /* of its addresses: 4 or 6, 0 when it has none */
-	uint8_t proto;	  /* 0: any */
+	int family;    /* of its addresses: 4 or 6, 0 when it has none */
+	uint8_t proto; /* 0: any */
 	uint8_t src[16], dst[16];
-	uint32_t src_len, dst_len; /* 0: no such condition */
+	uint32_t src_len, dst_len;   /* 0: no such condition */
 	uint16_t dport_lo, dport_hi; /* 0: no port condition */
 };
 void gen_rule(unsigned int i, unsigned int n, unsigned int variant, struct rule_view *r);

@@ -13,14 +13,14 @@
 #include "bench.h"
 
 enum rule_kind {
-	K_TCP4_SRC,	/* tcp, source /24, one port */
-	K_UDP4_RANGE,	/* udp, source /24, port range */
-	K_TCP6_SRC,	/* tcp, source /48, one port */
-	K_UDP4_DST,	/* udp, destination /32, source port range, one port */
-	K_ICMP4,	/* icmp echo-request from a /24 */
-	K_TCP4_PASS,	/* tcp, source /24, port range, action pass */
-	K_GRE4,		/* protocol 47 from a /24 */
-	K_UDP6_DST,	/* udp, destination /64, one port */
+	K_TCP4_SRC,   /* tcp, source /24, one port */
+	K_UDP4_RANGE, /* udp, source /24, port range */
+	K_TCP6_SRC,   /* tcp, source /48, one port */
+	K_UDP4_DST,   /* udp, destination /32, source port range, one port */
+	K_ICMP4,      /* icmp echo-request from a /24 */
+	K_TCP4_PASS,  /* tcp, source /24, port range, action pass */
+	K_GRE4,	      /* protocol 47 from a /24 */
+	K_UDP6_DST,   /* udp, destination /64, one port */
 	K_NKINDS,
 };
 
@@ -109,9 +109,10 @@ static void put_rule(FILE *out, unsigned int i, unsigned int n, unsigned int var
 	gen_rule(i, n, variant, &r);
 	fprintf(out, "  - name: r%u\n    action: %s\n", i, k == K_TCP4_PASS ? "pass" : "drop");
 	if (r.proto == IPPROTO_TCP || r.proto == IPPROTO_UDP || r.proto == IPPROTO_ICMP)
-		fprintf(out, "    protocol: %s\n", r.proto == IPPROTO_TCP   ? "tcp"
-						      : r.proto == IPPROTO_UDP ? "udp"
-									       : "icmp");
+		fprintf(out, "    protocol: %s\n",
+			r.proto == IPPROTO_TCP	 ? "tcp"
+			: r.proto == IPPROTO_UDP ? "udp"
+						 : "icmp");
 	else
 		fprintf(out, "    protocol: %u\n", r.proto);
 	if (r.src_len)
@@ -207,11 +208,11 @@ void gen_block6(uint32_t i, uint8_t addr[16], uint32_t *plen)
 }
 
 static const char *const probe_names[PROBE_COUNT] = {
-	[PROBE_RULE_FIRST] = "rule-first", [PROBE_RULE_LAST] = "rule-last",
-	[PROBE_RULE_NONE] = "rule-none",   [PROBE_VLAN] = "vlan-qinq",
-	[PROBE_IP6EXT] = "ipv6-ext",	   [PROBE_BL4_MISS] = "bl4-miss",
-	[PROBE_BL4_HIT] = "bl4-hit",	   [PROBE_BL6_MISS] = "bl6-miss",
-	[PROBE_BL6_HIT] = "bl6-hit",
+    [PROBE_RULE_FIRST] = "rule-first", [PROBE_RULE_LAST] = "rule-last",
+    [PROBE_RULE_NONE] = "rule-none",   [PROBE_VLAN] = "vlan-qinq",
+    [PROBE_IP6EXT] = "ipv6-ext",       [PROBE_BL4_MISS] = "bl4-miss",
+    [PROBE_BL4_HIT] = "bl4-hit",       [PROBE_BL6_MISS] = "bl6-miss",
+    [PROBE_BL6_HIT] = "bl6-hit",
 };
 
 const char *probe_name(enum probe p)
@@ -260,9 +261,13 @@ int probe_build(enum probe p, unsigned int n, unsigned int nbl, uint32_t seed, u
 		size_t cap)
 {
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
-	struct frame_spec s = { .src = src, .dst = "198.51.100.1", .proto = IPPROTO_TCP,
-				.sport = 40000, .dport = 9, .tcp_flags = FRAME_TH_ACK,
-				.payload = 10 };
+	struct frame_spec s = {.src = src,
+			       .dst = "198.51.100.1",
+			       .proto = IPPROTO_TCP,
+			       .sport = 40000,
+			       .dport = 9,
+			       .tcp_flags = FRAME_TH_ACK,
+			       .payload = 10};
 
 	switch (p) {
 	case PROBE_RULE_FIRST:

@@ -63,8 +63,8 @@ static int build_distinct(const struct measure *m, enum probe pr, uint32_t base,
 			  struct tframe *f)
 {
 	for (unsigned int i = 0; i < m->distinct; i++) {
-		int len = probe_build(pr, m->rules, m->nbl, base + i + 1, bufs + (size_t)i * SLOT,
-				      SLOT);
+		int len =
+		    probe_build(pr, m->rules, m->nbl, base + i + 1, bufs + (size_t)i * SLOT, SLOT);
 
 		if (len < 0)
 			return len;
@@ -103,7 +103,7 @@ static int time_distinct(const struct measure *m, enum probe pr, struct row *r)
 static int measure_probe(const struct measure *m, enum probe pr, FILE *out)
 {
 	uint8_t buf[FRAME_MAX];
-	struct tframe f = { .data = buf };
+	struct tframe f = {.data = buf};
 	struct row r = {};
 	int len = probe_build(pr, m->rules, m->nbl, 0, buf, sizeof(buf));
 
@@ -128,7 +128,8 @@ static int measure_probe(const struct measure *m, enum probe pr, FILE *out)
 	for (int p = 0; p < NPROGS; p++)
 		fprintf(out, "\t%.3f", r.dist[p]);
 	fputc('\n', out);
-	fprintf(stderr, "xdpd-bench: %s %u %-10s floor %.2f seed %.2f xdp-filter %.2f xdpd %.2f ns\n",
+	fprintf(stderr,
+		"xdpd-bench: %s %u %-10s floor %.2f seed %.2f xdp-filter %.2f xdpd %.2f ns\n",
 		m->section, m->size, probe_name(pr), r.best[P_FLOOR], r.best[P_SEED], r.best[P_XF],
 		r.best[P_XDPD]);
 	return 0;
@@ -165,51 +166,93 @@ static int open_prog(struct measure *m, int p, const char *what, int fd)
 	return 0;
 }
 
+static unsigned int *number_opt(struct measure *m, int c)
+{
+	switch (c) {
+	case 'n':
+		return &m->size;
+	case 'r':
+		return &m->rules;
+	case 'b':
+		return &m->nbl;
+	case 'R':
+		return &m->repeat;
+	case 'k':
+		return &m->rounds;
+	case 'd':
+		return &m->distinct;
+	default:
+		return NULL;
+	}
+}
+
+static int set_number(unsigned int *out, const char *arg)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || v > 0xffffffffUL)
+		return -EINVAL;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static int set_opt(struct measure *m, int c, const char *arg)
+{
+	unsigned int *num = number_opt(m, c);
+
+	if (num)
+		return set_number(num, arg);
+	switch (c) {
+	case 'i':
+		m->ifindex = (int)if_nametoindex(arg);
+		return m->ifindex ? 0 : -ENODEV;
+	case 'f':
+		return open_prog(m, P_FLOOR, arg, bench_load_obj(arg));
+	case 's':
+		return open_prog(m, P_SEED, arg, bench_load_obj(arg));
+	case 'x':
+		return open_prog(m, P_XDPD, arg, open_pinned(arg));
+	case 'F':
+		return open_prog(m, P_XF, arg, open_attached(arg));
+	case 'S':
+		m->section = arg;
+		return 0;
+	case 'o':
+		m->out = arg;
+		return 0;
+	case 'p':
+		snprintf(m->probes, sizeof(m->probes), "%s", arg);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
 static int parse_opts(int argc, char **argv, struct measure *m)
 {
-	static const struct option opts[] = {
-		{ "ifname", required_argument, NULL, 'i' },  { "floor", required_argument, NULL, 'f' },
-		{ "seed", required_argument, NULL, 's' },    { "xdpd", required_argument, NULL, 'x' },
-		{ "xf", required_argument, NULL, 'F' },	     { "section", required_argument, NULL, 'S' },
-		{ "size", required_argument, NULL, 'n' },    { "rules", required_argument, NULL, 'r' },
-		{ "nbl", required_argument, NULL, 'b' },     { "probes", required_argument, NULL, 'p' },
-		{ "repeat", required_argument, NULL, 'R' },  { "rounds", required_argument, NULL, 'k' },
-		{ "distinct", required_argument, NULL, 'd' }, { "out", required_argument, NULL, 'o' },
-		{}
-	};
+	static const struct option opts[] = {{"ifname", required_argument, NULL, 'i'},
+					     {"floor", required_argument, NULL, 'f'},
+					     {"seed", required_argument, NULL, 's'},
+					     {"xdpd", required_argument, NULL, 'x'},
+					     {"xf", required_argument, NULL, 'F'},
+					     {"section", required_argument, NULL, 'S'},
+					     {"size", required_argument, NULL, 'n'},
+					     {"rules", required_argument, NULL, 'r'},
+					     {"nbl", required_argument, NULL, 'b'},
+					     {"probes", required_argument, NULL, 'p'},
+					     {"repeat", required_argument, NULL, 'R'},
+					     {"rounds", required_argument, NULL, 'k'},
+					     {"distinct", required_argument, NULL, 'd'},
+					     {"out", required_argument, NULL, 'o'},
+					     {}};
 	int c, err = 0;
 
-	optind = 0;
-	while (!err && (c = getopt_long(argc + 1, argv - 1, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			m->ifindex = (int)if_nametoindex(optarg);
-			err = m->ifindex ? 0 : -ENODEV;
-			break;
-		case 'f':
-			err = open_prog(m, P_FLOOR, optarg, bench_load_obj(optarg));
-			break;
-		case 's':
-			err = open_prog(m, P_SEED, optarg, bench_load_obj(optarg));
-			break;
-		case 'x':
-			err = open_prog(m, P_XDPD, optarg, open_pinned(optarg));
-			break;
-		case 'F':
-			err = open_prog(m, P_XF, optarg, open_attached(optarg));
-			break;
-		case 'S': m->section = optarg; break;
-		case 'n': m->size = (unsigned int)strtoul(optarg, NULL, 10); break;
-		case 'r': m->rules = (unsigned int)strtoul(optarg, NULL, 10); break;
-		case 'b': m->nbl = (unsigned int)strtoul(optarg, NULL, 10); break;
-		case 'p': snprintf(m->probes, sizeof(m->probes), "%s", optarg); break;
-		case 'R': m->repeat = (unsigned int)strtoul(optarg, NULL, 10); break;
-		case 'k': m->rounds = (unsigned int)strtoul(optarg, NULL, 10); break;
-		case 'd': m->distinct = (unsigned int)strtoul(optarg, NULL, 10); break;
-		case 'o': m->out = optarg; break;
-		default: err = -EINVAL;
-		}
-	}
+	optind = 0; /* argv[-1] is "measure": getopt's argv[0] */
+	while (!err && (c = getopt_long(argc + 1, argv - 1, "", opts, NULL)) != -1)
+		err = set_opt(m, c, optarg);
 	if (!err && (!m->section || !m->out || !m->probes[0] || m->fd[P_FLOOR] < 0 || !m->ifindex ||
 		     !m->repeat || !m->rounds))
 		err = -EINVAL;
@@ -218,7 +261,7 @@ static int parse_opts(int argc, char **argv, struct measure *m)
 
 int bench_measure(int argc, char **argv)
 {
-	struct measure m = { .fd = { -1, -1, -1, -1 }, .repeat = 1000000, .rounds = 5 };
+	struct measure m = {.fd = {-1, -1, -1, -1}, .repeat = 1000000, .rounds = 5};
 	char *save = NULL, *tok;
 	FILE *out;
 	int err = parse_opts(argc, argv, &m);

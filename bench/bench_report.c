@@ -86,7 +86,7 @@ static int read_ops(const char *path, struct data *d)
 
 static const char *verdict(int v)
 {
-	static const char *const names[] = { "aborted", "drop", "pass", "tx", "redirect" };
+	static const char *const names[] = {"aborted", "drop", "pass", "tx", "redirect"};
 
 	return v >= 0 && v <= 4 ? names[v] : "-";
 }
@@ -111,7 +111,8 @@ static void print_costs(const struct data *d)
 		for (int p = 0; p < NPROGS; p++)
 			cell(r->t[p], " %.2f |");
 		cell(r->t[P_XDPD] > 0 ? r->t[P_XDPD] / r->t[P_FLOOR] : -1, " %.2fx |");
-		cell(r->t[P_XDPD] > 0 && r->t[P_XF] > 0 ? r->t[P_XDPD] / r->t[P_XF] : -1, " %.2fx |");
+		cell(r->t[P_XDPD] > 0 && r->t[P_XF] > 0 ? r->t[P_XDPD] / r->t[P_XF] : -1,
+		     " %.2fx |");
 		printf(" %s |\n", verdict(r->v[P_XDPD]));
 	}
 }
@@ -231,6 +232,38 @@ static double worst_blocklist(const struct data *d)
 	return worst;
 }
 
+/* What xdpd must answer for each probe: a benchmark that times the wrong
+ * verdict measures nothing (and a flow cache that answers wrongly is a bug). */
+static int expected_verdict(const struct mrow *r)
+{
+	if (!strcmp(r->probe, "rule-first") || !strcmp(r->probe, "rule-last") ||
+	    !strcmp(r->probe, "vlan-qinq"))
+		return 1; /* XDP_DROP: rules 0 and n-1 drop */
+	if (!strcmp(r->probe, "bl4-hit") || !strcmp(r->probe, "bl6-hit"))
+		return r->size ? 1 : 2;
+	return 2; /* XDP_PASS */
+}
+
+static int check_verdicts(const struct data *d)
+{
+	int wrong = 0;
+
+	for (size_t i = 0; i < d->nm; i++) {
+		const struct mrow *r = &d->m[i];
+
+		if (r->v[P_XDPD] < 0 || r->v[P_XDPD] == expected_verdict(r))
+			continue;
+		printf("- FALL SHORT: xdpd answered %s to %s (%s, %u), expected %s\n",
+		       verdict(r->v[P_XDPD]), r->probe, r->section, r->size,
+		       verdict(expected_verdict(r)));
+		wrong++;
+	}
+	if (!wrong)
+		printf("- PASS: xdpd's verdict on every probe (drop for matching rules and "
+		       "blocked sources, pass otherwise)\n");
+	return wrong;
+}
+
 static int print_targets(const struct data *d, int quick)
 {
 	const struct mrow *one_none = find(d, "rules", 1, "rule-none");
@@ -240,11 +273,13 @@ static int print_targets(const struct data *d, int quick)
 	double scaling = one_last && big_last ? to_floor(big_last) / to_floor(one_last) : -1;
 	char where[64] = "";
 	double vs_xf = worst_vs_xf(d, where, sizeof(where));
-	int short_of = 0, scale_short;
+	int short_of = 0, scale_short, wrong;
 	char what[128];
 
 	printf("\nTargets:\n\n");
-	short_of += target("xdpd, 1 rule, non-matching packet, x floor", to_floor(one_none), 2, "x");
+	wrong = check_verdicts(d);
+	short_of +=
+	    target("xdpd, 1 rule, non-matching packet, x floor", to_floor(one_none), 2, "x");
 	short_of += target("xdpd, 10,000 rules, packet matching the last rule, x floor",
 			   to_floor(big_last), 3, "x");
 	short_of += target("xdpd, 10,000 rules vs 1 rule, last-rule packet (ratios to floor)",
@@ -255,8 +290,8 @@ static int print_targets(const struct data *d, int quick)
 		 where[0] ? where : "-");
 	short_of += target(what, vs_xf, 1, "x");
 	short_of += target(big && big->reload_ms < 0 ? "reload of a 10,000-rule policy "
-							"(no answer within the limit)"
-						      : "reload of a 10,000-rule policy",
+						       "(no answer within the limit)"
+						     : "reload of a 10,000-rule policy",
 			   big ? fabs(big->reload_ms) / 1000 : -1, 2, " s");
 	short_of += target("BPF map memory for 10,000 rules (the generation's maps; all maps "
 			   "in the table above)",
@@ -268,12 +303,12 @@ static int print_targets(const struct data *d, int quick)
 		printf("- info: the same scaling for distinct flows (extra ns over the floor, "
 		       "10,000 vs 1 rule): %.2fx (%.0f vs %.0f ns)\n",
 		       (big_last->d[P_XDPD] - big_last->d[P_FLOOR]) /
-			       (one_last->d[P_XDPD] - one_last->d[P_FLOOR]),
+			   (one_last->d[P_XDPD] - one_last->d[P_FLOOR]),
 		       big_last->d[P_XDPD] - big_last->d[P_FLOOR],
 		       one_last->d[P_XDPD] - one_last->d[P_FLOOR]);
 	if (quick)
-		return scaling < 0 ? 1 : scale_short;
-	return short_of + scale_short;
+		return scaling < 0 ? 1 : scale_short + wrong;
+	return short_of + scale_short + wrong;
 }
 
 int bench_report(const char *meas_path, const char *ops_path, const char *env_path, int quick)

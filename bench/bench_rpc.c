@@ -26,7 +26,7 @@ static double now_ms(void)
 /* Reads one line (the answer) into buf; returns its length or -errno. */
 static ssize_t read_line(int fd, char *buf, size_t cap, int timeout_ms)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 	size_t len = 0;
 
 	while (len + 1 < cap) {
@@ -48,14 +48,15 @@ static ssize_t read_line(int fd, char *buf, size_t cap, int timeout_ms)
 int bench_rpc(const char *sock, const char *method, int timeout_ms, double *ms, char *answer,
 	      size_t cap)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	char req[256];
 	double t0 = now_ms();
 	ssize_t r;
 	int fd, n;
 
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", sock);
-	n = snprintf(req, sizeof(req), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"%s\"}\n", method);
+	n = snprintf(req, sizeof(req), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"%s\"}\n",
+		     method);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;

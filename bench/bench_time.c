@@ -43,7 +43,7 @@ int bench_load_obj(const char *path)
 
 static int run(int prog_fd, int ifindex, const struct tframe *f, uint32_t repeat, uint32_t *ret)
 {
-	struct xdp_md md = { .data_end = f->len, .ingress_ifindex = (uint32_t)ifindex };
+	struct xdp_md md = {.data_end = f->len, .ingress_ifindex = (uint32_t)ifindex};
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f->data, .data_size_in = f->len,
 		    .ctx_in = &md, .ctx_size_in = sizeof(md), .repeat = repeat);
 

@@ -20,10 +20,10 @@
 
 #include "bench.h"
 
-#define XF_SRC (1u << 0)
-#define XF_DST (1u << 1)
-#define XF_TCP (1u << 2)
-#define XF_UDP (1u << 3)
+#define XF_SRC	    (1u << 0)
+#define XF_DST	    (1u << 1)
+#define XF_TCP	    (1u << 2)
+#define XF_UDP	    (1u << 3)
 #define XF_ADDR_MAX 10000
 
 struct xf_maps {
@@ -105,7 +105,7 @@ static int xf_or(int fd, const void *key, uint64_t flags, struct xf_maps *m)
 static int xf_clear(struct xf_maps *m)
 {
 	uint8_t next[16];
-	int fds[2] = { m->ip4, m->ip6 };
+	int fds[2] = {m->ip4, m->ip6};
 
 	memset(m->pcpu, 0, sizeof(uint64_t) * (size_t)m->ncpus);
 	for (uint32_t p = 0; p < 65536; p++)
@@ -158,7 +158,7 @@ static int xf_blocklist(struct xf_maps *m, unsigned int nbl)
 
 int fill_xdpfilter(const char *ifname, unsigned int n, unsigned int nbl)
 {
-	struct xf_maps m = { .ports = -1, .ip4 = -1, .ip6 = -1 };
+	struct xf_maps m = {.ports = -1, .ip4 = -1, .ip6 = -1};
 	struct rule_view r;
 	int err = xf_open(ifname, &m);
 

@@ -138,10 +138,9 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*fn)(int, char **);
 	} cmds[] = {
-		{ "policy", cmd_policy },	{ "blocklist", cmd_blocklist },
-		{ "xdpfilter", cmd_xdpfilter }, { "progname", cmd_progname },
-		{ "measure", bench_measure },	{ "report", cmd_report },
-		{ "rpc", cmd_rpc },
+	    {"policy", cmd_policy},	{"blocklist", cmd_blocklist}, {"xdpfilter", cmd_xdpfilter},
+	    {"progname", cmd_progname}, {"measure", bench_measure},   {"report", cmd_report},
+	    {"rpc", cmd_rpc},
 	};
 	int r;
 

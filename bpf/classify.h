@@ -44,7 +44,7 @@ struct cls_search {
  * CPUs do not contend for evictions. The key is the head of struct
  * cls_search itself (k, then cls[XDPD_F_IFACE]): no copy on the stack,
  * which the load balancer's frame leaves little of. */
-#define XDPD_CLS_CACHE_MIN_WORDS 4 /* 256 rules */
+#define XDPD_CLS_CACHE_MIN_WORDS 4 /* policies of 193 rules or more */
 #define XDPD_CLS_CACHE_ENTRIES	 16384
 #define XDPD_CLS_CACHE_NONE	 0xffffffffu /* cached: no rule matches */
 

@@ -392,23 +392,31 @@ static int get_leaf(const struct blf *f, const struct prefix *p, struct blf_leaf
 	return f->st.ops->get(f->st.ctx, m, &k, leaf);
 }
 
-/* A new expiry for an indexed prefix; its hit count stays. A leaf is
- * rewritten whole: hits the datapath counts in between are lost, a few at
- * most, only when an entry is added again. */
+/* A new expiry for an indexed prefix; its hit count stays. bl_rec mirrors
+ * the expiry of a leaf too, written after it: an unchanged expiry (every
+ * entry when a new daemon reconciles) costs no syscall. A leaf is rewritten
+ * whole: hits the datapath counts in between are lost, a few at most, only
+ * when an entry is added again with another ttl. */
 static int set_expiry(struct blf *f, const struct prefix *p, uint32_t s, uint64_t expires_ns)
 {
 	struct blf_long6_key k;
 	struct blf_leaf leaf;
 	enum blf_hmap m;
+	int r;
 
-	__atomic_store_n(&f->st.rec[s].expires_ns, expires_ns, __ATOMIC_RELAXED);
-	if (!is_long(p))
+	if (f->st.rec[s].expires_ns == expires_ns)
 		return 0;
-	m = leaf_key(p, &k);
-	if (f->st.ops->get(f->st.ctx, m, &k, &leaf) < 0)
-		return -ENOENT;
-	leaf.rec.expires_ns = expires_ns;
-	return f->st.ops->put(f->st.ctx, m, &k, &leaf);
+	if (is_long(p)) {
+		m = leaf_key(p, &k);
+		if (f->st.ops->get(f->st.ctx, m, &k, &leaf) < 0)
+			return -ENOENT;
+		leaf.rec.expires_ns = expires_ns;
+		r = f->st.ops->put(f->st.ctx, m, &k, &leaf);
+		if (r < 0)
+			return r;
+	}
+	__atomic_store_n(&f->st.rec[s].expires_ns, expires_ns, __ATOMIC_RELAXED);
+	return 0;
 }
 
 int blf_add(struct blf *f, const struct prefix *in, uint64_t expires_ns)

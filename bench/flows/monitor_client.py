@@ -8,6 +8,7 @@ ping every 10 ms and times the answers; prints one JSON line:
 {events, events_per_s, pings, ping_max_ms, ping_p99_ms}.
 """
 import json
+import select
 import socket
 import sys
 import threading
@@ -44,31 +45,39 @@ def main():
     path, secs = sys.argv[1], float(sys.argv[2])
     s = connect(path)
     s.sendall(b'{"jsonrpc":"2.0","id":1,"method":"monitor","params":{"rate":1}}\n')
-    f = s.makefile("rb", buffering=1 << 20)
-    first = json.loads(f.readline())
-    if "error" in first:
-        print(json.dumps({"error": first["error"]}))
+    buf = b""
+    while b"\n" not in buf:
+        chunk = s.recv(65536)
+        if not chunk:
+            print(json.dumps({"error": "closed before the answer"}))
+            return 1
+        buf += chunk
+    first, buf = buf.split(b"\n", 1)
+    if "error" in json.loads(first):
+        print(json.dumps({"error": json.loads(first)["error"]}))
         return 1
     print("subscribed", file=sys.stderr, flush=True)
     stop = threading.Event()
     out = {}
-    t = threading.Thread(target=pinger, args=(path, stop, out))
+    t = threading.Thread(target=pinger, args=(path, stop, out), daemon=True)
     t.start()
-    events = 0
+    # count notifications as they stream by, across chunk boundaries
+    tag = b'"monitor.event"'
+    events = buf.count(tag)
+    tail = buf[-len(tag):]
     t0 = time.monotonic()
-    s.settimeout(0.5)
     while time.monotonic() - t0 < secs:
-        try:
-            line = f.readline()
-        except socket.timeout:
+        ready, _, _ = select.select([s], [], [], 0.2)
+        if not ready:
             continue
-        if not line:
+        chunk = s.recv(1 << 20)
+        if not chunk:
             break
-        events += line.startswith(b'{"jsonrpc":"2.0","method":"monitor.event"') or \
-            b'"monitor.event"' in line
+        events += (tail + chunk).count(tag)
+        tail = chunk[-len(tag) + 1:]
     elapsed = time.monotonic() - t0
     stop.set()
-    t.join()
+    t.join(2)
     out.update(events=events, events_per_s=round(events / elapsed))
     print(json.dumps(out))
     return 0
