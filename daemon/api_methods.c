@@ -48,9 +48,7 @@ static const struct api_param p_monitor[] = {
     {NULL},
 };
 
-/* Sorted by family. Methods whose handler is NULL belong to issues not
- * implemented in this build (trace, monitor, load balancers): they answer
- * -32601 like an unknown method, with a message saying so. */
+/* Sorted by family. */
 static const struct api_method methods[] = {
     {"ping", api_ping, false, NULL},
     {"status", api_status, false, NULL},
@@ -235,9 +233,6 @@ static int run(const struct api_method *mt, const struct api_peer *peer,
 
 	if (!mt)
 		return api_fail(c, JSONRPC_METHOD_NOT_FOUND, "method '%.64s' not found", c->method);
-	if (!mt->fn)
-		return api_fail(c, JSONRPC_METHOD_NOT_FOUND,
-				"method '%s' is not available in this version of xdpd", mt->name);
 	if (!authorized(mt, peer, auth, c))
 		return c->code;
 	r = api_check_params(mt, params, c);

@@ -78,7 +78,7 @@ typedef int (*api_handler)(struct api_call *c);
 
 struct api_method {
 	const char *name;
-	api_handler fn; /* NULL: registered, not available in this build */
+	api_handler fn;
 	bool mutating;
 	const struct api_param *params; /* ends with a NULL name; NULL: none */
 };

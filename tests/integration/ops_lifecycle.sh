@@ -140,6 +140,16 @@ lab_stop TERM
 lab_teardown
 [ ! -e "$LAB_BPFFS" ] || lab_fail "--teardown left $LAB_BPFFS behind"
 ! mountpoint -q "$LAB_BPFFS" 2>/dev/null || lab_fail "--teardown left the bpffs mounted"
+
+lab_step "a control socket that cannot be created: the start changes nothing"
+# Regression: the socket was made after the datapath was loaded and attached.
+xdpd_other -c "$LAB_POLICY" --bpffs "$LAB_BPFFS" --socket /proc/xdpd-nope/xdpd.sock
+[ "$other_rc" = 1 ] || lab_fail "start with an unusable socket: exit $other_rc, want 1"
+grep -q "control socket /proc/xdpd-nope/xdpd.sock" "$LAB_WORK/other.log" ||
+	lab_fail "no clear error: $(cat "$LAB_WORK/other.log")"
+[ "$(lab_prog_id)" = 0 ] || lab_fail "the refused start attached program $(lab_prog_id)"
+[ ! -e "$LAB_BPFFS" ] || lab_fail "the refused start left $LAB_BPFFS behind"
+
 ip -n "$LAB_NS_S" link set dev "$LAB_IF_S" xdpgeneric obj "$XDP_PASS_OBJ" sec xdp
 foreign=$(lab_prog_id)
 xdpd_other -c "$LAB_POLICY" --bpffs "$LAB_BPFFS" --socket "$LAB_WORK/xdpd.sock"
