@@ -17,10 +17,10 @@
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, (1 << BLF_T4_BITS) / BLF_LINE);
+	__uint(max_entries, (1 << BLF_T4_BITS) / BLF_LINE4);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
-	__type(value, struct blf_line);
+	__type(value, struct blf_line4);
 } bl4_top SEC(".maps");
 
 struct {
@@ -36,7 +36,7 @@ struct {
 	__uint(max_entries, BLF_LONG_MAX);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct blf_long4_key);
-	__type(value, struct blf_leaf);
+	__type(value, __u32);
 } bl4_long SEC(".maps");
 
 struct {
@@ -44,7 +44,7 @@ struct {
 	__uint(max_entries, BLF_LONG_MAX);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, struct blf_long6_key);
-	__type(value, struct blf_leaf);
+	__type(value, __u32);
 } bl6_long SEC(".maps");
 
 struct {
@@ -80,13 +80,22 @@ struct {
 	__type(value, struct blf_counts);
 } bl_count SEC(".maps");
 
-/* Bucket i of a top array. */
-static __always_inline __u32 bl_top(void *map, __u32 i)
+/* Bucket i of bl6_top. */
+static __always_inline __u32 bl_top6(__u32 i)
 {
 	__u32 el = i / BLF_LINE;
-	struct blf_line *l = bpf_map_lookup_elem(map, &el);
+	struct blf_line *l = bpf_map_lookup_elem(&bl6_top, &el);
 
 	return l ? l->b[i & (BLF_LINE - 1)] : 0;
+}
+
+/* Bucket i of bl4_top. */
+static __always_inline __u64 bl_top4(__u32 i)
+{
+	__u32 el = i / BLF_LINE4;
+	struct blf_line4 *l = bpf_map_lookup_elem(&bl4_top, &el);
+
+	return l ? l->b[i & (BLF_LINE4 - 1)] : 0;
 }
 
 /* The verdict of a record: 1 blocked (its hit counted), 0 expired (the
@@ -116,25 +125,31 @@ static __always_inline int bl_judge_slot(__u32 s1, __u8 trace)
 static __always_inline int bl4_judge(const __u8 *src, __u8 trace)
 {
 	struct blf_long4_key lk;
-	struct blf_leaf *leaf;
-	__u32 a, v, m;
+	__u32 a, m, len, *slot;
+	__u64 v;
 
 	__builtin_memcpy(&a, src, 4);
 	a = bpf_ntohl(a);
-	v = bl_top(&bl4_top, a >> 8);
-	/* longer prefixes under this /24: one probe per length present */
+	v = bl_top4(a >> 8);
+	if (v & BLF_T4_SINGLE) { /* the /24's only longer prefix, inline */
+		len = 25 + ((v >> BLF_T4_SLEN_SHIFT) & 7);
+		if ((a & 0xff & (0xff << (32 - len))) == ((v >> BLF_T4_SBYTE_SHIFT) & 0xff))
+			return bl_judge_slot(((v >> BLF_T4_SSLOT_SHIFT) & BLF_SLOT) + 1, trace);
+	} else if (v & BLF_T4_MASK) {
+		/* several: one probe per length present, longest first */
 #pragma unroll
-	for (int len = 32; len >= 25; len--) {
-		if (!(v & (1u << (BLF_T4_SHIFT + len - 25))))
-			continue;
-		lk.len = len;
-		m = bpf_htonl(a & (~0u << (32 - len)));
-		__builtin_memcpy(lk.addr, &m, 4);
-		leaf = bpf_map_lookup_elem(&bl4_long, &lk);
-		if (leaf)
-			return bl_judge(&leaf->rec, trace);
+		for (int l = 32; l >= 25; l--) {
+			if (!(v & (1ULL << (BLF_T4_MASK_SHIFT + l - 25))))
+				continue;
+			lk.len = l;
+			m = bpf_htonl(a & (~0u << (32 - l)));
+			__builtin_memcpy(lk.addr, &m, 4);
+			slot = bpf_map_lookup_elem(&bl4_long, &lk);
+			if (slot)
+				return bl_judge_slot(*slot + 1, trace);
+		}
 	}
-	return bl_judge_slot(v & BLF_SLOT, trace);
+	return bl_judge_slot(v & BLF_T4_SLOT, trace);
 }
 
 /* Index of the highest set bit of x != 0. */
@@ -168,9 +183,7 @@ static __always_inline __u32 bl_hibit(__u64 x)
 struct bl6_probe {
 	__u64 hi, lo; /* the source, host order */
 	__u64 m0, m1; /* lengths still to probe (struct blf_mid6) */
-	__u8 trace;
-	__u8 found; /* a leaf matched */
-	__u8 verdict;
+	__u32 found; /* 1 + slot of the match */
 };
 
 /* One probe of bl6_long, at the longest length left in the masks: a
@@ -179,9 +192,8 @@ static long bl6_probe_step(__u32 i, void *data)
 {
 	struct bl6_probe *p = data;
 	struct blf_long6_key lk;
-	struct blf_leaf *leaf;
 	__u64 h = p->hi, l = p->lo;
-	__u32 len, b;
+	__u32 len, b, *slot;
 
 	if (p->m1) {
 		b = bl_hibit(p->m1);
@@ -205,21 +217,20 @@ static long bl6_probe_step(__u32 i, void *data)
 	l = bpf_cpu_to_be64(l);
 	__builtin_memcpy(lk.addr, &h, 8);
 	__builtin_memcpy(lk.addr + 8, &l, 8);
-	leaf = bpf_map_lookup_elem(&bl6_long, &lk);
-	if (!leaf)
+	slot = bpf_map_lookup_elem(&bl6_long, &lk);
+	if (!slot)
 		return 0;
-	p->found = 1;
-	p->verdict = (__u8)bl_judge(&leaf->rec, p->trace);
+	p->found = *slot + 1;
 	return 1;
 }
 
 static __always_inline int bl6_judge(const __u8 *src, __u8 trace)
 {
-	struct bl6_probe p = {.trace = trace};
+	struct bl6_probe p = {};
 	struct blf_mid6 *mid;
 	__u32 key32, v;
 
-	v = bl_top(&bl6_top, (__u32)src[0] << 8 | src[1]);
+	v = bl_top6((__u32)src[0] << 8 | src[1]);
 	if (v & BLF_T6_MID) {
 		__builtin_memcpy(&key32, src, 4);
 		mid = bpf_map_lookup_elem(&bl6_mid, &key32);
@@ -233,7 +244,7 @@ static __always_inline int bl6_judge(const __u8 *src, __u8 trace)
 				p.lo = bpf_be64_to_cpu(p.lo);
 				bpf_loop(96, bl6_probe_step, &p, 0);
 				if (p.found)
-					return p.verdict;
+					return bl_judge_slot(p.found, trace);
 			}
 			if (mid->best)
 				return bl_judge_slot(mid->best, trace);

@@ -10,25 +10,26 @@
  * per prefix:
  *
  * IPv4, DIR-24 style:
- *   bl4_top[addr >> 8]   u32, BLF_LINE per map element: BLF_SLOT bits = 1 +
- *                        slot of the longest prefix of length <= 24
- *                        covering this /24 (0: none);
- *                        BLF_T4_LONG bits = one bit per length 25..32 that
- *                        some prefix under this /24 has.
- *   bl4_long             hash {len, addr masked} -> struct blf_leaf (slot
- *                        and the record itself), for lengths 25..32,
- *                        probed only for the lengths the /24's bits name,
- *                        longest first.
+ *   bl4_top[addr >> 8]   u64 (BLF_LINE4 per map element):
+ *                        BLF_T4_SLOT: 1 + slot of the longest prefix of
+ *                        length <= 24 covering this /24 (0: none);
+ *                        BLF_T4_MASK: one bit per length 25..32 that some
+ *                        prefix under this /24 has;
+ *                        BLF_T4_SINGLE: the /24 holds exactly one longer
+ *                        prefix, inline: its length, its last address byte
+ *                        and its slot. A source under a lone host entry (the
+ *                        common case) is decided by this one read.
+ *   bl4_long             hash {len, addr masked} -> slot, for lengths 25..32,
+ *                        probed only for the lengths the mask names, longest
+ *                        first, when the inline one does not match.
  * IPv6:
  *   bl6_top[addr >> 112] u32: BLF_SLOT bits for lengths <= 16; BLF_T6_MID
  *                        when some /32 under this /16 has a bl6_mid bucket.
  *   bl6_mid              hash /32 -> {best of lengths 17..32 covering the
  *                        /32, one bit per length 33..128 present under it}.
- *   bl6_long             hash {len, addr masked} -> struct blf_leaf,
- *                        lengths 33..128.
+ *   bl6_long             hash {len, addr masked} -> slot, lengths 33..128.
  * Both:
- *   bl_rec[slot]         expiry and hit counter of the shorter prefixes (the
- *                        datapath's only write, with the leaves' counters).
+ *   bl_rec[slot]         expiry and hit counter (the datapath's only write).
  *   bl_slotkey[slot]     the prefix of a slot (user space only: lets a new
  *                        daemon rebuild its shadow without walking a trie).
  *   bl_count[family]     entries per family: 0 skips the lookup entirely.
@@ -45,9 +46,14 @@
 #define BLF_SLOTS (2 * XDPD_MAX_BLOCKLIST)
 #define BLF_SLOT  0x003fffffu /* 1 + slot: needs 22 bits for 2^21 slots */
 
-#define BLF_T4_BITS  24
-#define BLF_T4_LONG  0xff000000u /* bit 24 + (len - 25) */
-#define BLF_T4_SHIFT 24
+#define BLF_T4_BITS	     24
+#define BLF_T4_SLOT	     0x3fffffULL /* 1 + slot */
+#define BLF_T4_MASK_SHIFT    22	 /* bit 22 + (len - 25) */
+#define BLF_T4_MASK	     (0xffULL << BLF_T4_MASK_SHIFT)
+#define BLF_T4_SINGLE	     (1ULL << 30)
+#define BLF_T4_SLEN_SHIFT    31	 /* 3 bits: len - 25 */
+#define BLF_T4_SBYTE_SHIFT   34	 /* 8 bits: last address byte, masked to len */
+#define BLF_T4_SSLOT_SHIFT   42	 /* 22 bits: slot (not + 1) */
 #define BLF_T6_BITS  16
 #define BLF_T6_MID   0x80000000u
 /* bl6_mid buckets and bl6_long entries: enough for a million prefixes plus
@@ -76,15 +82,6 @@ struct blf_rec {
 	xu64 packets;	 /* hits, updated atomically by the datapath */
 };
 
-/* Value of the long maps: the record of a long prefix lives in the hash
- * element the lookup has just read, not in bl_rec (one memory access fewer
- * for most hits: hosts and /64s). */
-struct blf_leaf {
-	struct blf_rec rec;
-	xu32 slot;
-	xu32 pad;
-};
-
 struct blf_slotkey {
 	xu8 family; /* 4 or 6; 0: free slot */
 	xu8 len;
@@ -93,11 +90,14 @@ struct blf_slotkey {
 	xu32 pad2;    /* a multiple of 8: array elements are, also when mmapped */
 };
 
-/* The top arrays hold BLF_LINE buckets per element (one cache line), and the
- * count map one element: array elements are 8-byte aligned, so a u32 per
- * element would double the memory, and user space mmaps them as plain u32
- * arrays. */
-#define BLF_LINE 16
+/* The top arrays hold a cache line of buckets per element, and the count
+ * map one element: array elements are 8-byte aligned, so a u32 per element
+ * would double the memory, and user space mmaps them as plain arrays. */
+#define BLF_LINE4 8
+#define BLF_LINE  16
+struct blf_line4 {
+	xu64 b[BLF_LINE4];
+};
 struct blf_line {
 	xu32 b[BLF_LINE];
 };

@@ -14,6 +14,10 @@
  *    closed; at most API_MAX_CONNS connections (more get -32003 and are
  *    closed); a connection idle for API_IDLE_SEC is closed; a client that does
  *    not read its answers stops being read, it never blocks the loop;
+ *  - no client holds the loop for long: a connection runs a few requests per
+ *    loop turn, and results that take long to build (blocklist.list, stats
+ *    and blocklist.flush over a big blocklist) are built over several turns
+ *    (struct api_stream), the other clients served in between;
  *  - read-only methods: uid 0 and members of control.group; mutating methods
  *    (reload, lb.set_state, blocklist.add/delete/flush): uid 0 or a peer with
  *    CAP_NET_ADMIN. Refusals are -32000 and logged with the peer's pid/uid.

@@ -144,7 +144,7 @@ struct list_stream {
 	struct blocklist *bl;
 	struct bl_item *items;
 	size_t n, next;
-	bool wrote; /* an entry is out: the next one needs a comma */
+	bool wrote;  /* an entry is out: the next one needs a comma */
 	time_t tsec; /* added_at of the last entry formatted, cached */
 	char tbuf[32];
 };
@@ -156,7 +156,8 @@ static const char *time_text(struct list_stream *l, uint64_t realtime_ns)
 
 	if (t != l->tsec || !l->tbuf[0]) {
 		l->tsec = t;
-		if (!gmtime_r(&t, &tm) || !strftime(l->tbuf, sizeof(l->tbuf), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		if (!gmtime_r(&t, &tm) ||
+		    !strftime(l->tbuf, sizeof(l->tbuf), "%Y-%m-%dT%H:%M:%SZ", &tm))
 			l->tbuf[0] = '\0';
 	}
 	return l->tbuf;
@@ -172,10 +173,11 @@ static void entry_text(struct list_stream *l, const struct blocklist_entry *e, u
 	format_prefix(&e->prefix, buf, sizeof(buf));
 	api_text_printf(t, "{\"prefix\":\"%s\"", buf);
 	if (e->expires_ns)
-		api_text_printf(t, ",\"expires_in\":%llu",
-				(unsigned long long)(e->expires_ns > now
-							 ? (e->expires_ns - now + 999999999) / 1000000000
-							 : 0));
+		api_text_printf(
+		    t, ",\"expires_in\":%llu",
+		    (unsigned long long)(e->expires_ns > now
+					     ? (e->expires_ns - now + 999999999) / 1000000000
+					     : 0));
 	if (e->comment[0]) {
 		api_text_add(t, ",\"comment\":", 11);
 		api_text_json_string(t, e->comment);
@@ -269,8 +271,8 @@ static int flush_step(void *ctx, struct api_text *t)
 	}
 	if (f->next < f->n)
 		return 1;
-	log_info("blocklist: flushed %zu entries (pid %d uid %u)%s%s", f->flushed,
-		 (int)f->peer.pid, (unsigned)f->peer.uid, f->err ? "; some could not be deleted: " : "",
+	log_info("blocklist: flushed %zu entries (pid %d uid %u)%s%s", f->flushed, (int)f->peer.pid,
+		 (unsigned)f->peer.uid, f->err ? "; some could not be deleted: " : "",
 		 f->err ? strerror(-f->err) : "");
 	api_text_printf(t, "{\"flushed\":%zu}", f->flushed);
 	return t->oom ? -ENOMEM : 0;

@@ -349,6 +349,11 @@ static void conn_touch(struct api_conn *c)
 
 static int on_conn_more(sd_event_source *s, uint64_t usec, void *userdata);
 
+static int add_more(struct api_conn *c)
+{
+	return sd_event_add_time(c->srv->event, &c->more, CLOCK_MONOTONIC, 0, 1, on_conn_more, c);
+}
+
 /* After any event: close, or wait for what comes next. */
 static void conn_update(struct api_conn *c)
 {
@@ -382,8 +387,7 @@ static void conn_update(struct api_conn *c)
 		conn_free(c);
 		return;
 	}
-	if (more && !c->more &&
-	    sd_event_add_time(c->srv->event, &c->more, CLOCK_MONOTONIC, 0, 1, on_conn_more, c) < 0) {
+	if (more && !c->more && add_more(c) < 0) {
 		log_warning("control: connection %lu (pid %d): out of memory, closing", c->id,
 			    (int)c->peer.pid);
 		conn_free(c);
@@ -641,7 +645,6 @@ static const char *listen_error(int r)
 	       : r == -EEXIST	? "exists and is not a socket"
 				: strerror(-r);
 }
-
 
 static void apply_group(struct api_server *s, const char *group)
 {

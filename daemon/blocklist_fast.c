@@ -29,7 +29,7 @@
 #include "blocklist_fast.h"
 #include "blocklist_kv.h"
 
-enum { K_PFX = 1, K_CNT4, K_CNT6, K_MIDN, K_MIDSET };
+enum { K_PFX = 1, K_CNT4, K_CNT6, K_MIDN, K_TOT4 };
 
 struct blf {
 	struct blf_store st;
@@ -116,10 +116,17 @@ static void store32(uint32_t *p, uint32_t v)
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
+static void store64(uint64_t *p, uint64_t v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
 /* ---- the top arrays: buckets [b0, b0 + n) ---- */
 
-static void top_paint(struct blf *f, uint32_t *top, uint32_t b0, uint32_t n, uint32_t s1, int len)
+static void top6_paint(struct blf *f, uint32_t b0, uint32_t n, uint32_t s1, int len)
 {
+	uint32_t *top = f->st.top6;
+
 	for (uint32_t b = b0; b < b0 + n; b++) {
 		uint32_t v = top[b], cur = v & BLF_SLOT;
 
@@ -128,40 +135,109 @@ static void top_paint(struct blf *f, uint32_t *top, uint32_t b0, uint32_t n, uin
 	}
 }
 
-static void top_unpaint(uint32_t *top, uint32_t b0, uint32_t n, uint32_t s1, uint32_t parent)
+static void top6_unpaint(struct blf *f, uint32_t b0, uint32_t n, uint32_t s1, uint32_t parent)
 {
+	uint32_t *top = f->st.top6;
+
 	for (uint32_t b = b0; b < b0 + n; b++)
 		if ((top[b] & BLF_SLOT) == s1)
 			store32(&top[b], (top[b] & ~BLF_SLOT) | parent);
 }
 
+static void top4_paint(struct blf *f, uint32_t b0, uint32_t n, uint32_t s1, int len)
+{
+	uint64_t *top = f->st.top4;
+
+	for (uint32_t b = b0; b < b0 + n; b++) {
+		uint64_t v = top[b];
+		uint32_t cur = (uint32_t)(v & BLF_T4_SLOT);
+
+		if (!cur || slot_len(f, cur) <= len)
+			store64(&top[b], (v & ~BLF_T4_SLOT) | s1);
+	}
+}
+
+static void top4_unpaint(struct blf *f, uint32_t b0, uint32_t n, uint32_t s1, uint32_t parent)
+{
+	uint64_t *top = f->st.top4;
+
+	for (uint32_t b = b0; b < b0 + n; b++)
+		if ((top[b] & BLF_T4_SLOT) == s1)
+			store64(&top[b], (top[b] & ~BLF_T4_SLOT) | parent);
+}
+
 /* ---- IPv4 ---- */
+
+#define T4_SINGLE_BITS                                                                             \
+	(BLF_T4_SINGLE | 7ULL << BLF_T4_SLEN_SHIFT | 0xffULL << BLF_T4_SBYTE_SHIFT |               \
+	 (uint64_t)BLF_SLOT << BLF_T4_SSLOT_SHIFT)
+
+/* The one longer prefix under the /24 b (its top4 bits say which lengths
+ * to look at): its length, and its slot and last address byte; 0 when none.
+ * At most 2^8 shadow probes per length. */
+static int lone_long4(const struct blf *f, uint32_t b, uint32_t *slot, uint8_t *byte)
+{
+	uint64_t v = f->st.top4[b];
+
+	for (int len = 32; len >= 25; len--) {
+		if (!(v & 1ULL << (BLF_T4_MASK_SHIFT + len - 25)))
+			continue;
+		for (uint32_t i = 0; i < 1u << (len - 24); i++) {
+			uint32_t last = i << (32 - len), a = htonl(b << 8 | last);
+			uint32_t s1 = shadow_slot(f, AF_INET, len, (const uint8_t *)&a);
+
+			if (s1) {
+				*slot = s1 - 1;
+				*byte = (uint8_t)last;
+				return len;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Keeps the inline prefix of the /24 b right, its count of longer prefixes
+ * having just become n: set when n is 1, clear otherwise. */
+static void single4_refresh(struct blf *f, uint32_t b, uint64_t n)
+{
+	uint64_t v = f->st.top4[b] & ~T4_SINGLE_BITS;
+	uint32_t slot;
+	uint8_t byte;
+	int len = n == 1 ? lone_long4(f, b, &slot, &byte) : 0;
+
+	if (len)
+		v |= BLF_T4_SINGLE | (uint64_t)(len - 25) << BLF_T4_SLEN_SHIFT |
+		     (uint64_t)byte << BLF_T4_SBYTE_SHIFT | (uint64_t)slot << BLF_T4_SSLOT_SHIFT;
+	store64(&f->st.top4[b], v);
+}
 
 static int v4_add(struct blf *f, const struct prefix *p, uint32_t s)
 {
 	uint32_t a = be32_at(p->addr), b = a >> 8;
-	struct blkv_key ck;
-	uint64_t now;
+	struct blf_long4_key lk = {.len = p->len};
+	struct blkv_key ck, tk;
+	uint64_t n;
 	int r;
 
 	if (p->len <= BLF_T4_BITS) {
-		top_paint(f, f->st.top4, b, 1u << (BLF_T4_BITS - p->len), s + 1, p->len);
+		top4_paint(f, b, 1u << (BLF_T4_BITS - p->len), s + 1, p->len);
 		return 0;
 	}
-	struct blf_long4_key lk = {.len = p->len};
-	struct blf_leaf leaf = {.rec = f->st.rec[s], .slot = s};
-
 	memcpy(lk.addr, p->addr, 4);
-	r = f->st.ops->put(f->st.ctx, BLF_H_LONG4, &lk, &leaf);
+	r = f->st.ops->put(f->st.ctx, BLF_H_LONG4, &lk, &s);
 	if (r < 0)
 		return r;
 	ck = kv_key(K_CNT4, AF_INET, p->len, p->addr, BLF_T4_BITS);
-	r = blkv_add(&f->kv, &ck, 1, &now);
+	tk = kv_key(K_TOT4, AF_INET, 0, p->addr, BLF_T4_BITS);
+	r = blkv_add(&f->kv, &ck, 1, NULL);
+	if (r == 0 && (r = blkv_add(&f->kv, &tk, 1, &n)) < 0)
+		blkv_add(&f->kv, &ck, -1, NULL);
 	if (r < 0) {
 		f->st.ops->del(f->st.ctx, BLF_H_LONG4, &lk);
 		return r;
 	}
-	store32(&f->st.top4[b], f->st.top4[b] | 1u << (BLF_T4_SHIFT + p->len - 25));
+	store64(&f->st.top4[b], f->st.top4[b] | 1ULL << (BLF_T4_MASK_SHIFT + p->len - 25));
+	single4_refresh(f, b, n);
 	return 0;
 }
 
@@ -169,19 +245,23 @@ static int v4_add(struct blf *f, const struct prefix *p, uint32_t s)
 static void v4_del(struct blf *f, const struct prefix *p, uint32_t s)
 {
 	uint32_t a = be32_at(p->addr), b = a >> 8;
-	struct blkv_key ck;
-	uint64_t now;
+	struct blf_long4_key lk = {.len = p->len};
+	struct blkv_key ck, tk;
+	uint64_t now, n;
 
 	if (p->len <= BLF_T4_BITS) {
-		top_unpaint(f->st.top4, b, 1u << (BLF_T4_BITS - p->len), s + 1,
-			    shadow_parent(f, AF_INET, p->addr, p->len, 0));
+		top4_unpaint(f, b, 1u << (BLF_T4_BITS - p->len), s + 1,
+			     shadow_parent(f, AF_INET, p->addr, p->len, 0));
 		return;
 	}
-	struct blf_long4_key lk = {.len = p->len};
 	memcpy(lk.addr, p->addr, 4);
 	ck = kv_key(K_CNT4, AF_INET, p->len, p->addr, BLF_T4_BITS);
+	tk = kv_key(K_TOT4, AF_INET, 0, p->addr, BLF_T4_BITS);
 	if (blkv_get(&f->kv, &ck) && blkv_add(&f->kv, &ck, -1, &now) == 0 && !now)
-		store32(&f->st.top4[b], f->st.top4[b] & ~(1u << (BLF_T4_SHIFT + p->len - 25)));
+		store64(&f->st.top4[b],
+			f->st.top4[b] & ~(1ULL << (BLF_T4_MASK_SHIFT + p->len - 25)));
+	if (blkv_get(&f->kv, &tk) && blkv_add(&f->kv, &tk, -1, &n) == 0)
+		single4_refresh(f, b, n);
 	f->st.ops->del(f->st.ctx, BLF_H_LONG4, &lk);
 }
 
@@ -290,13 +370,12 @@ static int v6_long_add(struct blf *f, const struct prefix *p, uint32_t s)
 {
 	struct blf_long6_key lk = {.len = p->len};
 	struct blkv_key ck = kv_key(K_CNT6, AF_INET6, p->len, p->addr, 32);
-	struct blf_leaf leaf = {.rec = f->st.rec[s], .slot = s};
 	struct blf_mid6 m;
 	bool existed;
 	int r;
 
 	memcpy(lk.addr, p->addr, 16);
-	r = f->st.ops->put(f->st.ctx, BLF_H_LONG6, &lk, &leaf);
+	r = f->st.ops->put(f->st.ctx, BLF_H_LONG6, &lk, &s);
 	if (r < 0)
 		return r;
 	r = blkv_add(&f->kv, &ck, 1, NULL);
@@ -331,8 +410,7 @@ static void v6_long_del(struct blf *f, const struct prefix *p)
 static int v6_add(struct blf *f, const struct prefix *p, uint32_t s)
 {
 	if (p->len <= BLF_T6_BITS) {
-		top_paint(f, f->st.top6, top6_idx(p->addr), 1u << (BLF_T6_BITS - p->len), s + 1,
-			  p->len);
+		top6_paint(f, top6_idx(p->addr), 1u << (BLF_T6_BITS - p->len), s + 1, p->len);
 		return 0;
 	}
 	return p->len <= 32 ? v6_mid_add(f, p, s) : v6_long_add(f, p, s);
@@ -341,8 +419,8 @@ static int v6_add(struct blf *f, const struct prefix *p, uint32_t s)
 static void v6_del(struct blf *f, const struct prefix *p, uint32_t s)
 {
 	if (p->len <= BLF_T6_BITS)
-		top_unpaint(f->st.top6, top6_idx(p->addr), 1u << (BLF_T6_BITS - p->len), s + 1,
-			    shadow_parent(f, AF_INET6, p->addr, p->len, 0));
+		top6_unpaint(f, top6_idx(p->addr), 1u << (BLF_T6_BITS - p->len), s + 1,
+			     shadow_parent(f, AF_INET6, p->addr, p->len, 0));
 	else if (p->len <= 32)
 		v6_mid_del(f, p, s);
 	else
@@ -369,52 +447,9 @@ static void index_del(struct blf *f, const struct prefix *p, uint32_t s)
 		v6_del(f, p, s);
 }
 
-/* Prefixes whose record is a leaf of a long map (struct blf_leaf). */
-static bool is_long(const struct prefix *p)
+/* A new expiry for an indexed prefix; its hit count stays. */
+static int set_expiry(struct blf *f, uint32_t s, uint64_t expires_ns)
 {
-	return p->len > (p->family == AF_INET ? BLF_T4_BITS : 32);
-}
-
-/* The long map and key of p. */
-static enum blf_hmap leaf_key(const struct prefix *p, struct blf_long6_key *k)
-{
-	memset(k, 0, sizeof(*k));
-	k->len = p->len;
-	memcpy(k->addr, p->addr, nbytes(p->family)); /* the v4 key is a prefix of it */
-	return p->family == AF_INET ? BLF_H_LONG4 : BLF_H_LONG6;
-}
-
-static int get_leaf(const struct blf *f, const struct prefix *p, struct blf_leaf *leaf)
-{
-	struct blf_long6_key k;
-	enum blf_hmap m = leaf_key(p, &k);
-
-	return f->st.ops->get(f->st.ctx, m, &k, leaf);
-}
-
-/* A new expiry for an indexed prefix; its hit count stays. bl_rec mirrors
- * the expiry of a leaf too, written after it: an unchanged expiry (every
- * entry when a new daemon reconciles) costs no syscall. A leaf is rewritten
- * whole: hits the datapath counts in between are lost, a few at most, only
- * when an entry is added again with another ttl. */
-static int set_expiry(struct blf *f, const struct prefix *p, uint32_t s, uint64_t expires_ns)
-{
-	struct blf_long6_key k;
-	struct blf_leaf leaf;
-	enum blf_hmap m;
-	int r;
-
-	if (f->st.rec[s].expires_ns == expires_ns)
-		return 0;
-	if (is_long(p)) {
-		m = leaf_key(p, &k);
-		if (f->st.ops->get(f->st.ctx, m, &k, &leaf) < 0)
-			return -ENOENT;
-		leaf.rec.expires_ns = expires_ns;
-		r = f->st.ops->put(f->st.ctx, m, &k, &leaf);
-		if (r < 0)
-			return r;
-	}
 	__atomic_store_n(&f->st.rec[s].expires_ns, expires_ns, __ATOMIC_RELAXED);
 	return 0;
 }
@@ -431,7 +466,7 @@ int blf_add(struct blf *f, const struct prefix *in, uint64_t expires_ns)
 		return -EINVAL;
 	s1 = shadow_slot(f, p.family, p.len, p.addr);
 	if (s1)
-		return set_expiry(f, &p, s1 - 1, expires_ns);
+		return set_expiry(f, s1 - 1, expires_ns);
 	if (!f->nfree)
 		return -ENOSPC;
 	s = f->free[f->nfree - 1];
@@ -490,14 +525,6 @@ int blf_get(const struct blf *f, const struct prefix *in, struct blf_rec *rec)
 	s1 = shadow_slot(f, p.family, p.len, p.addr);
 	if (!s1)
 		return -ENOENT;
-	if (is_long(&p)) {
-		struct blf_leaf leaf;
-		int r = get_leaf(f, &p, &leaf);
-
-		if (r == 0)
-			*rec = leaf.rec;
-		return r;
-	}
 	rec->expires_ns = f->st.rec[s1 - 1].expires_ns;
 	rec->packets = __atomic_load_n(&f->st.rec[s1 - 1].packets, __ATOMIC_RELAXED);
 	return 0;
@@ -542,9 +569,38 @@ int blf_foreach(const struct blf *f, int (*cb)(const struct prefix *p, void *ctx
 
 /* ---- adoption ---- */
 
-/* The shadow entries of one adopted prefix: its slot, its length count and
- * the bl6_mid buckets it implies (counted once per /32). */
-static int adopt_one(struct blf *f, const struct prefix *p, uint32_t s)
+/* The /32 buckets adopted prefixes imply, collected to be counted once each
+ * (sorting a list of u32 is much cheaper than a hash set of them). */
+struct mids {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+static int mids_push(struct mids *m, uint32_t v)
+{
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 4096;
+		uint32_t *n = realloc(m->v, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		m->v = n;
+		m->cap = cap;
+	}
+	m->v[m->n++] = v;
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The shadow entries of one adopted prefix: its slot, its length count, and
+ * the bl6_mid buckets it implies into mids. */
+static int adopt_one(struct blf *f, const struct prefix *p, uint32_t s, struct mids *mids)
 {
 	struct blkv_key k = kv_key(K_PFX, p->family, p->len, p->addr, p->len);
 	int r = blkv_put(&f->kv, &k, s);
@@ -552,6 +608,10 @@ static int adopt_one(struct blf *f, const struct prefix *p, uint32_t s)
 	if (r < 0 || p->family == AF_INET) {
 		if (r == 0 && p->len > BLF_T4_BITS) {
 			k = kv_key(K_CNT4, AF_INET, p->len, p->addr, BLF_T4_BITS);
+			r = blkv_add(&f->kv, &k, 1, NULL);
+		}
+		if (r == 0 && p->len > BLF_T4_BITS) {
+			k = kv_key(K_TOT4, AF_INET, 0, p->addr, BLF_T4_BITS);
 			r = blkv_add(&f->kv, &k, 1, NULL);
 		}
 		return r;
@@ -562,37 +622,36 @@ static int adopt_one(struct blf *f, const struct prefix *p, uint32_t s)
 		k = kv_key(K_CNT6, AF_INET6, p->len, p->addr, 32);
 		r = blkv_add(&f->kv, &k, 1, NULL);
 	}
-	for (uint32_t i = 0, n = p->len > 32 ? 1 : 1u << (32 - p->len); i < n && !r; i++) {
-		uint32_t m = htonl(be32_at(p->addr) + i);
-		uint8_t a[16] = {0};
-
-		memcpy(a, &m, 4);
-		k = kv_key(K_MIDSET, AF_INET6, 32, a, 32);
-		if (blkv_get(&f->kv, &k))
-			continue;
-		r = blkv_put(&f->kv, &k, 1);
-		if (r == 0) {
-			k = kv_key(K_MIDN, AF_INET6, 16, a, 16);
-			r = blkv_add(&f->kv, &k, 1, NULL);
-		}
-	}
+	for (uint32_t i = 0, n = p->len > 32 ? 1 : 1u << (32 - p->len); i < n && !r; i++)
+		r = mids_push(mids, be32_at(p->addr) + i);
 	return r;
 }
 
-/* The de-duplication set of adopt_one is not needed afterwards. */
-static void drop_midset(struct blf *f)
+/* One more bl6_mid bucket in the count of its /16, for each distinct /32. */
+static int count_mids(struct blf *f, struct mids *m)
 {
-	for (size_t i = 0; i < f->kv.cap;)
-		if (f->kv.v[i].used && f->kv.v[i].key.kind == K_MIDSET)
-			blkv_del(&f->kv, &f->kv.v[i].key); /* may shift another into i */
-		else
-			i++;
+	int r = 0;
+
+	qsort(m->v, m->n, sizeof(*m->v), cmp_u32);
+	for (size_t i = 0; i < m->n && !r; i++) {
+		uint32_t be = htonl(m->v[i]);
+		uint8_t a[16] = {0};
+		struct blkv_key k;
+
+		if (i && m->v[i] == m->v[i - 1])
+			continue;
+		memcpy(a, &be, 4);
+		k = kv_key(K_MIDN, AF_INET6, 16, a, 16);
+		r = blkv_add(&f->kv, &k, 1, NULL);
+	}
+	return r;
 }
 
 int blf_new(const struct blf_store *st, struct blf **out)
 {
 	struct blf *f = calloc(1, sizeof(*f));
 	uint32_t count[2] = {0, 0};
+	struct mids mids = {0};
 	struct prefix p;
 	int r = 0;
 
@@ -610,11 +669,13 @@ int blf_new(const struct blf_store *st, struct blf **out)
 			f->free[f->nfree++] = s; /* slot 0 on top: handed out first */
 			continue;
 		}
-		r = adopt_one(f, &p, s);
+		r = adopt_one(f, &p, s, &mids);
 		count[fam_idx(p.family)]++;
 		f->n++;
 	}
-	drop_midset(f);
+	if (r == 0)
+		r = count_mids(f, &mids);
+	free(mids.v);
 	if (r < 0) {
 		blf_free(f);
 		return r;
@@ -640,26 +701,32 @@ void blf_free(struct blf *f)
 
 static uint32_t match4(const struct blf *f, const uint8_t *addr)
 {
-	uint32_t a = be32_at(addr), v = f->st.top4[a >> 8];
-	struct blf_leaf s;
+	uint32_t a = be32_at(addr), s;
+	uint64_t v = f->st.top4[a >> 8];
 
-	for (int len = 32; len >= 25; len--) {
-		struct blf_long4_key lk = {.len = (uint32_t)len};
-		uint32_t m = htonl(a & (~0u << (32 - len)));
+	if (v & BLF_T4_SINGLE) {
+		int len = 25 + (int)((v >> BLF_T4_SLEN_SHIFT) & 7);
 
-		if (!(v & 1u << (BLF_T4_SHIFT + len - 25)))
-			continue;
-		memcpy(lk.addr, &m, 4);
-		if (f->st.ops->get(f->st.ctx, BLF_H_LONG4, &lk, &s) == 0)
-			return s.slot + 1;
+		if ((a & 0xff & (0xffu << (32 - len))) == ((v >> BLF_T4_SBYTE_SHIFT) & 0xff))
+			return (uint32_t)((v >> BLF_T4_SSLOT_SHIFT) & BLF_SLOT) + 1;
+	} else {
+		for (int len = 32; len >= 25; len--) {
+			struct blf_long4_key lk = {.len = (uint32_t)len};
+			uint32_t m = htonl(a & (~0u << (32 - len)));
+
+			if (!(v & 1ULL << (BLF_T4_MASK_SHIFT + len - 25)))
+				continue;
+			memcpy(lk.addr, &m, 4);
+			if (f->st.ops->get(f->st.ctx, BLF_H_LONG4, &lk, &s) == 0)
+				return s + 1;
+		}
 	}
-	return v & BLF_SLOT;
+	return (uint32_t)(v & BLF_T4_SLOT);
 }
 
 static uint32_t match6(const struct blf *f, const uint8_t *addr)
 {
-	uint32_t v = f->st.top6[top6_idx(addr)];
-	struct blf_leaf s;
+	uint32_t v = f->st.top6[top6_idx(addr)], s;
 	struct blf_mid6 m;
 
 	if ((v & BLF_T6_MID) && f->st.ops->get(f->st.ctx, BLF_H_MID6, addr, &m) == 0) {
@@ -672,7 +739,7 @@ static uint32_t match6(const struct blf *f, const uint8_t *addr)
 			memcpy(lk.addr, addr, 16);
 			mask_bits(lk.addr, 16, len);
 			if (f->st.ops->get(f->st.ctx, BLF_H_LONG6, &lk, &s) == 0)
-				return s.slot + 1;
+				return s + 1;
 		}
 		if (m.best)
 			return m.best;

@@ -23,8 +23,8 @@
 
 enum blf_hmap { BLF_H_LONG4, BLF_H_LONG6, BLF_H_MID6, BLF_NHMAPS };
 
-/* Keys and values as in blocklist_abi.h: long maps {len, addr} -> struct
- * blf_leaf, bl6_mid 4 address bytes -> struct blf_mid6. */
+/* Keys and values as in blocklist_abi.h: long maps {len, addr} -> u32 slot,
+ * bl6_mid 4 address bytes -> struct blf_mid6. */
 struct blf_hash_ops {
 	int (*get)(void *ctx, enum blf_hmap m, const void *key, void *val); /* -ENOENT */
 	int (*put)(void *ctx, enum blf_hmap m, const void *key, const void *val);
@@ -32,7 +32,7 @@ struct blf_hash_ops {
 };
 
 struct blf_store {
-	uint32_t *top4;		     /* 1 << BLF_T4_BITS */
+	uint64_t *top4;		     /* 1 << BLF_T4_BITS */
 	uint32_t *top6;		     /* 1 << BLF_T6_BITS */
 	struct blf_rec *rec;	     /* BLF_SLOTS */
 	struct blf_slotkey *slotkey; /* BLF_SLOTS */

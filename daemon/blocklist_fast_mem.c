@@ -18,7 +18,7 @@ struct blf_mem {
 	size_t limit[BLF_NHMAPS]; /* 0: none */
 };
 
-static const size_t val_size[BLF_NHMAPS] = {sizeof(struct blf_leaf), sizeof(struct blf_leaf),
+static const size_t val_size[BLF_NHMAPS] = {sizeof(uint32_t), sizeof(uint32_t),
 					    sizeof(struct blf_mid6)};
 
 static struct blkv_key mem_key(enum blf_hmap m, const void *key)
@@ -93,7 +93,7 @@ int blf_mem_store(struct blf_store *st)
 	struct blf_mem *mm = calloc(1, sizeof(*mm));
 
 	memset(st, 0, sizeof(*st));
-	st->top4 = calloc(1u << BLF_T4_BITS, sizeof(uint32_t));
+	st->top4 = calloc(1u << BLF_T4_BITS, sizeof(uint64_t));
 	st->top6 = calloc(1u << BLF_T6_BITS, sizeof(uint32_t));
 	st->rec = calloc(BLF_SLOTS, sizeof(*st->rec));
 	st->slotkey = calloc(BLF_SLOTS, sizeof(*st->slotkey));

@@ -75,8 +75,7 @@ static int grow(struct bl_index *x)
 	return 0;
 }
 
-const struct bl_item *bl_index_find(const struct bl_index *x, uint32_t map,
-				    const struct bl_key *k)
+const struct bl_item *bl_index_find(const struct bl_index *x, uint32_t map, const struct bl_key *k)
 {
 	size_t s;
 

@@ -53,8 +53,7 @@ int bl_index_put(struct bl_index *x, uint32_t map, const struct bl_key *k, uint6
 /* Remove (map, key); 0, or -ENOENT when absent. */
 int bl_index_del(struct bl_index *x, uint32_t map, const struct bl_key *k);
 /* The item for (map, key), NULL when absent. */
-const struct bl_item *bl_index_find(const struct bl_index *x, uint32_t map,
-				    const struct bl_key *k);
+const struct bl_item *bl_index_find(const struct bl_index *x, uint32_t map, const struct bl_key *k);
 /* The earliest heap expiry (maybe stale), 0 when none. */
 uint64_t bl_index_next_expiry(const struct bl_index *x);
 /* Pop heap items expired at now into *out, skipping stale ones: 1 (an item

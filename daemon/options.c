@@ -74,7 +74,8 @@ static int unknown(const char *arg, char *err, size_t errlen)
 
 	if (!strncmp(arg, "--", 2) && eq) {
 		for (const struct option *o = long_options; o->name; o++)
-			if (o->has_arg == no_argument && strlen(o->name) == (size_t)(eq - arg - 2) &&
+			if (o->has_arg == no_argument &&
+			    strlen(o->name) == (size_t)(eq - arg - 2) &&
 			    !strncmp(o->name, arg + 2, (size_t)(eq - arg - 2))) {
 				snprintf(err, errlen, "option '--%s' takes no argument", o->name);
 				return -EINVAL;

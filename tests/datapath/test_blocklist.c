@@ -264,12 +264,12 @@ START_TEST(empty_family_skips_lookup)
 {
 	struct dp *d = dp_load(POLICY);
 	struct bpf_map *top;
-	uint32_t el = (198u << 16 | 51u << 8 | 100u) / BLF_LINE;
-	struct blf_line line;
+	uint32_t el = (198u << 16 | 51u << 8 | 100u) / BLF_LINE4;
+	struct blf_line4 line;
 
 	dp_block(d, "2001:db8::/32", 0); /* the index exists, IPv4 is empty */
 	top = d->skel->maps.bl4_top;
-	for (int i = 0; i < BLF_LINE; i++)
+	for (int i = 0; i < BLF_LINE4; i++)
 		line.b[i] = 1; /* slot 0: the IPv6 entry */
 	ck_assert_int_eq(bpf_map__update_elem(top, &el, sizeof(el), &line, sizeof(line), 0), 0);
 	ck_assert_int_eq(verdict(d, "198.51.100.1"), XDP_PASS);

@@ -159,14 +159,19 @@ START_TEST(invalid_params)
 	expect_code(&root_peer, REQ("blocklist.add", "[\"10.0.0.0/8\"]"), JSONRPC_INVALID_PARAMS);
 	expect_code(&root_peer, REQ("blocklist.list", "{\"all\":true}"), JSONRPC_INVALID_PARAMS);
 	/* a comment is one line of text: a NUL used to cut it silently */
-	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\",\"comment\":\"a\\u0000b\"}"),
+	expect_code(&root_peer,
+		    REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\",\"comment\":\"a\\u0000b\"}"),
 		    JSONRPC_INVALID_PARAMS);
-	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\",\"comment\":\"a\\nb\"}"),
+	expect_code(&root_peer,
+		    REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\",\"comment\":\"a\\nb\"}"),
 		    JSONRPC_INVALID_PARAMS);
-	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\",\"comment\":\"\\u001b[31m\"}"),
+	expect_code(&root_peer,
+		    REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\",\"comment\":\"\\u001b[31m\"}"),
 		    JSONRPC_INVALID_PARAMS);
 	ck_assert_uint_eq(blocklist_count(bl), 0);
-	expect_code(&root_peer, REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\",\"comment\":\"caf\u00e9 #42\"}"), 0);
+	expect_code(
+	    &root_peer,
+	    REQ("blocklist.add", "{\"prefix\":\"10.0.0.0/8\",\"comment\":\"caf\u00e9 #42\"}"), 0);
 }
 END_TEST
 
@@ -325,8 +330,8 @@ static json_object *stream_call(struct blocklist *b, const char *line, int *step
 
 static void delete_last(struct blocklist *b)
 {
-	struct prefix p = {.family = AF_INET, .len = 32,
-			   .addr = {10, 9, (MANY - 1) >> 8, (MANY - 1) & 255}};
+	struct prefix p = {
+	    .family = AF_INET, .len = 32, .addr = {10, 9, (MANY - 1) >> 8, (MANY - 1) & 255}};
 
 	blocklist_delete(b, &p);
 }

@@ -367,16 +367,14 @@ START_TEST(expiry_and_hits_kept)
 	ck_assert_int_eq(blf_del(f, &p), 0);
 	ck_assert_int_eq(blf_get(f, &p, &r), -ENOENT);
 	ck_assert_int_eq(blf_del(f, &p), -ENOENT);
-	/* a host prefix keeps its record in its leaf: the same holds */
+	/* a host prefix (decided by its /24's inline entry) keeps them too */
 	struct prefix h = pfx("198.51.100.7/32");
-	struct blf_long4_key lk = {.len = 32, .addr = {198, 51, 100, 7}};
-	struct blf_leaf leaf;
+	uint8_t ha[16] = {198, 51, 100, 7};
 
 	ck_assert_int_eq(blf_add(f, &h, 1000), 0);
-	ck_assert_int_eq(st.ops->get(st.ctx, BLF_H_LONG4, &lk, &leaf), 0);
-	ck_assert_uint_eq(leaf.rec.expires_ns, 1000);
-	leaf.rec.packets = 7;
-	ck_assert_int_eq(st.ops->put(st.ctx, BLF_H_LONG4, &lk, &leaf), 0);
+	s1 = blf_match(f, AF_INET, ha);
+	ck_assert_uint_ne(s1, 0);
+	st.rec[s1 - 1].packets = 7;
 	ck_assert_int_eq(blf_add(f, &h, 3000), 0);
 	ck_assert_int_eq(blf_get(f, &h, &r), 0);
 	ck_assert_uint_eq(r.expires_ns, 3000);
@@ -477,6 +475,42 @@ START_TEST(reconcile_with_records)
 }
 END_TEST
 
+/* A /24's lone longer prefix is kept inline in its top entry, so that it is
+ * decided by one read; with two or more the hash decides. Every transition
+ * keeps the answers right. */
+START_TEST(inline_single_of_a_24)
+{
+	struct prefix h = pfx("203.0.113.7/32"), n30 = pfx("203.0.113.8/30"),
+		      n25 = pfx("203.0.113.128/25"), p24 = pfx("203.0.113.0/24");
+	uint64_t *t = &st.top4[203u << 16 | 0u << 8 | 113u];
+
+	add(&p24);
+	add(&h);
+	EXPECT(*t & BLF_T4_SINGLE);
+	check_str("203.0.113.7", "203.0.113.7/32");
+	check_str("203.0.113.6", "203.0.113.0/24");
+	add(&n30);
+	EXPECT(!(*t & BLF_T4_SINGLE));
+	check_str("203.0.113.7", "203.0.113.7/32");
+	check_str("203.0.113.10", "203.0.113.8/30");
+	check_str("203.0.113.12", "203.0.113.0/24");
+	add(&n25);
+	del(&h);
+	EXPECT(!(*t & BLF_T4_SINGLE));
+	check_str("203.0.113.7", "203.0.113.0/24");
+	check_str("203.0.113.200", "203.0.113.128/25");
+	del(&n30); /* the /25 is alone now: inline */
+	EXPECT(*t & BLF_T4_SINGLE);
+	check_str("203.0.113.200", "203.0.113.128/25");
+	check_str("203.0.113.10", "203.0.113.0/24");
+	del(&n25);
+	EXPECT(!(*t & BLF_T4_SINGLE));
+	check_str("203.0.113.200", "203.0.113.0/24");
+	del(&p24);
+	check_empty();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("blocklist_fast");
@@ -492,6 +526,7 @@ int main(void)
 	tcase_add_test(tc, expiry_and_hits_kept);
 	tcase_add_test(tc, full_map_leaves_index_unchanged);
 	tcase_add_test(tc, reconcile_with_records);
+	tcase_add_test(tc, inline_single_of_a_24);
 	tcase_add_loop_test(tc, random_churn_matches_reference, 0, 4);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
