@@ -235,13 +235,25 @@ static __always_inline int bl6_judge(const __u8 *src, __u8 trace)
 		__builtin_memcpy(&key32, src, 4);
 		mid = bpf_map_lookup_elem(&bl6_mid, &key32);
 		if (mid) {
-			p.m0 = mid->mask[0];
-			p.m1 = mid->mask[1];
-			if (p.m0 | p.m1) {
-				__builtin_memcpy(&p.hi, src, 8);
-				__builtin_memcpy(&p.lo, src + 8, 8);
-				p.hi = bpf_be64_to_cpu(p.hi);
-				p.lo = bpf_be64_to_cpu(p.lo);
+			__builtin_memcpy(&p.hi, src, 8);
+			__builtin_memcpy(&p.lo, src + 8, 8);
+			p.hi = bpf_be64_to_cpu(p.hi);
+			p.lo = bpf_be64_to_cpu(p.lo);
+			if (mid->single) { /* the only longer prefix: compare inline */
+				__u32 len = mid->slen;
+				__u64 h = p.hi, l = p.lo;
+
+				if (len > 64) {
+					l &= ~0ULL << ((128 - len) & 63);
+				} else {
+					h &= ~0ULL << ((64 - len) & 63);
+					l = 0;
+				}
+				if (h == mid->shi && l == mid->slo)
+					return bl_judge_slot(mid->single, trace);
+			} else if (mid->mask[0] | mid->mask[1]) {
+				p.m0 = mid->mask[0];
+				p.m1 = mid->mask[1];
 				bpf_loop(96, bl6_probe_step, &p, 0);
 				if (p.found)
 					return bl_judge_slot(p.found, trace);

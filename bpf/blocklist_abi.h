@@ -26,7 +26,10 @@
  *   bl6_top[addr >> 112] u32: BLF_SLOT bits for lengths <= 16; BLF_T6_MID
  *                        when some /32 under this /16 has a bl6_mid bucket.
  *   bl6_mid              hash /32 -> {best of lengths 17..32 covering the
- *                        /32, one bit per length 33..128 present under it}.
+ *                        /32, one bit per length 33..128 present under it,
+ *                        and the /32's only longer prefix inline when there
+ *                        is just one (the common case: a hit is then one
+ *                        hash probe)}.
  *   bl6_long             hash {len, addr masked} -> slot, lengths 33..128.
  * Both:
  *   bl_rec[slot]         expiry and hit counter (the datapath's only write).
@@ -72,9 +75,12 @@ struct blf_long6_key {
 };
 
 struct blf_mid6 {
-	xu32 best; /* 1 + slot of the longest prefix of length 17..32 covering it */
-	xu32 pad;
+	xu32 best;    /* 1 + slot of the longest prefix of length 17..32 covering it */
+	xu32 single;  /* 1 + slot of the /32's only longer prefix, inline; 0: not one */
 	xu64 mask[2]; /* bit (len - 33): mask[0] lengths 33..96, mask[1] 97..128 */
+	xu64 shi, slo; /* the inline prefix, host order, masked to slen */
+	xu32 slen;
+	xu32 pad;
 };
 
 struct blf_rec {

@@ -29,7 +29,7 @@
 #include "blocklist_fast.h"
 #include "blocklist_kv.h"
 
-enum { K_PFX = 1, K_CNT4, K_CNT6, K_MIDN, K_TOT4 };
+enum { K_PFX = 1, K_CNT4, K_CNT6, K_MIDN, K_TOT4, K_TOT6, K_XOR6 };
 
 struct blf {
 	struct blf_store st;
@@ -366,12 +366,51 @@ static void v6_mid_del(struct blf *f, const struct prefix *p, uint32_t s)
 	}
 }
 
+static uint64_t be64_at(const uint8_t *a)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | a[i];
+	return v;
+}
+
+/* The inline prefix of a /32 bucket: 1 + slot s1 of the prefix p, or
+ * nothing (s1 0). */
+static void mid_single(struct blf_mid6 *m, uint32_t s1, const struct prefix *p)
+{
+	m->single = s1;
+	m->slen = s1 ? p->len : 0;
+	m->shi = s1 ? be64_at(p->addr) : 0;
+	m->slo = s1 ? be64_at(p->addr + 8) : 0;
+}
+
+/* A /32's count of longer prefixes and the XOR of their 1 + slot: when the
+ * count is 1, the XOR names the lone one (no search). */
+static int long6_count(struct blf *f, const uint8_t *addr, uint32_t s1, int d, uint64_t *n,
+		       uint32_t *lone)
+{
+	struct blkv_key tk = kv_key(K_TOT6, AF_INET6, 0, addr, 32);
+	struct blkv_key xk = kv_key(K_XOR6, AF_INET6, 0, addr, 32);
+	uint64_t *x = blkv_get(&f->kv, &xk), xv = (x ? *x : 0) ^ s1;
+	int r = blkv_add(&f->kv, &tk, d, n);
+
+	if (r == 0)
+		r = xv ? blkv_put(&f->kv, &xk, xv) : (x ? blkv_del(&f->kv, &xk) : 0);
+	if (r < 0 && d > 0)
+		blkv_add(&f->kv, &tk, -d, NULL);
+	*lone = (uint32_t)xv;
+	return r;
+}
+
 static int v6_long_add(struct blf *f, const struct prefix *p, uint32_t s)
 {
 	struct blf_long6_key lk = {.len = p->len};
 	struct blkv_key ck = kv_key(K_CNT6, AF_INET6, p->len, p->addr, 32);
 	struct blf_mid6 m;
+	uint32_t lone;
 	bool existed;
+	uint64_t n;
 	int r;
 
 	memcpy(lk.addr, p->addr, 16);
@@ -379,29 +418,43 @@ static int v6_long_add(struct blf *f, const struct prefix *p, uint32_t s)
 	if (r < 0)
 		return r;
 	r = blkv_add(&f->kv, &ck, 1, NULL);
+	if (r == 0 && (r = long6_count(f, p->addr, s + 1, 1, &n, &lone)) < 0)
+		blkv_add(&f->kv, &ck, -1, NULL);
 	if (r == 0) {
 		existed = mid_load(f, p->addr, &m);
 		mask_bit(&m, p->len, true);
+		mid_single(&m, n == 1 ? s + 1 : 0, p);
 		r = mid_store(f, p->addr, &m, existed);
-		if (r < 0)
+		if (r < 0) {
 			blkv_add(&f->kv, &ck, -1, NULL);
+			long6_count(f, p->addr, s + 1, -1, &n, &lone);
+		}
 	}
 	if (r < 0)
 		f->st.ops->del(f->st.ctx, BLF_H_LONG6, &lk);
 	return r;
 }
 
-static void v6_long_del(struct blf *f, const struct prefix *p)
+static void v6_long_del(struct blf *f, const struct prefix *p, uint32_t s)
 {
 	struct blf_long6_key lk = {.len = p->len};
 	struct blkv_key ck = kv_key(K_CNT6, AF_INET6, p->len, p->addr, 32);
+	struct prefix other;
 	struct blf_mid6 m;
-	uint64_t now;
+	uint64_t now, n = 0;
+	uint32_t lone = 0;
+	bool counted = blkv_get(&f->kv, &ck) != NULL;
 
 	memcpy(lk.addr, p->addr, 16);
-	if (blkv_get(&f->kv, &ck) && blkv_add(&f->kv, &ck, -1, &now) == 0 && !now &&
-	    mid_load(f, p->addr, &m)) {
-		mask_bit(&m, p->len, false);
+	if (counted && blkv_add(&f->kv, &ck, -1, &now) == 0)
+		long6_count(f, p->addr, s + 1, -1, &n, &lone);
+	if (counted && mid_load(f, p->addr, &m)) {
+		if (!now)
+			mask_bit(&m, p->len, false);
+		if (n == 1 && blf_slot_prefix(f, lone - 1, &other) == 0)
+			mid_single(&m, lone, &other);
+		else
+			mid_single(&m, 0, NULL);
 		mid_store(f, p->addr, &m, true);
 	}
 	f->st.ops->del(f->st.ctx, BLF_H_LONG6, &lk);
@@ -424,7 +477,7 @@ static void v6_del(struct blf *f, const struct prefix *p, uint32_t s)
 	else if (p->len <= 32)
 		v6_mid_del(f, p, s);
 	else
-		v6_long_del(f, p);
+		v6_long_del(f, p, s);
 }
 
 /* ---- entries ---- */
@@ -619,8 +672,13 @@ static int adopt_one(struct blf *f, const struct prefix *p, uint32_t s, struct m
 	if (p->len <= BLF_T6_BITS)
 		return 0;
 	if (p->len > 32) {
+		uint64_t n;
+		uint32_t lone;
+
 		k = kv_key(K_CNT6, AF_INET6, p->len, p->addr, 32);
 		r = blkv_add(&f->kv, &k, 1, NULL);
+		if (r == 0)
+			r = long6_count(f, p->addr, s + 1, 1, &n, &lone);
 	}
 	for (uint32_t i = 0, n = p->len > 32 ? 1 : 1u << (32 - p->len); i < n && !r; i++)
 		r = mids_push(mids, be32_at(p->addr) + i);
@@ -730,7 +788,15 @@ static uint32_t match6(const struct blf *f, const uint8_t *addr)
 	struct blf_mid6 m;
 
 	if ((v & BLF_T6_MID) && f->st.ops->get(f->st.ctx, BLF_H_MID6, addr, &m) == 0) {
-		for (int len = 128; len >= 33; len--) {
+		if (m.single) {
+			struct blf_long6_key lk;
+
+			memcpy(lk.addr, addr, 16);
+			mask_bits(lk.addr, 16, (int)m.slen);
+			if (be64_at(lk.addr) == m.shi && be64_at(lk.addr + 8) == m.slo)
+				return m.single;
+		}
+		for (int len = 128; len >= 33 && !m.single; len--) {
 			int i = len - 33;
 			struct blf_long6_key lk = {.len = (uint32_t)len};
 
