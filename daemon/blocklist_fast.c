@@ -441,7 +441,7 @@ static void v6_long_del(struct blf *f, const struct prefix *p, uint32_t s)
 	struct blkv_key ck = kv_key(K_CNT6, AF_INET6, p->len, p->addr, 32);
 	struct prefix other;
 	struct blf_mid6 m;
-	uint64_t now, n = 0;
+	uint64_t now = 1, n = 0;
 	uint32_t lone = 0;
 	bool counted = blkv_get(&f->kv, &ck) != NULL;
 

@@ -511,6 +511,39 @@ START_TEST(inline_single_of_a_24)
 }
 END_TEST
 
+/* The same for a /32 bucket of IPv6: its lone longer prefix inline in the
+ * bl6_mid value, named on deletes by the XOR of the slots under it. */
+START_TEST(inline_single_of_a_v6_32)
+{
+	struct prefix h = pfx("2001:db8:0:1::7/128"), n64 = pfx("2001:db8:0:2::/64"),
+		      n48 = pfx("2001:db8:5::/48"), p32 = pfx("2001:db8::/32");
+	uint8_t key[4] = {0x20, 0x01, 0x0d, 0xb8};
+	struct blf_mid6 m;
+
+	add(&p32);
+	add(&h);
+	ck_assert_int_eq(st.ops->get(st.ctx, BLF_H_MID6, key, &m), 0);
+	ck_assert_uint_ne(m.single, 0);
+	check_str("2001:db8:0:1::7", "2001:db8:0:1::7/128");
+	check_str("2001:db8:0:1::8", "2001:db8::/32");
+	add(&n64);
+	add(&n48);
+	ck_assert_int_eq(st.ops->get(st.ctx, BLF_H_MID6, key, &m), 0);
+	ck_assert_uint_eq(m.single, 0);
+	check_str("2001:db8:0:2::9", "2001:db8:0:2::/64");
+	check_str("2001:db8:5:1::9", "2001:db8:5::/48");
+	del(&h);
+	del(&n64); /* the /48 is alone now: inline */
+	ck_assert_int_eq(st.ops->get(st.ctx, BLF_H_MID6, key, &m), 0);
+	ck_assert_uint_ne(m.single, 0);
+	check_str("2001:db8:5:1::9", "2001:db8:5::/48");
+	check_str("2001:db8:0:2::9", "2001:db8::/32");
+	del(&n48);
+	del(&p32);
+	check_empty();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("blocklist_fast");
@@ -527,6 +560,7 @@ int main(void)
 	tcase_add_test(tc, full_map_leaves_index_unchanged);
 	tcase_add_test(tc, reconcile_with_records);
 	tcase_add_test(tc, inline_single_of_a_24);
+	tcase_add_test(tc, inline_single_of_a_v6_32);
 	tcase_add_loop_test(tc, random_churn_matches_reference, 0, 4);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
