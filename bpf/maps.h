@@ -111,6 +111,15 @@ struct {
 	__type(value, struct xdpd_counter);
 } stats_rule SEC(".maps");
 
+/* packets and bytes the dynamic blocklist dropped: a monotonic total, while
+ * the entries' own hit counters go when the entries go */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdpd_counter);
+} stats_blocklist SEC(".maps");
+
 /* source prefix -> expiry and hits */
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);

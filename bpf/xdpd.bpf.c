@@ -72,6 +72,11 @@ static __always_inline void account(const struct xdpd_iface_cfg *ic, const struc
 	__u32 slot = v->rule_slot;
 
 	count(bpf_map_lookup_elem(&stats_iface, &idx), bytes);
+	if (v->reason == XDPD_WHY_BLOCKLIST) {
+		__u32 zero = 0;
+
+		count(bpf_map_lookup_elem(&stats_blocklist, &zero), bytes);
+	}
 	if (slot != XDPD_NO_RULE)
 		count(bpf_map_lookup_elem(&stats_rule, &slot), bytes);
 }

@@ -31,7 +31,7 @@ void api_text_printf(struct api_text *t, const char *fmt, ...) __attribute__((fo
 void api_text_json_string(struct api_text *t, const char *s);
 void api_text_free(struct api_text *t);
 
-/* A result too large to build in one loop turn (blocklist.list, stats with a
+/* A result too large to build in one loop turn (blocklist.list and flush of a
  * big blocklist): the handler sets c->stream instead of c->result, and the
  * server calls step() once per loop turn, between other clients' requests,
  * writing what it appends as the "result" of the answer, until step()

@@ -66,79 +66,21 @@ static json_object *rules_json(const struct manager *m)
 	return a;
 }
 
-/* The blocklist's packets are the sum of its entries' hit counters: one
- * lookup per entry, so a big blocklist is summed over loop turns (a stream
- * whose last step writes the whole stats object). */
-#define HITS_BATCH 4096
-
-struct hits_stream {
-	struct blocklist *bl;
-	json_object *stats; /* the answer, "blocklist" still without "packets" */
-	json_object *blocklist;
-	struct bl_item *items;
-	size_t n, next;
-	uint64_t hits;
-};
-
-static int hits_step(void *ctx, struct api_text *t)
+/* blocklist {entries, packets, bytes}: what the datapath dropped for the
+ * blocklist, a monotonic total kept in a pinned per-CPU counter (the
+ * entries' own hits go away with the entries). */
+static json_object *blocklist_json(const struct api_call *c)
 {
-	struct hits_stream *h = ctx;
-	uint64_t now = blocklist_now_ns();
-	size_t end = h->next + HITS_BATCH < h->n ? h->next + HITS_BATCH : h->n;
-	struct blocklist_entry e;
-	const char *txt;
+	int fd = datapath_map_fd(c->m->dp, "stats_blocklist");
+	uint64_t packets = 0, bytes = 0;
+	json_object *o;
 
-	for (; h->next < end; h->next++)
-		if (blocklist_get(h->bl, &h->items[h->next], now, &e) == 0)
-			h->hits += e.packets;
-	if (h->next < h->n)
-		return 1;
-	json_object_object_add(h->blocklist, "packets", json_object_new_uint64(h->hits));
-	txt = json_object_to_json_string_ext(h->stats, JSON_C_TO_STRING_PLAIN);
-	if (!txt)
-		return -ENOMEM;
-	api_text_add(t, txt, strlen(txt));
-	return t->oom ? -ENOMEM : 0;
-}
-
-static void hits_free(void *ctx)
-{
-	struct hits_stream *h = ctx;
-
-	json_object_put(h->stats);
-	free(h->items);
-	free(h);
-}
-
-/* c->result = stats, or a stream that completes it. */
-static int finish_with_blocklist(struct api_call *c, json_object *stats)
-{
-	json_object *o = json_object_new_object();
-	struct hits_stream *h;
-	struct api_text t = {0};
-	int r;
-
+	if (fd >= 0)
+		api_percpu_counter(fd, 0, &packets, &bytes);
+	o = api_counter_json(packets, bytes);
 	json_object_object_add(o, "entries",
 			       json_object_new_uint64(c->bl ? blocklist_count(c->bl) : 0));
-	json_object_object_add(stats, "blocklist", o);
-	h = calloc(1, sizeof(*h));
-	if (!h) {
-		json_object_put(stats);
-		return -ENOMEM;
-	}
-	*h = (struct hits_stream){.bl = c->bl, .stats = stats, .blocklist = o};
-	r = c->bl ? blocklist_snapshot(c->bl, &h->items, &h->n) : 0;
-	if (r == 0 && h->n > HITS_BATCH) {
-		c->stream = (struct api_stream){.step = hits_step, .free = hits_free, .ctx = h};
-		return 0;
-	}
-	if (r == 0) /* small: summed now, in one step */
-		r = hits_step(h, &t);
-	if (r == 0)
-		c->result = json_object_get(stats);
-	api_text_free(&t);
-	hits_free(h);
-	return r;
+	return o;
 }
 
 int api_stats(struct api_call *c)
@@ -165,5 +107,7 @@ int api_stats(struct api_call *c)
 	json_object_object_add(o, "rules", rules_json(m));
 	json_object_object_add(o, "backends", api_lb_stats(m));
 	json_object_object_add(o, "sampling", api_sampling_stats(m));
-	return finish_with_blocklist(c, o);
+	json_object_object_add(o, "blocklist", blocklist_json(c));
+	c->result = o;
+	return 0;
 }

@@ -19,7 +19,7 @@
  * and atomic reload"). A map declared with LIBBPF_PIN_BY_NAME in the program
  * is stateful too: libbpf pins it under the same directory. */
 static const char *const stateful_maps[] = {
-    "stats_iface", "stats_rule", "blocklist4", "blocklist6",  "rl_rule",
+    "stats_iface", "stats_rule", "stats_blocklist", "blocklist4", "blocklist6",  "rl_rule",
     "rl_source",   "meta",	 "rule_slots", "iface_slots",
     /* load balancers (bpf/maps_lb.h) */
     "lb_ct", "lb_rnat", "lb_rr_ctr", "stats_backend", "lb_state", "lb_slots", "backend_slots",

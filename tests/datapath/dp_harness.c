@@ -170,6 +170,11 @@ struct dp_count dp_rule_count(struct dp *d, const char *rule)
 	return percpu_sum(d->skel->maps.stats_rule, (uint32_t)slot);
 }
 
+struct dp_count dp_blocklist_count(struct dp *d)
+{
+	return percpu_sum(d->skel->maps.stats_blocklist, 0);
+}
+
 /* Every counter the program can move for this policy. */
 struct snapshot {
 	struct dp_count iface[2][XDPD_NACT];

@@ -86,6 +86,8 @@ struct dp_count dp_rule_count(struct dp *d, const char *rule);
  * lookup index the datapath searches (dp_blocklist.c). */
 void dp_block(struct dp *d, const char *prefix, int64_t ttl_ns);
 uint64_t dp_block_hits(struct dp *d, const char *prefix);
+/* The datapath's total of blocklist drops (stats_blocklist). */
+struct dp_count dp_blocklist_count(struct dp *d);
 void dp_unblock(struct dp *d, const char *prefix);
 /* The index of d (made on first use). */
 struct blf *dp_blf(struct dp *d);

@@ -230,10 +230,14 @@ START_TEST(zero_length_and_hosts)
 	ck_assert_uint_eq(dp_block_hits(d, "192.0.2.77/32"), 1);
 	ck_assert_uint_eq(dp_block_hits(d, "0.0.0.0/0"), 1);
 	ck_assert_uint_eq(dp_block_hits(d, "::/0"), 1);
+	/* the total counts every drop so far, and keeps them when entries go */
+	ck_assert_uint_eq(dp_blocklist_count(d).packets, 4);
 	dp_unblock(d, "0.0.0.0/0");
 	dp_unblock(d, "::/0");
+	ck_assert_uint_eq(dp_blocklist_count(d).packets, 4);
 	ck_assert_int_eq(verdict(d, "203.0.113.1"), XDP_PASS);
 	ck_assert_int_eq(verdict(d, "192.0.2.77"), XDP_DROP);
+	ck_assert_uint_eq(dp_blocklist_count(d).packets, 5);
 	dp_free(d);
 }
 END_TEST

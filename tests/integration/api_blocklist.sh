@@ -54,12 +54,15 @@ api_check '(.entries | length) == 2 and .entries[0].comment == "again"' \
 api_check '.counts.blocklist == 2' "$(api_call status)" "status after restart"
 
 lab_step "blocklist.delete restores traffic"
+dropped=$(api_call stats | jq '.blocklist.packets')
 api_check '.deleted == 1' "$(api_call blocklist.delete '{"prefix":"10.99.0.0/24"}')" \
 	"blocklist.delete"
 lab_expect_ping_pass 4
 lab_expect_tcp_pass 4 8081
 lab_expect_ping_drop 6
 api_expect_error -32001 "$(api_req blocklist.delete '{"prefix":"10.99.0.0/24"}')"
+api_check ".blocklist.packets >= $dropped" "$(api_call stats)" \
+	"the blocklist's drop total does not shrink when entries go"
 # an LPM lookup would find 10.0.0.0/8 for 10.99.0.0/24: delete is exact
 api_call blocklist.add '{"prefix":"10.0.0.0/8"}' >/dev/null
 api_expect_error -32001 "$(api_req blocklist.delete '{"prefix":"10.99.0.0/24"}')"
