@@ -85,6 +85,19 @@ struct {
 	__type(value, struct xdpd_iface_cfg);
 } iface_cfg SEC(".maps");
 
+/* The same, as an array indexed by ifindex (lookups inlined), used when
+ * iface_direct: max_entries = largest ifindex + 1; the entries of other
+ * ifindexes hold slot XDPD_IFACE_NONE. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdpd_iface_cfg);
+} iface_tab SEC(".maps");
+
+/* Set between open and load: 1 when iface_tab holds the interfaces. */
+const volatile __u32 iface_direct = 0;
+
 /* rule index (policy order) -> slot, action, tcp flags, rate limit */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -111,9 +111,15 @@ int xdpd_main(struct xdp_md *ctx)
 	__u32 ifindex = ctx->ingress_ifindex;
 
 	/* not an interface of this policy (e.g. mid-reload): hands off */
-	ic = bpf_map_lookup_elem(&iface_cfg, &ifindex);
-	if (!ic)
-		return XDP_PASS;
+	if (iface_direct) {
+		ic = bpf_map_lookup_elem(&iface_tab, &ifindex);
+		if (!ic || ic->slot == XDPD_IFACE_NONE)
+			return XDP_PASS;
+	} else {
+		ic = bpf_map_lookup_elem(&iface_cfg, &ifindex);
+		if (!ic)
+			return XDP_PASS;
+	}
 	st.k.trace = trace_begin(ctx);
 	if (!parse_packet(data, data_end, &st.k))
 		judge(ctx, &st, ic, &v);

@@ -93,11 +93,15 @@ struct xdpd_config {
 	xu32 sample_rate; /* 0: off (issue: sampling) */
 };
 
-/* Value of the per-generation "iface_cfg" hash map (key: __u32 ifindex). */
+/* Value of the per-generation "iface_cfg" hash map (key: __u32 ifindex), and
+ * of the "iface_tab" array indexed by ifindex that replaces it when every
+ * ifindex of the policy is below 65536 (rodata iface_direct = 1); entries of
+ * iface_tab for other ifindexes have slot XDPD_IFACE_NONE. */
 struct xdpd_iface_cfg {
 	xu32 slot; /* counter slot, stable per interface name */
 	xu32 cls;  /* class id for XDPD_F_IFACE */
 };
+#define XDPD_IFACE_NONE 0xffffffffu
 
 #define XDPD_RULE_F_RATE_LIMIT	0x1
 #define XDPD_RULE_F_RL_PER_SRC	0x2

@@ -47,6 +47,21 @@ struct map_size {
 	bool mmap; /* filled through a memory mapping */
 };
 
+/* iface_tab is indexed by ifindex: used up to this size, beyond it (an
+ * interface created with a huge index) the hash iface_cfg serves. */
+#define IFACE_TAB_MAX 65536
+
+/* Entries of iface_tab (largest ifindex + 1), 0 when the hash serves. */
+static uint32_t iface_tab_entries(const struct compiled_policy *c)
+{
+	uint32_t max = 0;
+
+	for (size_t i = 0; i < c->n_ifaces; i++)
+		if (c->ifaces[i].ifindex > max)
+			max = c->ifaces[i].ifindex;
+	return max < IFACE_TAB_MAX ? max + 1 : 0;
+}
+
 static size_t policy_map_sizes(struct xdpd *skel, const struct compiled_policy *c,
 			       struct map_size *out)
 {
@@ -62,7 +77,8 @@ static size_t policy_map_sizes(struct xdpd *skel, const struct compiled_policy *
 	    {skel->maps.cls_dst4, at_least_one(c->n_dst4), false},
 	    {skel->maps.cls_src6, at_least_one(c->n_src6), false},
 	    {skel->maps.cls_dst6, at_least_one(c->n_dst6), false},
-	    {skel->maps.iface_cfg, at_least_one(c->n_ifaces), false},
+	    {skel->maps.iface_cfg, iface_tab_entries(c) ? 1 : at_least_one(c->n_ifaces), false},
+	    {skel->maps.iface_tab, at_least_one(iface_tab_entries(c)), true},
 	    {skel->maps.rule_info, at_least_one(c->config.nrules), false},
 	};
 
@@ -88,6 +104,7 @@ int maps_prepare(struct xdpd *skel, const struct compiled_policy *c, char *err, 
 		}
 	}
 	memcpy((void *)&skel->rodata->cfg, &c->config, sizeof(c->config));
+	*(uint32_t *)&skel->rodata->iface_direct = iface_tab_entries(c) != 0;
 	return c->lb ? lb_maps_prepare(skel, c->lb, err, errlen) : 0;
 }
 
@@ -210,9 +227,35 @@ static int fill_lpm(struct bpf_map *m, const void *entries, size_t esz, size_t k
 	return ret;
 }
 
-static int fill_ifaces(struct bpf_map *m, const struct compiled_policy *c, char *err, size_t errlen)
+static int fill_iface_tab(struct bpf_map *m, const struct compiled_policy *c, char *err,
+			  size_t errlen)
 {
-	int ret = check_layout(m, sizeof(uint32_t), sizeof(struct xdpd_iface_cfg), err, errlen);
+	uint32_t n = iface_tab_entries(c);
+	struct xdpd_iface_cfg *tab = calloc(n, sizeof(*tab));
+	int ret;
+
+	if (!tab) {
+		snprintf(err, errlen, "map '%s': %s", bpf_map__name(m), strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < n; i++)
+		tab[i].slot = XDPD_IFACE_NONE;
+	for (size_t i = 0; i < c->n_ifaces; i++)
+		tab[c->ifaces[i].ifindex] = c->ifaces[i].cfg;
+	ret = fill_array(m, tab, sizeof(*tab), n, err, errlen);
+	free(tab);
+	return ret;
+}
+
+static int fill_ifaces(struct xdpd *skel, const struct compiled_policy *c, char *err,
+		       size_t errlen)
+{
+	struct bpf_map *m = skel->maps.iface_cfg;
+	int ret;
+
+	if (iface_tab_entries(c))
+		return fill_iface_tab(skel->maps.iface_tab, c, err, errlen);
+	ret = check_layout(m, sizeof(uint32_t), sizeof(struct xdpd_iface_cfg), err, errlen);
 
 	for (size_t i = 0; i < c->n_ifaces && !ret; i++) {
 		if (bpf_map_update_elem(bpf_map__fd(m), &c->ifaces[i].ifindex, &c->ifaces[i].cfg,
@@ -260,7 +303,7 @@ int maps_fill(struct xdpd *skel, const struct compiled_policy *c, char *err, siz
 		ret = fill_lpm(skel->maps.cls_dst6, c->dst6, sizeof(*c->dst6),
 			       sizeof(struct xdpd_lpm6), c->n_dst6, err, errlen);
 	if (!ret)
-		ret = fill_ifaces(skel->maps.iface_cfg, c, err, errlen);
+		ret = fill_ifaces(skel, c, err, errlen);
 	if (!ret)
 		ret = lb_maps_fill(skel, c->lb, err, errlen);
 	return ret;

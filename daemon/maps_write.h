@@ -3,7 +3,7 @@
  * A compiled policy -> one program instance's policy maps and .rodata.
  * The program's map names (bpf/maps.h) are part of this contract:
  *   policy maps (one generation): cls_words, cls_summary, cls_proto, cls_port,
- *     cls_icmp, cls_src4, cls_dst4, cls_src6, cls_dst6, iface_cfg, rule_info
+ *     cls_icmp, cls_src4, cls_dst4, cls_src6, cls_dst6, iface_cfg, iface_tab, rule_info
  *   stateful maps (pinned, reused): stats_iface, stats_rule, blocklist4,
  *     blocklist6, rl_rule, rl_source, meta, rule_slots, iface_slots
  *   rodata: const volatile struct xdpd_config cfg
