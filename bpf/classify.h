@@ -278,6 +278,31 @@ static __always_inline int classify_search(struct cls_search *st,
 	return st->matched;
 }
 
+/* Policies of up to 64 rules (one word, cfg constant: the verifier keeps one
+ * of the two searches): the AND of one word per active field, inline; the
+ * lowest candidate is checked inline, the next ones (a candidate a TCP-flags
+ * or rate-limit check refused) by cls_step's candidate walk. No packet of a
+ * flow no rule can match enters bpf_loop. */
+static __always_inline int classify_one_word(struct cls_search *st,
+					     const struct xdpd_iface_cfg *ic)
+{
+	__u64 x;
+
+	cls_lookup(st, ic);
+	x = cls_and(st, &cls_words, 1, 0);
+	if (!x)
+		return 0;
+	if (rule_accepts(st, ctz64(x)))
+		return 1;
+	st->x = x & (x - 1);
+	if (!st->x)
+		return 0;
+	st->w = 0;
+	st->s = cfg.nsum; /* no summary word left: the walk ends with x */
+	bpf_loop(64, cls_step, st, 0);
+	return st->matched;
+}
+
 /* The search through the cache. A cached rule is checked again by
  * rule_accepts (it cannot be rate-limited, and its TCP flags are in the key):
  * same verdict, same counters as the search. */
@@ -308,6 +333,8 @@ static __always_inline int classify(struct cls_search *st, const struct xdpd_ifa
 		return 0;
 	if (cfg.nwords >= XDPD_CLS_CACHE_MIN_WORDS)
 		return classify_cached(st, ic);
+	if (cfg.nwords == 1)
+		return classify_one_word(st, ic);
 	return classify_search(st, ic);
 }
 
