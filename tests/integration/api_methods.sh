@@ -48,7 +48,7 @@ api_check '.actions.drop.packets == .interfaces[0].actions.drop.packets' "$s" "s
 api_check '[.rules[].name] == ["drop-8080","drop-udp-9"] and .rules[0].packets >= 1' "$s" \
 	"stats.rules"
 api_check '.backends == [] and .sampling.events == 0 and .sampling.lost == 0 and
-	.blocklist == {"entries":0,"packets":0}' "$s" "stats: backends, sampling, blocklist"
+	.blocklist == {"entries":0,"packets":0,"bytes":0}' "$s" "stats: backends, sampling, blocklist"
 [ "$(jq '.interfaces[0].actions.drop.packets' <<<"$s")" = "$(lab_iface_packets drop)" ] ||
 	lab_fail "stats drop packets differ from the pinned counter"
 
