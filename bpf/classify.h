@@ -150,10 +150,9 @@ static __always_inline void cls_lookup(struct cls_search *st, const struct xdpd_
 		st->cls[XDPD_F_ICMP] = icmp_class(&st->k);
 }
 
-/* AND over the active fields of word w of each field's class, in map m
- * (cls_words with stride nwords, or cls_summary with stride nsum). A missing
+/* AND over the active fields of word w of each field's class. A missing
  * word (class id out of range) is treated as "no rule". */
-static __always_inline __u64 cls_and(const struct cls_search *st, void *m, __u32 stride, __u32 w)
+static __always_inline __u64 cls_and(const struct cls_search *st, __u32 w)
 {
 	__u32 active = cls_active();
 	__u64 acc = ~0ULL;
@@ -166,13 +165,39 @@ static __always_inline __u64 cls_and(const struct cls_search *st, void *m, __u32
 
 		if (!(active & (1u << f)))
 			continue;
-		idx = st->cls[f] * stride + w;
-		v = bpf_map_lookup_elem(m, &idx);
+		idx = st->cls[f] * cfg.nwords + w;
+		v = bpf_map_lookup_elem(&cls_words, &idx);
 		if (!v)
 			return 0;
 		acc &= *v;
 	}
 	return acc;
+}
+
+/* The words of summary word s worth reading (struct xdpd_cls_sum): non-zero
+ * in every active field's class, and holding a rule of the primary field's
+ * class for at least one field. */
+static __always_inline __u64 cls_candidate_words(const struct cls_search *st, __u32 s)
+{
+	__u32 active = cls_active();
+	__u64 any = ~0ULL, prim = 0;
+	int f;
+
+#pragma unroll
+	for (f = 0; f < XDPD_NFIELDS; f++) {
+		struct xdpd_cls_sum *v;
+		__u32 idx;
+
+		if (!(active & (1u << f)))
+			continue;
+		idx = st->cls[f] * cfg.nsum + s;
+		v = bpf_map_lookup_elem(&cls_summary, &idx);
+		if (!v)
+			return 0;
+		any &= v->any;
+		prim |= v->prim;
+	}
+	return any & prim;
 }
 
 /* Fixed one-second windows; a rule limited to N pps applies to the packets
@@ -256,11 +281,11 @@ static long cls_step(__u32 i, void *data)
 	if (st->m) {
 		st->w = (st->s - 1) * 64 + ctz64(st->m);
 		st->m &= st->m - 1;
-		st->x = cls_and(st, &cls_words, cfg.nwords, st->w);
+		st->x = cls_and(st, st->w);
 		return 0;
 	}
 	if (st->s < cfg.nsum) {
-		st->m = cls_and(st, &cls_summary, cfg.nsum, st->s);
+		st->m = cls_candidate_words(st, st->s);
 		st->s++;
 		return 0;
 	}
@@ -289,7 +314,7 @@ static __always_inline int classify_one_word(struct cls_search *st,
 	__u64 x;
 
 	cls_lookup(st, ic);
-	x = cls_and(st, &cls_words, 1, 0);
+	x = cls_and(st, 0);
 	if (!x)
 		return 0;
 	if (rule_accepts(st, ctz64(x)))

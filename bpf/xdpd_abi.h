@@ -76,11 +76,11 @@ enum xdpd_field {
  * Classifier layout: every field value maps to a global class id. Class c
  * owns words cls_words[c * nwords .. c * nwords + nwords - 1] (bit r of word
  * w set: rule w * 64 + r accepts this value) and summary words
- * cls_summary[c * nsum .. c * nsum + nsum - 1] (bit w set: word w of the
- * class is non-zero). A field whose bit is clear in field_mask constrains no
- * rule and is skipped. miss_class[f] is the class used when a lookup for
- * field f has no entry (address not in any rule prefix, packet without ports,
- * packet that is not ICMP, interface not named by any rule). */
+ * cls_summary[c * nsum .. c * nsum + nsum - 1] (struct xdpd_cls_sum). A
+ * field whose bit is clear in field_mask constrains no rule and is skipped.
+ * miss_class[f] is the class used when a lookup for field f has no entry
+ * (address not in any rule prefix, packet without ports, packet that is not
+ * ICMP, interface not named by any rule). */
 struct xdpd_config {
 	xu32 generation;
 	xu32 nrules;
@@ -91,6 +91,20 @@ struct xdpd_config {
 	xu8 default_action; /* XDPD_ACT_DROP | XDPD_ACT_PASS */
 	xu8 pad[3];
 	xu32 sample_rate; /* 0: off (issue: sampling) */
+};
+
+/* Summary word s of a class (bit w % 64 describes word w = s * 64 + w % 64).
+ * Every rule has one primary field, among those it constrains the one
+ * expected to accept the fewest packets (a long prefix rather than "tcp");
+ * a rule that constrains nothing has the protocol. A rule that matches a
+ * packet is in the class of the packet's value of its primary field, so the
+ * words worth reading are the AND of the active fields' "any" bits and the
+ * OR of their "prim" bits: the OR is sparse even when every field's class
+ * holds rules in every word (the rules that leave the field open). */
+struct xdpd_cls_sum {
+	xu64 any;  /* bit set: the word of the class is non-zero */
+	xu64 prim; /* bit set: the word holds a rule of the class whose primary
+		    * field is a field this class is used by */
 };
 
 /* Value of the per-generation "iface_cfg" hash map (key: __u32 ifindex), and

@@ -2,7 +2,7 @@
 /*
  * compile_policy(): the policy -> the bit-vector classifier's tables. This
  * file orders the field builders (compile_*.c), fills the per-rule info and
- * the config, and derives the summary words from the class bitmaps.
+ * the config; the summary words come from compile_summary.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -101,27 +101,6 @@ static void fill_config(const struct compile_ctx *cc, struct compiled_policy *c)
 	cfg->sample_rate = cc->p->sampling.rate;
 }
 
-/* Summary bit w of a class: its word w is non-zero, so the datapath can skip
- * empty words of the AND without reading them. */
-static int build_summary(struct compiled_policy *c)
-{
-	uint32_t nwords = c->config.nwords, nsum = c->config.nsum;
-	size_t n = (size_t)c->nclasses * nsum;
-
-	c->summary = calloc(n ? n : 1, sizeof(*c->summary));
-	if (!c->summary)
-		return -ENOMEM;
-	for (size_t k = 0; k < c->nclasses; k++) {
-		const uint64_t *w = c->words + k * nwords;
-		uint64_t *s = c->summary + k * nsum;
-
-		for (uint32_t i = 0; i < nwords; i++)
-			if (w[i])
-				s[i / 64] |= 1ULL << (i % 64);
-	}
-	return 0;
-}
-
 static int build_classes(struct compile_ctx *cc, struct compiled_policy *c,
 			 const struct slot_lookup *slots, ifindex_fn ifindex, void *ifindex_ctx)
 {
@@ -184,7 +163,7 @@ int compile_policy(const struct policy *p, const struct slot_lookup *slots, ifin
 	fill_config(&cc, c);
 	c->nclasses = cc.store.n;
 	c->words = cls_store_take_words(&cc.store);
-	ret = build_summary(c);
+	ret = build_summary(&cc, c);
 	if (ret) {
 		snprintf(err, cc.errlen, "out of memory compiling %u rules", cc.nrules);
 		compiled_policy_free(c);

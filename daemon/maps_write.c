@@ -276,7 +276,7 @@ int maps_fill(struct xdpd *skel, const struct compiled_policy *c, char *err, siz
 
 	ret = fill_array(skel->maps.cls_words, c->words, sizeof(uint64_t), nw, err, errlen);
 	if (!ret)
-		ret = fill_array(skel->maps.cls_summary, c->summary, sizeof(uint64_t), ns, err,
+		ret = fill_array(skel->maps.cls_summary, c->summary, sizeof(*c->summary), ns, err,
 				 errlen);
 	if (!ret)
 		ret = fill_array(skel->maps.cls_proto, c->proto_cls, sizeof(uint32_t), 256, err,

@@ -102,11 +102,10 @@ uint32_t cls_emul_class(const struct compiled_policy *c, const struct emul_pkt *
 	}
 }
 
-/* Word w of the AND over active fields, in words (stride nwords) or summary
- * (stride nsum); a class id out of range reads as "no rule" like a failed
- * map lookup. */
+/* Word w of the AND over active fields; a class id out of range reads as
+ * "no rule" like a failed map lookup. */
 static uint64_t and_word(const struct compiled_policy *c, const uint32_t *cls, uint32_t active,
-			 const uint64_t *arr, uint32_t stride, uint32_t w)
+			 uint32_t w)
 {
 	uint64_t acc = ~0ULL;
 
@@ -115,9 +114,29 @@ static uint64_t and_word(const struct compiled_policy *c, const uint32_t *cls, u
 			continue;
 		if (cls[f] >= c->nclasses)
 			return 0;
-		acc &= arr[(size_t)cls[f] * stride + w];
+		acc &= c->words[(size_t)cls[f] * c->config.nwords + w];
 	}
 	return acc;
+}
+
+/* The words of summary word s to read: AND of "any", OR of "prim". */
+static uint64_t candidate_words(const struct compiled_policy *c, const uint32_t *cls,
+				uint32_t active, uint32_t s)
+{
+	uint64_t any = ~0ULL, prim = 0;
+
+	for (int f = 0; f < XDPD_NFIELDS; f++) {
+		const struct xdpd_cls_sum *v;
+
+		if (!(active & (1u << f)))
+			continue;
+		if (cls[f] >= c->nclasses)
+			return 0;
+		v = &c->summary[(size_t)cls[f] * c->config.nsum + s];
+		any &= v->any;
+		prim |= v->prim;
+	}
+	return any & prim;
 }
 
 static bool rule_accepts(const struct compiled_policy *c, const struct emul_pkt *p, uint32_t r)
@@ -136,7 +155,7 @@ static bool rule_accepts(const struct compiled_policy *c, const struct emul_pkt 
 static int search_word(const struct compiled_policy *c, const struct emul_pkt *p,
 		       const uint32_t *cls, uint32_t active, uint32_t w)
 {
-	uint64_t x = and_word(c, cls, active, c->words, c->config.nwords, w);
+	uint64_t x = and_word(c, cls, active, w);
 
 	for (; x; x &= x - 1) {
 		uint32_t r = w * 64 + __builtin_ctzll(x);
@@ -160,7 +179,7 @@ int cls_emul_match(const struct compiled_policy *c, const struct emul_pkt *p)
 	for (int f = XDPD_F_PROTO; f < XDPD_NFIELDS; f++)
 		cls[f] = cls_emul_class(c, p, f);
 	for (uint32_t s = 0; s < c->config.nsum; s++) {
-		uint64_t m = and_word(c, cls, active, c->summary, c->config.nsum, s);
+		uint64_t m = candidate_words(c, cls, active, s);
 
 		for (; m; m &= m - 1) {
 			int r = search_word(c, p, cls, active, s * 64 + __builtin_ctzll(m));
