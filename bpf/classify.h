@@ -186,16 +186,15 @@ static __always_inline __u64 cls_candidate_words(const struct cls_search *st, __
 #pragma unroll
 	for (f = 0; f < XDPD_NFIELDS; f++) {
 		struct xdpd_cls_sum *v;
-		__u32 idx;
+		__u32 idx = st->cls[f];
 
 		if (!(active & (1u << f)))
 			continue;
-		idx = st->cls[f] * cfg.nsum + s;
 		v = bpf_map_lookup_elem(&cls_summary, &idx);
-		if (!v)
+		if (!v || s >= XDPD_MAX_SUM)
 			return 0;
-		any &= v->any;
-		prim |= v->prim;
+		any &= v->any[s];
+		prim |= v->prim[s];
 	}
 	return any & prim;
 }
@@ -293,11 +292,27 @@ static long cls_step(__u32 i, void *data)
 }
 
 /* First rule that matches the packet: returns 1 and fills st->action,
- * st->rule, st->slot; 0 when no rule matches. */
+ * st->rule, st->slot; 0 when no rule matches. The summary words before the
+ * first candidate word are read inline (at most XDPD_MAX_SUM, mostly all of
+ * them for a flow no rule matches), so such a flow never enters bpf_loop. */
 static __always_inline int classify_search(struct cls_search *st,
 					   const struct xdpd_iface_cfg *ic)
 {
+	__u32 s;
+
 	cls_lookup(st, ic);
+	st->m = 0;
+#pragma unroll
+	for (s = 0; s < XDPD_MAX_SUM; s++) {
+		if (s >= cfg.nsum)
+			return 0;
+		st->m = cls_candidate_words(st, s);
+		if (st->m)
+			break;
+	}
+	if (!st->m)
+		return 0;
+	st->s = s + 1;
 	/* every step consumes a summary word, a word or a rule bit */
 	bpf_loop(cfg.nsum + cfg.nwords + cfg.nrules + 1, cls_step, st, 0);
 	return st->matched;
@@ -323,6 +338,7 @@ static __always_inline int classify_one_word(struct cls_search *st,
 	if (!st->x)
 		return 0;
 	st->w = 0;
+	st->m = 0;
 	st->s = cfg.nsum; /* no summary word left: the walk ends with x */
 	bpf_loop(64, cls_step, st, 0);
 	return st->matched;

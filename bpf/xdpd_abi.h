@@ -75,8 +75,8 @@ enum xdpd_field {
  *
  * Classifier layout: every field value maps to a global class id. Class c
  * owns words cls_words[c * nwords .. c * nwords + nwords - 1] (bit r of word
- * w set: rule w * 64 + r accepts this value) and summary words
- * cls_summary[c * nsum .. c * nsum + nsum - 1] (struct xdpd_cls_sum). A
+ * w set: rule w * 64 + r accepts this value) and the summary
+ * cls_summary[c] (struct xdpd_cls_sum, nsum words used). A
  * field whose bit is clear in field_mask constrains no rule and is skipped.
  * miss_class[f] is the class used when a lookup for field f has no entry
  * (address not in any rule prefix, packet without ports, packet that is not
@@ -85,7 +85,7 @@ struct xdpd_config {
 	xu32 generation;
 	xu32 nrules;
 	xu32 nwords;	 /* ceil(nrules / 64) */
-	xu32 nsum;	 /* ceil(nwords / 64) */
+	xu32 nsum;	 /* ceil(nwords / 64), at most XDPD_MAX_SUM */
 	xu32 field_mask; /* 1 << enum xdpd_field */
 	xu32 miss_class[XDPD_NFIELDS];
 	xu8 default_action; /* XDPD_ACT_DROP | XDPD_ACT_PASS */
@@ -93,7 +93,8 @@ struct xdpd_config {
 	xu32 sample_rate; /* 0: off (issue: sampling) */
 };
 
-/* Summary word s of a class (bit w % 64 describes word w = s * 64 + w % 64).
+/* The summary of a class (one cls_summary entry per class): bit w % 64 of
+ * word w / 64 describes word w of the class; words from nsum on are zero.
  * Every rule has one primary field, among those it constrains the one
  * expected to accept the fewest packets (a long prefix rather than "tcp");
  * a rule that constrains nothing has the protocol. A rule that matches a
@@ -101,10 +102,12 @@ struct xdpd_config {
  * words worth reading are the AND of the active fields' "any" bits and the
  * OR of their "prim" bits: the OR is sparse even when every field's class
  * holds rules in every word (the rules that leave the field open). */
+#define XDPD_MAX_SUM ((XDPD_MAX_RULES + 64 * 64 - 1) / (64 * 64))
 struct xdpd_cls_sum {
-	xu64 any;  /* bit set: the word of the class is non-zero */
-	xu64 prim; /* bit set: the word holds a rule of the class whose primary
-		    * field is a field this class is used by */
+	xu64 any[XDPD_MAX_SUM];	 /* bit set: the word of the class is non-zero */
+	xu64 prim[XDPD_MAX_SUM]; /* bit set: the word holds a rule of the class
+				  * whose primary field is one the class is
+				  * used by */
 };
 
 /* Value of the per-generation "iface_cfg" hash map (key: __u32 ifindex), and

@@ -51,7 +51,7 @@ struct compiled_policy {
 
 	uint32_t nclasses;
 	uint64_t *words;   /* nclasses * config.nwords */
-	struct xdpd_cls_sum *summary; /* nclasses * config.nsum */
+	struct xdpd_cls_sum *summary; /* nclasses */
 
 	uint32_t proto_cls[256];
 	uint32_t *port_cls;	/* XDPD_PORT_TABLE_SIZE entries */

@@ -19,6 +19,8 @@
 
 #include "compile_internal.h"
 
+_Static_assert((XDPD_MAX_RULES + 63) / 64 <= 64 * XDPD_MAX_SUM, "summary words for every rule");
+
 static int log2_ceil(uint64_t n)
 {
 	int b = 0;
@@ -132,27 +134,27 @@ static void mark_fields(const struct compiled_policy *c, uint8_t *used)
 static void fill_summary(const struct compiled_policy *c, const uint8_t *used,
 			 const uint64_t *prim)
 {
-	uint32_t nwords = c->config.nwords, nsum = c->config.nsum;
+	uint32_t nwords = c->config.nwords;
 
 	for (size_t k = 0; k < c->nclasses; k++) {
 		const uint64_t *w = c->words + k * nwords;
-		struct xdpd_cls_sum *s = c->summary + k * nsum;
+		struct xdpd_cls_sum *s = c->summary + k;
 
 		for (uint32_t i = 0; i < nwords; i++) {
 			uint64_t bit = 1ULL << (i % 64);
 
 			if (w[i])
-				s[i / 64].any |= bit;
+				s->any[i / 64] |= bit;
 			for (int f = 0; f < XDPD_NFIELDS; f++)
 				if ((used[k] & (1u << f)) && (w[i] & prim[(size_t)f * nwords + i]))
-					s[i / 64].prim |= bit;
+					s->prim[i / 64] |= bit;
 		}
 	}
 }
 
 int build_summary(const struct compile_ctx *cc, struct compiled_policy *c)
 {
-	size_t n = (size_t)c->nclasses * c->config.nsum;
+	size_t n = c->nclasses;
 	uint32_t nwords = c->config.nwords;
 	uint64_t *prim;
 	uint8_t *used;

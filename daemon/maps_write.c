@@ -66,10 +66,9 @@ static size_t policy_map_sizes(struct xdpd *skel, const struct compiled_policy *
 			       struct map_size *out)
 {
 	size_t nw = (size_t)c->nclasses * c->config.nwords;
-	size_t ns = (size_t)c->nclasses * c->config.nsum;
 	struct map_size v[] = {
 	    {skel->maps.cls_words, at_least_one(nw), true},
-	    {skel->maps.cls_summary, at_least_one(ns), true},
+	    {skel->maps.cls_summary, at_least_one(c->nclasses), true},
 	    {skel->maps.cls_proto, 256, false},
 	    {skel->maps.cls_port, XDPD_PORT_TABLE_SIZE, true},
 	    {skel->maps.cls_icmp, XDPD_ICMP_TABLE_SIZE, false},
@@ -271,12 +270,11 @@ static int fill_ifaces(struct xdpd *skel, const struct compiled_policy *c, char 
 int maps_fill(struct xdpd *skel, const struct compiled_policy *c, char *err, size_t errlen)
 {
 	size_t nw = (size_t)c->nclasses * c->config.nwords;
-	size_t ns = (size_t)c->nclasses * c->config.nsum;
 	int ret;
 
 	ret = fill_array(skel->maps.cls_words, c->words, sizeof(uint64_t), nw, err, errlen);
 	if (!ret)
-		ret = fill_array(skel->maps.cls_summary, c->summary, sizeof(*c->summary), ns, err,
+		ret = fill_array(skel->maps.cls_summary, c->summary, sizeof(*c->summary), c->nclasses, err,
 				 errlen);
 	if (!ret)
 		ret = fill_array(skel->maps.cls_proto, c->proto_cls, sizeof(uint32_t), 256, err,

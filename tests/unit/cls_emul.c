@@ -132,9 +132,9 @@ static uint64_t candidate_words(const struct compiled_policy *c, const uint32_t 
 			continue;
 		if (cls[f] >= c->nclasses)
 			return 0;
-		v = &c->summary[(size_t)cls[f] * c->config.nsum + s];
-		any &= v->any;
-		prim |= v->prim;
+		v = &c->summary[cls[f]];
+		any &= v->any[s];
+		prim |= v->prim[s];
 	}
 	return any & prim;
 }

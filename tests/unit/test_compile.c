@@ -26,11 +26,12 @@ static bool tables_ok(const struct policy *p, const struct compiled_policy *c)
 	for (uint32_t k = 0; k < c->nclasses; k++)
 		for (uint32_t w = 0; w < cfg->nwords; w++) {
 			uint64_t word = c->words[(size_t)k * cfg->nwords + w];
-			const struct xdpd_cls_sum *sum = &c->summary[(size_t)k * cfg->nsum + w / 64];
+			const struct xdpd_cls_sum *sum = &c->summary[k];
 			uint64_t bit = 1ULL << (w % 64);
 
 			/* "prim" is a subset of "any" */
-			if (!!word != !!(sum->any & bit) || (sum->prim & ~sum->any & bit))
+			if (!!word != !!(sum->any[w / 64] & bit) ||
+			    (sum->prim[w / 64] & ~sum->any[w / 64] & bit))
 				return false;
 			if (w == cfg->nwords - 1 && tail && word >> tail)
 				return false;
