@@ -40,29 +40,32 @@ struct cls_search {
  * XDPD_CLS_CACHE_MIN_WORDS the verifier drops this code (cfg is constant).
  * A policy map: every generation starts with an empty cache, so no packet
  * is judged by a verdict of another policy. A search that met a
- * rate-limited rule depends on time and is not cached. Per-CPU LRU lists:
- * CPUs do not contend for evictions. The key is the head of struct
- * cls_search itself (k, then cls[XDPD_F_IFACE]): no copy on the stack,
- * which the load balancer's frame leaves little of. */
+ * rate-limited rule depends on time and is not cached. Per-CPU and
+ * direct-mapped (struct xdpd_cls_cache_entry): a new flow costs a hash and
+ * a store, no lock and no LRU list, since a flood of new flows is exactly
+ * when the cache cannot help. The key is the head of struct cls_search
+ * itself (k, then cls[XDPD_F_IFACE]): no copy on the stack, which the load
+ * balancer's frame leaves little of. */
 #define XDPD_CLS_CACHE_MIN_WORDS 4 /* policies of 193 rules or more */
-#define XDPD_CLS_CACHE_ENTRIES	 16384
-#define XDPD_CLS_CACHE_NONE	 0xffffffffu /* cached: no rule matches */
 
 struct cls_cache_key {
-	struct flow_key k; /* k.trace cleared */
+	struct flow_key k; /* k.trace masked out */
 	__u32 ifcls;
 };
 
 _Static_assert(__builtin_offsetof(struct cls_search, cls) == sizeof(struct flow_key) &&
-		       sizeof(struct cls_cache_key) == sizeof(struct flow_key) + sizeof(__u32),
+		       sizeof(struct cls_cache_key) == sizeof(struct flow_key) + sizeof(__u32) &&
+		       sizeof(struct cls_cache_key) == sizeof(((struct xdpd_cls_cache_entry *)0)->key),
 	       "the cache key must be the head of struct cls_search");
 
+/* Set between open and load with the map's size (maps_prepare). */
+const volatile __u32 cls_cache_mask = XDPD_CLS_CACHE_MIN_SLOTS - 1;
+
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XDPD_CLS_CACHE_ENTRIES);
-	__uint(map_flags, BPF_F_NO_COMMON_LRU);
-	__type(key, struct cls_cache_key);
-	__type(value, __u32);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, XDPD_CLS_CACHE_MIN_SLOTS);
+	__type(key, __u32);
+	__type(value, struct xdpd_cls_cache_entry);
 } cls_cache SEC(".maps");
 
 /* Fields looked up for every packet: the declared ones plus the protocol,
@@ -344,27 +347,69 @@ static __always_inline int classify_one_word(struct cls_search *st,
 	return st->matched;
 }
 
+/* Word i of the cache key: the head of st, read with memcpy (no aliasing
+ * question with the fields written as bytes), k.trace masked out. */
+_Static_assert(__builtin_offsetof(struct flow_key, trace) == 7 &&
+		       __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "k.trace is the top byte of key word 0");
+
+static __always_inline __u64 cls_key_word(const struct cls_search *st, int i)
+{
+	__u64 w;
+
+	__builtin_memcpy(&w, (const __u8 *)st + 8 * i, 8);
+	return i ? w : w & ~(0xffULL << 56);
+}
+
+static __always_inline __u32 cls_cache_slot(const struct cls_search *st)
+{
+	__u64 h = 0;
+	int i;
+
+	/* a multiplication only carries upwards: fold the high half down */
+#pragma unroll
+	for (i = 0; i < 6; i++) {
+		h = (h ^ cls_key_word(st, i)) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 32;
+	}
+	return (__u32)((h * 0x9e3779b97f4a7c15ULL) >> 40) & cls_cache_mask;
+}
+
+static __always_inline int cls_cache_same(const struct xdpd_cls_cache_entry *e,
+					  const struct cls_search *st)
+{
+	__u64 diff = 0;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < 6; i++)
+		diff |= e->key[i] ^ cls_key_word(st, i);
+	return e->valid && !diff;
+}
+
 /* The search through the cache. A cached rule is checked again by
  * rule_accepts (it cannot be rate-limited, and its TCP flags are in the key):
  * same verdict, same counters as the search. */
 static __always_inline int classify_cached(struct cls_search *st,
 					   const struct xdpd_iface_cfg *ic)
 {
-	__u8 trace = st->k.trace;
-	__u32 *hit;
+	struct xdpd_cls_cache_entry *e;
+	__u32 slot;
+	int i;
 
-	st->k.trace = 0;
 	st->cls[XDPD_F_IFACE] = ic->cls;
-	hit = bpf_map_lookup_elem(&cls_cache, st);
-	st->k.trace = trace;
-	if (hit)
-		return *hit == XDPD_CLS_CACHE_NONE ? 0 : rule_accepts(st, *hit);
+	slot = cls_cache_slot(st);
+	e = bpf_map_lookup_elem(&cls_cache, &slot);
+	if (e && cls_cache_same(e, st))
+		return e->rule == XDPD_CLS_CACHE_NONE ? 0 : rule_accepts(st, e->rule);
 	classify_search(st, ic);
-	if (!st->uncacheable && !trace) {
-		if (!st->matched)
-			st->rule = XDPD_CLS_CACHE_NONE;
-		bpf_map_update_elem(&cls_cache, st, &st->rule, BPF_ANY);
-	}
+	if (!e || st->uncacheable || st->k.trace)
+		return st->matched;
+#pragma unroll
+	for (i = 0; i < 6; i++)
+		e->key[i] = cls_key_word(st, i);
+	e->rule = st->matched ? st->rule : XDPD_CLS_CACHE_NONE;
+	e->valid = 1;
 	return st->matched;
 }
 

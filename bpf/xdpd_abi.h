@@ -110,6 +110,21 @@ struct xdpd_cls_sum {
 				  * used by */
 };
 
+/* The classifier's flow-verdict cache ("cls_cache", per-generation per-CPU
+ * array, direct-mapped: a flow's slot is a hash of its key, a new flow
+ * replaces what held the slot). key: the flow key, TCP flags included and
+ * trace cleared, then the interface class (bpf/classify.h). Slots per CPU:
+ * a power of two, XDPD_CLS_CACHE_TOTAL over the possible CPUs but at least
+ * XDPD_CLS_CACHE_MIN_SLOTS; rodata cls_cache_mask = slots - 1. */
+#define XDPD_CLS_CACHE_TOTAL	 65536
+#define XDPD_CLS_CACHE_MIN_SLOTS 4096
+#define XDPD_CLS_CACHE_NONE	 0xffffffffu /* cached: no rule matches */
+struct xdpd_cls_cache_entry {
+	xu64 key[6];
+	xu32 rule;  /* rule index, or XDPD_CLS_CACHE_NONE */
+	xu32 valid; /* 0: empty (the array starts zeroed) */
+};
+
 /* Value of the per-generation "iface_cfg" hash map (key: __u32 ifindex), and
  * of the "iface_tab" array indexed by ifindex that replaces it when every
  * ifindex of the policy is below 65536 (rodata iface_direct = 1); entries of

@@ -47,11 +47,6 @@
 #define NFILLER 200 /* > 192 rules: cfg.nwords >= 4, the cache is on */
 #define NO_RULE 0xffffffffu
 
-/* The cache key (struct cls_cache_key in bpf/classify.h): the flow key and
- * the interface class. The test only counts and reads values, so the key is
- * opaque bytes of the map's own key size. */
-#define KEY_MAX 128
-
 /* head, then the rules of body, then NFILLER rules no probe matches. */
 static char *policy_text(const char *head, const char *body)
 {
@@ -90,21 +85,32 @@ static struct frame_spec tcp(const char *src, uint16_t sport, uint8_t flags)
 				   .tcp_flags = flags};
 }
 
-/* Number of entries in d's flow cache; *value gets the last one's. */
+/* Number of flows in d's flow cache (per-CPU slots: a flow whose packets
+ * ran on two CPUs is in both, counted once); *value gets the last one's. */
 static unsigned int cache_entries(struct dp *d, uint32_t *value)
 {
 	int fd = bpf_map__fd(d->skel->maps.cls_cache);
-	uint8_t key[KEY_MAX], next[KEY_MAX];
+	uint32_t slots = bpf_map__max_entries(d->skel->maps.cls_cache);
+	int ncpu = libbpf_num_possible_cpus();
+	struct xdpd_cls_cache_entry *e = calloc(ncpu, sizeof(*e));
 	unsigned int n = 0;
-	void *prev = NULL;
 
-	ck_assert_uint_le(bpf_map__key_size(d->skel->maps.cls_cache), KEY_MAX);
-	while (bpf_map_get_next_key(fd, prev, next) == 0) {
-		ck_assert_int_eq(bpf_map_lookup_elem(fd, next, value), 0);
-		memcpy(key, next, sizeof(key));
-		prev = key;
-		n++;
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(bpf_map__value_size(d->skel->maps.cls_cache), sizeof(*e));
+	for (uint32_t slot = 0; slot < slots; slot++) {
+		ck_assert_int_eq(bpf_map_lookup_elem(fd, &slot, e), 0);
+		for (int c = 0; c < ncpu; c++) {
+			bool seen = false;
+
+			for (int o = 0; o < c && !seen; o++)
+				seen = e[o].valid && !memcmp(e[o].key, e[c].key, sizeof(e[c].key));
+			if (!e[c].valid || seen)
+				continue;
+			*value = e[c].rule;
+			n++;
+		}
 	}
+	free(e);
 	return n;
 }
 
