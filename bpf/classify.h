@@ -40,10 +40,12 @@ struct cls_search {
  * XDPD_CLS_CACHE_MIN_WORDS the verifier drops this code (cfg is constant).
  * A policy map: every generation starts with an empty cache, so no packet
  * is judged by a verdict of another policy. A search that met a
- * rate-limited rule depends on time and is not cached. Per-CPU and
+ * rate-limited rule depends on time and is not cached. Per-CPU, small and
  * direct-mapped (struct xdpd_cls_cache_entry): a new flow costs a hash and
- * a store, no lock and no LRU list, since a flood of new flows is exactly
- * when the cache cannot help. The key is the head of struct cls_search
+ * a store, no lock, no LRU list and no miss to memory, since a flood of new
+ * flows is exactly when the cache cannot help (with the summaries pruning,
+ * an LRU hash of 16,384 flows cost a new flow more than its search). The
+ * key is the head of struct cls_search
  * itself (k, then cls[XDPD_F_IFACE]): no copy on the stack, which the load
  * balancer's frame leaves little of. */
 #define XDPD_CLS_CACHE_MIN_WORDS 4 /* policies of 193 rules or more */
@@ -58,12 +60,9 @@ _Static_assert(__builtin_offsetof(struct cls_search, cls) == sizeof(struct flow_
 		       sizeof(struct cls_cache_key) == sizeof(((struct xdpd_cls_cache_entry *)0)->key),
 	       "the cache key must be the head of struct cls_search");
 
-/* Set between open and load with the map's size (maps_prepare). */
-const volatile __u32 cls_cache_mask = XDPD_CLS_CACHE_MIN_SLOTS - 1;
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, XDPD_CLS_CACHE_MIN_SLOTS);
+	__uint(max_entries, XDPD_CLS_CACHE_SLOTS);
 	__type(key, __u32);
 	__type(value, struct xdpd_cls_cache_entry);
 } cls_cache SEC(".maps");
@@ -372,7 +371,7 @@ static __always_inline __u32 cls_cache_slot(const struct cls_search *st)
 		h = (h ^ cls_key_word(st, i)) * 0x9e3779b97f4a7c15ULL;
 		h ^= h >> 32;
 	}
-	return (__u32)((h * 0x9e3779b97f4a7c15ULL) >> 40) & cls_cache_mask;
+	return (__u32)((h * 0x9e3779b97f4a7c15ULL) >> 40) & (XDPD_CLS_CACHE_SLOTS - 1);
 }
 
 static __always_inline int cls_cache_same(const struct xdpd_cls_cache_entry *e,

@@ -111,14 +111,14 @@ struct xdpd_cls_sum {
 };
 
 /* The classifier's flow-verdict cache ("cls_cache", per-generation per-CPU
- * array, direct-mapped: a flow's slot is a hash of its key, a new flow
- * replaces what held the slot). key: the flow key, TCP flags included and
- * trace cleared, then the interface class (bpf/classify.h). Slots per CPU:
- * a power of two, XDPD_CLS_CACHE_TOTAL over the possible CPUs but at least
- * XDPD_CLS_CACHE_MIN_SLOTS; rodata cls_cache_mask = slots - 1. */
-#define XDPD_CLS_CACHE_TOTAL	 65536
-#define XDPD_CLS_CACHE_MIN_SLOTS 4096
-#define XDPD_CLS_CACHE_NONE	 0xffffffffu /* cached: no rule matches */
+ * array of XDPD_CLS_CACHE_SLOTS, direct-mapped: a flow's slot is a hash of
+ * its key, a new flow replaces what held the slot). key: the flow key, TCP
+ * flags included and trace masked out, then the interface class
+ * (bpf/classify.h). Small on purpose: 56 KiB per CPU stay in the CPU's
+ * caches, where a larger table made every new flow pay a cache and TLB miss
+ * (see classify.h). */
+#define XDPD_CLS_CACHE_SLOTS 1024 /* power of two */
+#define XDPD_CLS_CACHE_NONE  0xffffffffu /* cached: no rule matches */
 struct xdpd_cls_cache_entry {
 	xu64 key[6];
 	xu32 rule;  /* rule index, or XDPD_CLS_CACHE_NONE */

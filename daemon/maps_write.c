@@ -85,38 +85,14 @@ static size_t policy_map_sizes(struct xdpd *skel, const struct compiled_policy *
 	return sizeof(v) / sizeof(v[0]);
 }
 
-/* The flow-verdict cache's slots per CPU (struct xdpd_cls_cache_entry). */
-static int cache_prepare(struct xdpd *skel, char *err, size_t errlen)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	uint32_t slots = XDPD_CLS_CACHE_MIN_SLOTS;
-	int ret;
-
-	if (ncpu < 0) {
-		snprintf(err, errlen, "possible CPUs: %s", strerror(-ncpu));
-		return ncpu;
-	}
-	while (slots * 2 <= XDPD_CLS_CACHE_TOTAL / (uint32_t)ncpu)
-		slots *= 2;
-	ret = bpf_map__set_max_entries(skel->maps.cls_cache, slots);
-	if (ret) {
-		snprintf(err, errlen, "map 'cls_cache': set size %u: %s", slots, strerror(-ret));
-		return ret;
-	}
-	*(uint32_t *)&skel->rodata->cls_cache_mask = slots - 1;
-	return 0;
-}
-
 int maps_prepare(struct xdpd *skel, const struct compiled_policy *c, char *err, size_t errlen)
 {
 	struct map_size sizes[16];
 	size_t n = policy_map_sizes(skel, c, sizes);
-	int ret;
 
 	for (size_t i = 0; i < n; i++) {
 		struct bpf_map *m = sizes[i].map;
-
-		ret = bpf_map__set_max_entries(m, sizes[i].entries);
+		int ret = bpf_map__set_max_entries(m, sizes[i].entries);
 
 		if (!ret && sizes[i].mmap)
 			ret = bpf_map__set_map_flags(m, bpf_map__map_flags(m) | BPF_F_MMAPABLE);
@@ -126,9 +102,6 @@ int maps_prepare(struct xdpd *skel, const struct compiled_policy *c, char *err, 
 			return ret;
 		}
 	}
-	ret = cache_prepare(skel, err, errlen);
-	if (ret)
-		return ret;
 	memcpy((void *)&skel->rodata->cfg, &c->config, sizeof(c->config));
 	*(uint32_t *)&skel->rodata->iface_direct = iface_tab_entries(c) != 0;
 	return c->lb ? lb_maps_prepare(skel, c->lb, err, errlen) : 0;
@@ -301,8 +274,8 @@ int maps_fill(struct xdpd *skel, const struct compiled_policy *c, char *err, siz
 
 	ret = fill_array(skel->maps.cls_words, c->words, sizeof(uint64_t), nw, err, errlen);
 	if (!ret)
-		ret = fill_array(skel->maps.cls_summary, c->summary, sizeof(*c->summary), c->nclasses, err,
-				 errlen);
+		ret = fill_array(skel->maps.cls_summary, c->summary, sizeof(*c->summary),
+				 c->nclasses, err, errlen);
 	if (!ret)
 		ret = fill_array(skel->maps.cls_proto, c->proto_cls, sizeof(uint32_t), 256, err,
 				 errlen);
