@@ -111,16 +111,16 @@ static void fix_v6_proto(struct emul_pkt *k)
 			k->proto = 47;
 }
 
-static void run_one(struct dp *d, struct gen_rng *g, uint64_t seed, int i, uint64_t *matched)
+/* One packet through the reference, the model and the kernel. */
+static void run_pkt(struct dp *d, struct gen_rng *g, uint64_t seed, int i, struct emul_pkt k,
+		    uint64_t *matched)
 {
 	const struct policy *p = d->policy;
 	uint8_t frame[FRAME_MAX];
-	struct emul_pkt k, real;
+	struct emul_pkt real;
 	int want, model, len, got, action;
 	uint64_t before = 0;
 
-	gen_packet(g, p, &k);
-	k.ifindex = FX_IFINDEX0 + gen_u32(g, 2);
 	fix_v6_proto(&k);
 	want = ref_match(p, &k);
 	real = k; /* the compiled iface_cfg holds the real ifindex */
@@ -142,12 +142,31 @@ static void run_one(struct dp *d, struct gen_rng *g, uint64_t seed, int i, uint6
 	*matched += want >= 0;
 }
 
+static void run_one(struct dp *d, struct gen_rng *g, uint64_t seed, int i, uint64_t *matched)
+{
+	struct emul_pkt k;
+
+	gen_packet(g, d->policy, &k);
+	k.ifindex = FX_IFINDEX0 + gen_u32(g, 2);
+	run_pkt(d, g, seed, i, k, matched);
+}
+
+/* no packet was counted by a rule the reference did not pick */
+static void check_counted(struct dp *d, uint64_t matched)
+{
+	uint64_t counted = 0;
+
+	for (uint32_t r = 0; r < d->policy->n_rules; r++)
+		counted += rule_packets(d, r);
+	ck_assert_uint_eq(counted, matched);
+}
+
 /* Rate limits depend on time and are the datapath's own tests' business. */
 static void check_seed(uint64_t seed, size_t nrules, int npackets)
 {
 	struct gen_rng g = {.s = seed * 0x9e3779b97f4a7c15ULL + 7};
 	struct policy *p = gen_policy(&g, nrules);
-	uint64_t matched = 0, counted = 0;
+	uint64_t matched = 0;
 	struct dp *d;
 
 	p->n_ifaces = 2;
@@ -157,10 +176,51 @@ static void check_seed(uint64_t seed, size_t nrules, int npackets)
 	d = load(p);
 	for (int i = 0; i < npackets; i++)
 		run_one(d, &g, seed, i, &matched);
-	/* no packet was counted by a rule the reference did not pick */
-	for (uint32_t r = 0; r < p->n_rules; r++)
-		counted += rule_packets(d, r);
-	ck_assert_uint_eq(counted, matched);
+	check_counted(d, matched);
+	unload(d);
+}
+
+/* A TCP packet of the mix (policy_gen.h) from src, on interface 0. */
+static struct emul_pkt mix_pkt(const char *src, uint16_t dport, uint8_t flags)
+{
+	struct emul_pkt k = {.ifindex = FX_IFINDEX0,
+			     .family = AF_INET,
+			     .proto = IPPROTO_TCP,
+			     .first_frag = true,
+			     .sport = 40000,
+			     .dport = dport,
+			     .tcp_flags = flags};
+
+	fx_set_addr(AF_INET, src, k.src);
+	fx_set_addr(AF_INET, "198.51.100.1", k.dst);
+	return k;
+}
+
+/* The benchmark's kind of policy, where the primary fields' summaries do the
+ * pruning: random packets, then the hot group's SYN and ACK (candidates
+ * refused by their TCP flags in many words and summary words), each twice
+ * (the second one judged by the flow cache from 193 rules on). */
+static void check_mix(size_t nrules, int npackets)
+{
+	struct policy *p = gen_mix_policy(nrules);
+	struct gen_rng g = {.s = nrules};
+	uint64_t matched = 0;
+	struct dp *d;
+	int i;
+
+	p->n_ifaces = 2;
+	p->default_action = POLICY_PASS;
+	d = load(p);
+	for (i = 0; i < npackets; i++)
+		run_one(d, &g, nrules, i, &matched);
+	for (int rep = 0; rep < 2; rep++) {
+		run_pkt(d, &g, nrules, i++, mix_pkt("10.200.0.9", 80, 0x10), &matched);
+		run_pkt(d, &g, nrules, i++, mix_pkt("10.200.0.9", 80, 0x12), &matched);
+		run_pkt(d, &g, nrules, i++, mix_pkt("100.64.0.1", 80, 0x10), &matched);
+		run_pkt(d, &g, nrules, i++, mix_pkt("10.0.12.7", GEN_MIX_PORT(12), 0x10),
+			&matched);
+	}
+	check_counted(d, matched);
 	unload(d);
 }
 
@@ -176,6 +236,14 @@ START_TEST(diff_multiword)
 	for (uint64_t seed = 100; seed < 104; seed++)
 		check_seed(seed, 65 + (seed - 100) * 150, 400);
 	check_seed(200, 4200, 300);
+}
+END_TEST
+
+START_TEST(diff_mix)
+{
+	check_mix(150, 300);  /* 3 words: no cache */
+	check_mix(400, 300);  /* the cache */
+	check_mix(4500, 300); /* two summary words */
 }
 END_TEST
 
@@ -198,6 +266,7 @@ int main(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, diff_small);
 	tcase_add_test(tc, diff_multiword);
+	tcase_add_test(tc, diff_mix);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);

@@ -168,9 +168,18 @@ static int search_word(const struct compiled_policy *c, const struct emul_pkt *p
 
 int cls_emul_match(const struct compiled_policy *c, const struct emul_pkt *p)
 {
+	uint32_t words;
+
+	return cls_emul_match_words(c, p, &words);
+}
+
+int cls_emul_match_words(const struct compiled_policy *c, const struct emul_pkt *p,
+			 uint32_t *words)
+{
 	uint32_t active = c->config.field_mask | (1u << XDPD_F_PROTO);
 	uint32_t cls[XDPD_NFIELDS];
 
+	*words = 0;
 	cls[XDPD_F_IFACE] = cls_emul_class(c, p, XDPD_F_IFACE);
 	if (cls[XDPD_F_IFACE] == UINT32_MAX)
 		return EMUL_NOT_JUDGED;
@@ -184,6 +193,7 @@ int cls_emul_match(const struct compiled_policy *c, const struct emul_pkt *p)
 		for (; m; m &= m - 1) {
 			int r = search_word(c, p, cls, active, s * 64 + __builtin_ctzll(m));
 
+			++*words;
 			if (r >= 0)
 				return r;
 		}

@@ -3,7 +3,8 @@
  * A user-space model of what the datapath (bpf/classify.h) does with the
  * compiled tables: per active field a class lookup (exact tables, longest
  * prefix match over the LPM entry lists, miss classes), the AND of the class
- * bitmaps guided by the summary words, then the tcp_flags check on each
+ * bitmaps in the words the summaries let through (struct xdpd_cls_sum:
+ * AND of "any", OR of "prim"), then the tcp_flags check on each
  * candidate in rule order. Rate limits are not modelled (they depend on
  * time). Tests compare its answer with a direct first-match over the policy.
  */
@@ -32,6 +33,11 @@ struct emul_pkt {
 
 /* Index of the first matching rule, or EMUL_NO_MATCH / EMUL_NOT_JUDGED. */
 int cls_emul_match(const struct compiled_policy *c, const struct emul_pkt *pkt);
+
+/* The same; *words = the rule words it read (the AND of the fields' words
+ * the summaries let through), what the datapath's search costs. */
+int cls_emul_match_words(const struct compiled_policy *c, const struct emul_pkt *pkt,
+			 uint32_t *words);
 
 /* The class the datapath would use for field f (exposed for targeted tests). */
 uint32_t cls_emul_class(const struct compiled_policy *c, const struct emul_pkt *pkt,

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -138,6 +139,71 @@ struct policy *gen_policy(struct gen_rng *g, size_t nrules)
 
 	for (size_t i = 0; i < nrules; i++)
 		gen_rule(g, p);
+	return p;
+}
+
+/* Rule i of the mix; see policy_gen.h. */
+static void mix_rule(struct policy_rule *r, size_t i, size_t n)
+{
+	char a[64];
+
+	snprintf(a, sizeof(a), "10.%zu.%zu.0/24", i >> 8 & 127, i & 255);
+	if (i + 1 == n)
+		return; /* the catch-all */
+	if (i % GEN_MIX_HOT_EVERY == 13) {
+		/* the hot group: one prefix, SYN required but by the last */
+		r->protocol = IPPROTO_TCP;
+		fx_add_src(r, GEN_MIX_HOT_SRC "/24");
+		if (i + GEN_MIX_HOT_EVERY + 1 < n) {
+			r->tcp_mask = GEN_MIX_SYN;
+			r->tcp_value = GEN_MIX_SYN;
+		}
+		return;
+	}
+	switch (i % 6) {
+	case 0:
+		r->protocol = IPPROTO_TCP;
+		fx_add_src(r, a);
+		fx_add_ports(&r->dst_ports, &r->n_dst_ports, GEN_MIX_PORT(i), GEN_MIX_PORT(i));
+		break;
+	case 1:
+		r->protocol = IPPROTO_UDP;
+		fx_add_src(r, a);
+		fx_add_ports(&r->dst_ports, &r->n_dst_ports, GEN_MIX_PORT(i), GEN_MIX_PORT(i) + 3);
+		break;
+	case 2:
+		r->protocol = IPPROTO_TCP;
+		snprintf(a, sizeof(a), "2001:db8:%zx::/48", i & 0xffff);
+		fx_add_src(r, a);
+		break;
+	case 3:
+		r->protocol = IPPROTO_UDP;
+		snprintf(a, sizeof(a), "172.16.%zu.%zu", i >> 8 & 255, i & 255);
+		fx_add_dst(r, a);
+		fx_add_ports(&r->src_ports, &r->n_src_ports, 1024, 65535);
+		break;
+	case 4:
+		r->protocol = 47;
+		fx_add_src(r, a);
+		break;
+	default:
+		r->protocol = IPPROTO_ICMP;
+		r->icmp_type = 8;
+		fx_add_src(r, a);
+		break;
+	}
+}
+
+struct policy *gen_mix_policy(size_t nrules)
+{
+	struct policy *p = fx_policy_new(nrules);
+
+	for (size_t i = 0; i < nrules; i++) {
+		struct policy_rule *r = fx_rule_add(p);
+
+		r->action = i % 2 ? POLICY_PASS : POLICY_DROP;
+		mix_rule(r, i, nrules);
+	}
 	return p;
 }
 

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "compile_fixture.h"
+#include "compile_internal.h"
 #include "policy_gen.h"
 #include "check_run.h"
 
@@ -475,6 +476,102 @@ END_TEST
 
 /* The parser's representation (policy_load_buffer) compiles to the same
  * first match as the reference reads from it. */
+/* The primary field (struct xdpd_cls_sum): the narrowest constraint. */
+START_TEST(primary_field)
+{
+	struct policy *p = fx_policy_new(8);
+	struct policy_rule *r;
+
+	r = fx_rule_add(p); /* nothing: the protocol */
+	ck_assert_int_eq(rule_primary(p, r), XDPD_F_PROTO);
+	r = fx_rule_add(p);
+	r->protocol = IPPROTO_TCP;
+	ck_assert_int_eq(rule_primary(p, r), XDPD_F_PROTO);
+	fx_add_ports(&r->dst_ports, &r->n_dst_ports, 80, 80);
+	ck_assert_int_eq(rule_primary(p, r), XDPD_F_DPORT);
+	fx_add_src(r, "10.1.2.0/24"); /* 24 bits beat 16 */
+	ck_assert_int_eq(rule_primary(p, r), XDPD_F_SRC);
+	fx_add_dst(r, "192.0.2.1"); /* /32 beats /24 */
+	ck_assert_int_eq(rule_primary(p, r), XDPD_F_DST);
+	r = fx_rule_add(p);
+	fx_add_src(r, "10.0.0.0/8");
+	fx_add_ports(&r->src_ports, &r->n_src_ports, 1024, 1024); /* 16 bits beat 8 */
+	ck_assert_int_eq(rule_primary(p, r), XDPD_F_SPORT);
+	fx_add_ports(&r->src_ports, &r->n_src_ports, 2000, 65535); /* now ~0 bits */
+	ck_assert_int_eq(rule_primary(p, r), XDPD_F_SRC);
+	r = fx_rule_add(p);
+	r->protocol = IPPROTO_ICMP;
+	r->icmp_type = 8;
+	ck_assert_int_eq(rule_primary(p, r), XDPD_F_ICMP);
+	r = fx_rule_add(p);
+	fx_add_iface(r, fx_ifname(FX_IFINDEX0));
+	ck_assert_int_eq(rule_primary(p, r), XDPD_F_IFACE);
+	fx_policy_free(p);
+}
+END_TEST
+
+static struct emul_pkt mix_pkt(const char *src, uint16_t dport, uint8_t flags)
+{
+	struct emul_pkt k = pkt(AF_INET, src, "198.51.100.1", IPPROTO_TCP, 40000, dport);
+
+	k.tcp_flags = flags;
+	return k;
+}
+
+/* One packet of the mix: the expected rule, found within max_words words. */
+static void expect_words(const struct policy *p, const struct compiled_policy *c,
+			 const struct emul_pkt *k, int want, uint32_t max_words)
+{
+	uint32_t words;
+
+	ck_assert_int_eq(ref_match(p, k), want);
+	ck_assert_int_eq(cls_emul_match_words(c, k, &words), want);
+	ck_assert_uint_le(words, max_words);
+}
+
+/* The benchmark's kind of policy: every word of every class is non-zero, so
+ * only the primary fields' summaries can keep a search from reading every
+ * word before its match. */
+START_TEST(mix_pruned)
+{
+	const size_t n = 5000;
+	struct policy *p = gen_mix_policy(n);
+	struct compiled_policy *c = fx_compile(p);
+	size_t hot_last = 13 + (n - 2 - 13) / GEN_MIX_HOT_EVERY * GEN_MIX_HOT_EVERY;
+	struct gen_rng g = {.s = 42};
+	struct emul_pkt k;
+	char src[32];
+
+	check_tables(p, c);
+	ck_assert_uint_eq(c->config.nsum, 2);
+	for (uint32_t w = 0; w < c->config.nwords; w++)
+		ck_assert_uint_ne(c->words[(size_t)c->config.miss_class[XDPD_F_SRC] *
+						   c->config.nwords + w],
+				  0);
+	for (size_t i = 0; i + 1 < n; i += 6 * 37) {
+		if (i % GEN_MIX_HOT_EVERY == 13)
+			continue;
+		snprintf(src, sizeof(src), "10.%zu.%zu.7", i >> 8 & 127, i & 255);
+		k = mix_pkt(src, GEN_MIX_PORT(i), 0x10);
+		expect_words(p, c, &k, (int)i, 1);
+	}
+	/* matched by no rule but the last one, which is in the last word */
+	k = mix_pkt("100.64.0.1", 80, 0x10);
+	expect_words(p, c, &k, (int)n - 1, 1);
+	/* the hot group: the first accepts a SYN, an ACK walks to the last */
+	k = mix_pkt("10.200.0.9", 80, GEN_MIX_SYN);
+	expect_words(p, c, &k, 13, 1);
+	k = mix_pkt("10.200.0.9", 80, 0x10);
+	expect_words(p, c, &k, (int)hot_last, c->config.nwords);
+	for (int i = 0; i < 2000; i++) {
+		gen_packet(&g, p, &k);
+		ck_assert_int_eq(cls_emul_match(c, &k), ref_match(p, &k));
+	}
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
 START_TEST(from_yaml)
 {
 	static const char yaml[] =
@@ -578,6 +675,8 @@ static Suite *compile_suite(void)
 	tcase_add_test(t, rule_info);
 	tcase_add_test(t, errors);
 	tcase_add_test(t, from_yaml);
+	tcase_add_test(t, primary_field);
+	tcase_add_test(t, mix_pruned);
 	tcase_set_timeout(r, 120);
 	tcase_add_test(r, random_small);
 	tcase_add_test(r, random_multiword);
