@@ -14,6 +14,8 @@
 #ifndef XDPD_CLASSIFY_H
 #define XDPD_CLASSIFY_H
 
+#include <bpf/bpf_endian.h>
+
 #include "maps.h"
 #include "parse.h"
 
@@ -102,19 +104,71 @@ static __always_inline __u32 port_class(const struct flow_key *k, __u32 f, __u32
 	return c ? *c : cfg.miss_class[f];
 }
 
+/* Word i (network order) of an address with the bits from len on cleared. */
+static __always_inline __u32 pfx_word(const __u8 *addr, __u32 len, int i)
+{
+	__u32 w;
+
+	if (len <= 32 * i)
+		return 0;
+	__builtin_memcpy(&w, addr + 4 * i, 4);
+	if (len >= 32 * (i + 1))
+		return w;
+	return w & bpf_htonl(~0u << (32 * (i + 1) - len));
+}
+
+/* The longest match among table t's prefixes by one hash lookup per
+ * length (cfg.pfx_len, longest first); t, and so the lengths, are
+ * constants for the verifier. */
+static __always_inline __u32 *pfx_lookup(__u32 t, const __u8 *addr, int words)
+{
+	struct xdpd_pfx_key key = {.table = t};
+	__u32 *c;
+	int j, i;
+
+#pragma unroll
+	for (j = 0; j < XDPD_PFX_LENS; j++) {
+		__u32 len = cfg.pfx_len[t][j];
+
+		if (len == XDPD_PFX_NONE)
+			return NULL;
+		key.len = len;
+#pragma unroll
+		for (i = 0; i < 4; i++) {
+			__u32 w = i < words ? pfx_word(addr, len, i) : 0;
+
+			__builtin_memcpy(key.addr + 4 * i, &w, 4);
+		}
+		c = bpf_map_lookup_elem(&cls_pfx, &key);
+		if (c)
+			return c;
+	}
+	return NULL;
+}
+
 static __always_inline __u32 addr_class(const struct flow_key *k, __u32 f, const __u8 *addr)
 {
+	__u32 t = f == XDPD_F_SRC ? XDPD_PFX_SRC4 : XDPD_PFX_DST4;
 	__u32 *c;
 
 	if (k->family == 4) {
 		struct xdpd_lpm4 key = {.prefixlen = 32};
 
+		if (cfg.pfx_len[t][0] != XDPD_PFX_TRIE) {
+			c = pfx_lookup(t, addr, 1);
+			return c ? *c : cfg.miss_class[f];
+		}
 		__builtin_memcpy(key.addr, addr, 4);
 		c = bpf_map_lookup_elem(f == XDPD_F_SRC ? (void *)&cls_src4 : (void *)&cls_dst4,
 					&key);
 	} else {
 		struct xdpd_lpm6 key = {.prefixlen = 128};
 
+		t += XDPD_PFX_SRC6 - XDPD_PFX_SRC4;
+		if (cfg.pfx_len[t][0] != XDPD_PFX_TRIE) {
+			c = pfx_lookup(t, addr, 4);
+			return c ? *c : cfg.miss_class[f];
+		}
 		__builtin_memcpy(key.addr, addr, 16);
 		c = bpf_map_lookup_elem(f == XDPD_F_SRC ? (void *)&cls_src6 : (void *)&cls_dst6,
 					&key);

@@ -91,6 +91,31 @@ struct xdpd_config {
 	xu8 default_action; /* XDPD_ACT_DROP | XDPD_ACT_PASS */
 	xu8 pad[3];
 	xu32 sample_rate; /* 0: off (issue: sampling) */
+	/* Per address table (XDPD_PFX_*): its prefix lengths, longest first,
+	 * XDPD_PFX_NONE after the last, when it has at most XDPD_PFX_LENS of
+	 * them: the datapath then looks the address up in the "cls_pfx" hash
+	 * once per length, longest first, the first hit being the longest
+	 * match (struct xdpd_pfx_key). XDPD_PFX_TRIE in [0]: more lengths, the
+	 * LPM trie answers. A trie lookup walks a node per bit that tells the
+	 * prefixes apart, which costs far more than one hash lookup. */
+	xu8 pfx_len[4][4];
+};
+#define XDPD_PFX_SRC4 0
+#define XDPD_PFX_DST4 1
+#define XDPD_PFX_SRC6 2
+#define XDPD_PFX_DST6 3
+#define XDPD_PFX_LENS 4
+#define XDPD_PFX_NONE 0xff
+#define XDPD_PFX_TRIE 0xfe
+
+/* Key of the per-generation "cls_pfx" hash (value: xu32 class): the table
+ * (XDPD_PFX_*), the prefix length and the address with the bits beyond it
+ * cleared (IPv4 in the first four bytes, the rest zero). */
+struct xdpd_pfx_key {
+	xu8 table;
+	xu8 len;
+	xu8 pad[2];
+	xu8 addr[16];
 };
 
 /* The summary of a class (one cls_summary entry per class): bit w % 64 of

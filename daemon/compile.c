@@ -164,6 +164,8 @@ int compile_policy(const struct policy *p, const struct slot_lookup *slots, ifin
 	c->nclasses = cc.store.n;
 	c->words = cls_store_take_words(&cc.store);
 	ret = build_summary(&cc, c);
+	if (!ret)
+		ret = compile_pfx_hash(c);
 	if (ret) {
 		snprintf(err, cc.errlen, "out of memory compiling %u rules", cc.nrules);
 		compiled_policy_free(c);
@@ -189,6 +191,7 @@ void compiled_policy_free(struct compiled_policy *c)
 	free(c->dst4);
 	free(c->src6);
 	free(c->dst6);
+	free(c->pfx);
 	free(c->ifaces);
 	free(c->rules);
 	compiled_lb_free(c->lb);

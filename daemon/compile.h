@@ -26,6 +26,11 @@ struct cls_lpm6_entry {
 	uint32_t cls;
 };
 
+struct cls_pfx_entry {
+	struct xdpd_pfx_key key;
+	uint32_t cls;
+};
+
 /* Names -> stable slots, shared with the pinned "rule_slots"/"iface_slots"
  * maps by datapath.c. compile_policy() only reads it. */
 struct slot_lookup {
@@ -59,6 +64,10 @@ struct compiled_policy {
 
 	struct cls_lpm4_entry *src4, *dst4; size_t n_src4, n_dst4;
 	struct cls_lpm6_entry *src6, *dst6; size_t n_src6, n_dst6;
+
+	/* The address tables searched by hash (config.pfx_len), as entries
+	 * of "cls_pfx"; the LPM lists above hold them too. */
+	struct cls_pfx_entry *pfx; size_t n_pfx;
 
 	struct cls_iface_entry *ifaces; size_t n_ifaces;
 

@@ -68,6 +68,9 @@ enum xdpd_field rule_primary(const struct policy *p, const struct policy_rule *r
 /* c->summary from the class bitmaps and the compiled lookup tables. */
 int build_summary(const struct compile_ctx *cc, struct compiled_policy *c);
 
+/* config.pfx_len, and c->pfx for the address tables with few lengths. */
+int compile_pfx_hash(struct compiled_policy *c);
+
 /* One builder per field family; each fills its tables and miss_class. */
 int compile_proto(struct compile_ctx *cc, struct compiled_policy *c);
 int compile_icmp(struct compile_ctx *cc, struct compiled_policy *c);

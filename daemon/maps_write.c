@@ -72,6 +72,7 @@ static size_t policy_map_sizes(struct xdpd *skel, const struct compiled_policy *
 	    {skel->maps.cls_proto, 256, false},
 	    {skel->maps.cls_port, XDPD_PORT_TABLE_SIZE, true},
 	    {skel->maps.cls_icmp, XDPD_ICMP_TABLE_SIZE, false},
+	    {skel->maps.cls_pfx, at_least_one(c->n_pfx), false},
 	    {skel->maps.cls_src4, at_least_one(c->n_src4), false},
 	    {skel->maps.cls_dst4, at_least_one(c->n_dst4), false},
 	    {skel->maps.cls_src6, at_least_one(c->n_src6), false},
@@ -226,6 +227,21 @@ static int fill_lpm(struct bpf_map *m, const void *entries, size_t esz, size_t k
 	return ret;
 }
 
+static int fill_pfx(struct bpf_map *m, const struct compiled_policy *c, char *err,
+		    size_t errlen)
+{
+	int ret = check_layout(m, sizeof(struct xdpd_pfx_key), sizeof(uint32_t), err, errlen);
+
+	for (size_t i = 0; i < c->n_pfx && !ret; i++) {
+		if (bpf_map_update_elem(bpf_map__fd(m), &c->pfx[i].key, &c->pfx[i].cls,
+					BPF_ANY)) {
+			ret = -errno;
+			snprintf(err, errlen, "map '%s': %s", bpf_map__name(m), strerror(errno));
+		}
+	}
+	return ret;
+}
+
 static int fill_iface_tab(struct bpf_map *m, const struct compiled_policy *c, char *err,
 			  size_t errlen)
 {
@@ -300,6 +316,8 @@ int maps_fill(struct xdpd *skel, const struct compiled_policy *c, char *err, siz
 	if (!ret)
 		ret = fill_lpm(skel->maps.cls_dst6, c->dst6, sizeof(*c->dst6),
 			       sizeof(struct xdpd_lpm6), c->n_dst6, err, errlen);
+	if (!ret)
+		ret = fill_pfx(skel->maps.cls_pfx, c, err, errlen);
 	if (!ret)
 		ret = fill_ifaces(skel, c, err, errlen);
 	if (!ret)

@@ -27,8 +27,9 @@
 #define SCALE_RULES 10000
 
 /* Loads the object directly with the given classifier shape (no policy):
- * only the verifier's verdict matters here. */
-static void load_with_config(uint32_t nrules, uint32_t field_mask)
+ * only the verifier's verdict matters here. pfx: 0, the address tables
+ * searched by hash with XDPD_PFX_LENS lengths each; 1, by their LPM tries. */
+static void load_with_pfx(uint32_t nrules, uint32_t field_mask, int pfx)
 {
 	struct xdpd *skel = xdpd__open();
 	struct xdpd_config *cfg;
@@ -43,6 +44,9 @@ static void load_with_config(uint32_t nrules, uint32_t field_mask)
 	cfg->nsum = (cfg->nwords + 63) / 64;
 	cfg->field_mask = field_mask;
 	cfg->default_action = XDPD_ACT_DROP;
+	for (int t = 0; t < 4; t++)
+		for (int j = 0; j < XDPD_PFX_LENS; j++)
+			cfg->pfx_len[t][j] = pfx ? XDPD_PFX_TRIE : (uint8_t)(32 - 8 * j);
 	err = xdpd__load(skel);
 	ck_assert_msg(err == 0, "verifier refused nrules=%u field_mask=%#x: %d", nrules, field_mask,
 		      err);
@@ -50,6 +54,11 @@ static void load_with_config(uint32_t nrules, uint32_t field_mask)
 	ck_assert_int_eq(err, 0);
 	ck_assert_uint_gt(info.xlated_prog_len, 0);
 	xdpd__destroy(skel);
+}
+
+static void load_with_config(uint32_t nrules, uint32_t field_mask)
+{
+	load_with_pfx(nrules, field_mask, 0);
 }
 
 START_TEST(test_verifier_limits)
@@ -62,6 +71,7 @@ START_TEST(test_verifier_limits)
 		load_with_config(sizes[i], 1u << XDPD_F_PROTO);
 		load_with_config(sizes[i], (1u << XDPD_F_SRC) | (1u << XDPD_F_DPORT));
 	}
+	load_with_pfx(XDPD_MAX_RULES, all, 1);
 }
 END_TEST
 
