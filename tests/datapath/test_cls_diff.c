@@ -161,6 +161,17 @@ static void check_counted(struct dp *d, uint64_t matched)
 	ck_assert_uint_eq(counted, matched);
 }
 
+/* Address tables of the policies loaded: searched by hash, by trie. */
+static unsigned int tables_hash, tables_trie;
+
+static void count_tables(const struct compiled_policy *c)
+{
+	for (int t = 0; t < 4; t++) {
+		tables_trie += c->config.pfx_len[t][0] == XDPD_PFX_TRIE;
+		tables_hash += c->config.pfx_len[t][0] < XDPD_PFX_TRIE;
+	}
+}
+
 /* Rate limits depend on time and are the datapath's own tests' business. */
 static void check_seed(uint64_t seed, size_t nrules, int npackets)
 {
@@ -174,6 +185,7 @@ static void check_seed(uint64_t seed, size_t nrules, int npackets)
 	for (size_t r = 0; r < p->n_rules; r++)
 		p->rules[r].has_rate_limit = false;
 	d = load(p);
+	count_tables(d->cp);
 	for (int i = 0; i < npackets; i++)
 		run_one(d, &g, seed, i, &matched);
 	check_counted(d, matched);
@@ -211,6 +223,7 @@ static void check_mix(size_t nrules, int npackets)
 	p->n_ifaces = 2;
 	p->default_action = POLICY_PASS;
 	d = load(p);
+	count_tables(d->cp);
 	for (i = 0; i < npackets; i++)
 		run_one(d, &g, nrules, i, &matched);
 	for (int rep = 0; rep < 2; rep++) {
@@ -228,6 +241,9 @@ START_TEST(diff_small)
 {
 	for (uint64_t seed = 1; seed <= 40; seed++)
 		check_seed(seed, seed % 37, 200);
+	/* both ways of finding an address's class were judged */
+	ck_assert_uint_gt(tables_hash, 0);
+	ck_assert_uint_gt(tables_trie, 0);
 }
 END_TEST
 
@@ -236,6 +252,7 @@ START_TEST(diff_multiword)
 	for (uint64_t seed = 100; seed < 104; seed++)
 		check_seed(seed, 65 + (seed - 100) * 150, 400);
 	check_seed(200, 4200, 300);
+	ck_assert_uint_gt(tables_trie, 0);
 }
 END_TEST
 
@@ -244,6 +261,7 @@ START_TEST(diff_mix)
 	check_mix(150, 300);  /* 3 words: no cache */
 	check_mix(400, 300);  /* the cache */
 	check_mix(4500, 300); /* two summary words */
+	ck_assert_uint_eq(tables_trie, 0); /* one length per table */
 }
 END_TEST
 

@@ -476,6 +476,49 @@ END_TEST
 
 /* The parser's representation (policy_load_buffer) compiles to the same
  * first match as the reference reads from it. */
+/* config.pfx_len and the cls_pfx entries: a table of at most XDPD_PFX_LENS
+ * lengths lists them longest first and has every LPM entry in the hash; a
+ * table of more goes to the trie. */
+START_TEST(pfx_lengths)
+{
+	static const char *const src4[] = {"10.0.0.0/8", "10.1.0.0/16", "10.1.2.0/24",
+					   "10.1.2.128/25", "10.1.2.129"};
+	struct policy *p = fx_policy_new(16);
+	struct compiled_policy *c;
+	size_t dst4 = 0;
+
+	for (size_t i = 0; i < sizeof(src4) / sizeof(src4[0]); i++)
+		fx_add_src(fx_rule_add(p), src4[i]);
+	fx_add_dst(fx_rule_add(p), "192.0.2.0/24");
+	fx_add_dst(fx_rule_add(p), "192.0.2.7");
+	fx_add_dst(fx_rule_add(p), "198.51.100.7");
+	fx_add_dst(fx_rule_add(p), "2001:db8::/32");
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->config.pfx_len[XDPD_PFX_SRC4][0], XDPD_PFX_TRIE);
+	ck_assert_uint_eq(c->config.pfx_len[XDPD_PFX_DST4][0], 32);
+	ck_assert_uint_eq(c->config.pfx_len[XDPD_PFX_DST4][1], 24);
+	ck_assert_uint_eq(c->config.pfx_len[XDPD_PFX_DST4][2], XDPD_PFX_NONE);
+	ck_assert_uint_eq(c->config.pfx_len[XDPD_PFX_SRC6][0], XDPD_PFX_NONE);
+	ck_assert_uint_eq(c->config.pfx_len[XDPD_PFX_DST6][0], 32);
+	ck_assert_uint_eq(c->config.pfx_len[XDPD_PFX_DST6][1], XDPD_PFX_NONE);
+	ck_assert_uint_eq(c->n_pfx, c->n_dst4 + c->n_dst6);
+	for (size_t i = 0; i < c->n_pfx; i++) {
+		const struct cls_pfx_entry *e = &c->pfx[i];
+
+		ck_assert(e->key.table == XDPD_PFX_DST4 || e->key.table == XDPD_PFX_DST6);
+		if (e->key.table != XDPD_PFX_DST4)
+			continue;
+		for (size_t j = 0; j < c->n_dst4; j++)
+			if (c->dst4[j].key.prefixlen == e->key.len &&
+			    !memcmp(c->dst4[j].key.addr, e->key.addr, 4) && c->dst4[j].cls == e->cls)
+				dst4++;
+	}
+	ck_assert_uint_eq(dst4, c->n_dst4);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
 /* The primary field (struct xdpd_cls_sum): the narrowest constraint. */
 START_TEST(primary_field)
 {
@@ -676,6 +719,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(t, errors);
 	tcase_add_test(t, from_yaml);
 	tcase_add_test(t, primary_field);
+	tcase_add_test(t, pfx_lengths);
 	tcase_add_test(t, mix_pruned);
 	tcase_set_timeout(r, 120);
 	tcase_add_test(r, random_small);
