@@ -230,12 +230,13 @@ static __always_inline __u64 cls_and(const struct cls_search *st, __u32 w)
 	return acc;
 }
 
-/* The words of summary word s worth reading (struct xdpd_cls_sum): non-zero
- * in every active field's class, and holding a rule of the primary field's
- * class for at least one field. */
+/* The words of summary word s worth reading (struct xdpd_cls_sum): holding
+ * a rule of the primary field's class for at least one field that is some
+ * rule's primary, and non-zero in those fields' classes. The other fields
+ * are left to the AND of the words. */
 static __always_inline __u64 cls_candidate_words(const struct cls_search *st, __u32 s)
 {
-	__u32 active = cls_active();
+	__u32 active = cfg.prim_mask;
 	__u64 any = ~0ULL, prim = 0;
 	int f;
 

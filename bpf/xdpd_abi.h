@@ -99,6 +99,7 @@ struct xdpd_config {
 	 * LPM trie answers. A trie lookup walks a node per bit that tells the
 	 * prefixes apart, which costs far more than one hash lookup. */
 	xu8 pfx_len[4][4];
+	xu32 prim_mask; /* 1 << the primary field of some rule (xdpd_cls_sum) */
 };
 #define XDPD_PFX_SRC4 0
 #define XDPD_PFX_DST4 1
@@ -124,9 +125,10 @@ struct xdpd_pfx_key {
  * expected to accept the fewest packets (a long prefix rather than "tcp");
  * a rule that constrains nothing has the protocol. A rule that matches a
  * packet is in the class of the packet's value of its primary field, so the
- * words worth reading are the AND of the active fields' "any" bits and the
- * OR of their "prim" bits: the OR is sparse even when every field's class
- * holds rules in every word (the rules that leave the field open). */
+ * words worth reading are the OR of the "prim" bits of the fields that are
+ * some rule's primary one (config.prim_mask), ANDed with their "any" bits:
+ * the OR is sparse even when every field's class holds rules in every word
+ * (the rules that leave the field open). */
 #define XDPD_MAX_SUM ((XDPD_MAX_RULES + 64 * 64 - 1) / (64 * 64))
 struct xdpd_cls_sum {
 	xu64 any[XDPD_MAX_SUM];	 /* bit set: the word of the class is non-zero */

@@ -168,8 +168,12 @@ int build_summary(const struct compile_ctx *cc, struct compiled_policy *c)
 		return -ENOMEM;
 	}
 	/* prim[f * nwords ..]: the rules whose primary field is f */
-	for (uint32_t r = 0; r < cc->nrules; r++)
-		bm_set(prim + (size_t)rule_primary(cc->p, &cc->p->rules[r]) * nwords, r);
+	for (uint32_t r = 0; r < cc->nrules; r++) {
+		enum xdpd_field f = rule_primary(cc->p, &cc->p->rules[r]);
+
+		bm_set(prim + (size_t)f * nwords, r);
+		c->config.prim_mask |= 1u << f;
+	}
 	mark_fields(c, used);
 	fill_summary(c, used, prim);
 	free(prim);

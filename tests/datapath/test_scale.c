@@ -43,6 +43,7 @@ static void load_with_pfx(uint32_t nrules, uint32_t field_mask, int pfx)
 	cfg->nwords = (nrules + 63) / 64;
 	cfg->nsum = (cfg->nwords + 63) / 64;
 	cfg->field_mask = field_mask;
+	cfg->prim_mask = field_mask | (1u << XDPD_F_PROTO);
 	cfg->default_action = XDPD_ACT_DROP;
 	for (int t = 0; t < 4; t++)
 		for (int j = 0; j < XDPD_PFX_LENS; j++)

@@ -119,16 +119,17 @@ static uint64_t and_word(const struct compiled_policy *c, const uint32_t *cls, u
 	return acc;
 }
 
-/* The words of summary word s to read: AND of "any", OR of "prim". */
+/* The words of summary word s to read: over the fields of mask (those that
+ * are some rule's primary), AND of "any", OR of "prim". */
 static uint64_t candidate_words(const struct compiled_policy *c, const uint32_t *cls,
-				uint32_t active, uint32_t s)
+				uint32_t mask, uint32_t s)
 {
 	uint64_t any = ~0ULL, prim = 0;
 
 	for (int f = 0; f < XDPD_NFIELDS; f++) {
 		const struct xdpd_cls_sum *v;
 
-		if (!(active & (1u << f)))
+		if (!(mask & (1u << f)))
 			continue;
 		if (cls[f] >= c->nclasses)
 			return 0;
@@ -188,7 +189,7 @@ int cls_emul_match_words(const struct compiled_policy *c, const struct emul_pkt 
 	for (int f = XDPD_F_PROTO; f < XDPD_NFIELDS; f++)
 		cls[f] = cls_emul_class(c, p, f);
 	for (uint32_t s = 0; s < c->config.nsum; s++) {
-		uint64_t m = candidate_words(c, cls, active, s);
+		uint64_t m = candidate_words(c, cls, c->config.prim_mask, s);
 
 		for (; m; m &= m - 1) {
 			int r = search_word(c, p, cls, active, s * 64 + __builtin_ctzll(m));

@@ -40,6 +40,10 @@ static bool tables_ok(const struct policy *p, const struct compiled_policy *c)
 	for (int f = 0; f < XDPD_NFIELDS; f++)
 		if (cfg->miss_class[f] >= c->nclasses)
 			return false;
+	/* the primary fields: some when there are rules, all of them looked up */
+	if (!cfg->prim_mask != !p->n_rules ||
+	    (cfg->prim_mask & ~(cfg->field_mask | (1u << XDPD_F_PROTO))))
+		return false;
 	for (uint32_t i = 0; i < XDPD_PORT_TABLE_SIZE; i++)
 		if (c->port_cls[i] >= c->nclasses)
 			return false;
@@ -587,6 +591,9 @@ START_TEST(mix_pruned)
 
 	check_tables(p, c);
 	ck_assert_uint_eq(c->config.nsum, 2);
+	/* the catch-all's is the protocol; the summaries read no port class */
+	ck_assert_uint_eq(c->config.prim_mask,
+			  (1u << XDPD_F_SRC) | (1u << XDPD_F_DST) | (1u << XDPD_F_PROTO));
 	for (uint32_t w = 0; w < c->config.nwords; w++)
 		ck_assert_uint_ne(c->words[(size_t)c->config.miss_class[XDPD_F_SRC] *
 						   c->config.nwords + w],
