@@ -6,10 +6,17 @@
  * matching rule is the lowest bit set in the AND of the active fields'
  * bitmaps. Layout: struct xdpd_config in xdpd_abi.h.
  *
- * The search runs as one bpf_loop() whose callback is a small state machine,
- * one step per summary word, candidate word or candidate rule, so the
- * verifier sees one short body instead of nested loops, and the cost follows
- * the number of candidates rather than the number of rules.
+ * Every rule has a primary field (struct xdpd_cls_sum), and the summaries
+ * tell which words hold rules of a class through its primary field: with
+ * realistic policies every word of every class is non-zero (rules that leave
+ * a field open), but a packet's candidates are in the few words of the rules
+ * whose narrowest constraint it meets. The summary words before the first
+ * candidate word are read inline; the rest of the search runs as one
+ * bpf_loop() whose callback is a small state machine, one step per summary
+ * word, candidate word or candidate rule, so the verifier sees one short body
+ * instead of nested loops, and the cost follows the number of candidates
+ * rather than the number of rules. Addresses find their class by hash, one
+ * lookup per prefix length, when their table has few lengths (pfx_lookup).
  */
 #ifndef XDPD_CLASSIFY_H
 #define XDPD_CLASSIFY_H

@@ -69,9 +69,9 @@ static int field_bits(const struct policy *p, const struct policy_rule *r, enum 
 	case XDPD_F_ICMP:
 		return 12;
 	case XDPD_F_PROTO:
-		return r->protocol == IPPROTO_TCP || r->protocol == IPPROTO_UDP ? 2
+		return r->protocol == IPPROTO_TCP || r->protocol == IPPROTO_UDP	      ? 2
 		       : r->protocol == IPPROTO_ICMP || r->protocol == IPPROTO_ICMPV6 ? 6
-										 : 8;
+										      : 8;
 	case XDPD_F_IFACE:
 		return p->n_ifaces > r->n_ifaces;
 	default:
@@ -82,8 +82,8 @@ static int field_bits(const struct policy *p, const struct policy_rule *r, enum 
 enum xdpd_field rule_primary(const struct policy *p, const struct policy_rule *r)
 {
 	/* on equal bits the earlier field: addresses, then ports */
-	static const enum xdpd_field order[] = {XDPD_F_SRC,   XDPD_F_DST,   XDPD_F_DPORT,
-						XDPD_F_SPORT, XDPD_F_ICMP,  XDPD_F_PROTO,
+	static const enum xdpd_field order[] = {XDPD_F_SRC,   XDPD_F_DST,  XDPD_F_DPORT,
+						XDPD_F_SPORT, XDPD_F_ICMP, XDPD_F_PROTO,
 						XDPD_F_IFACE};
 	enum xdpd_field best = XDPD_F_PROTO;
 	int best_bits = -1;
@@ -131,8 +131,7 @@ static void mark_fields(const struct compiled_policy *c, uint8_t *used)
 		mark(used, n, c->dst6[i].cls, XDPD_F_DST);
 }
 
-static void fill_summary(const struct compiled_policy *c, const uint8_t *used,
-			 const uint64_t *prim)
+static void fill_summary(const struct compiled_policy *c, const uint8_t *used, const uint64_t *prim)
 {
 	uint32_t nwords = c->config.nwords;
 

@@ -227,14 +227,12 @@ static int fill_lpm(struct bpf_map *m, const void *entries, size_t esz, size_t k
 	return ret;
 }
 
-static int fill_pfx(struct bpf_map *m, const struct compiled_policy *c, char *err,
-		    size_t errlen)
+static int fill_pfx(struct bpf_map *m, const struct compiled_policy *c, char *err, size_t errlen)
 {
 	int ret = check_layout(m, sizeof(struct xdpd_pfx_key), sizeof(uint32_t), err, errlen);
 
 	for (size_t i = 0; i < c->n_pfx && !ret; i++) {
-		if (bpf_map_update_elem(bpf_map__fd(m), &c->pfx[i].key, &c->pfx[i].cls,
-					BPF_ANY)) {
+		if (bpf_map_update_elem(bpf_map__fd(m), &c->pfx[i].key, &c->pfx[i].cls, BPF_ANY)) {
 			ret = -errno;
 			snprintf(err, errlen, "map '%s': %s", bpf_map__name(m), strerror(errno));
 		}

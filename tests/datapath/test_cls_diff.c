@@ -230,8 +230,7 @@ static void check_mix(size_t nrules, int npackets)
 		run_pkt(d, &g, nrules, i++, mix_pkt("10.200.0.9", 80, 0x10), &matched);
 		run_pkt(d, &g, nrules, i++, mix_pkt("10.200.0.9", 80, 0x12), &matched);
 		run_pkt(d, &g, nrules, i++, mix_pkt("100.64.0.1", 80, 0x10), &matched);
-		run_pkt(d, &g, nrules, i++, mix_pkt("10.0.12.7", GEN_MIX_PORT(12), 0x10),
-			&matched);
+		run_pkt(d, &g, nrules, i++, mix_pkt("10.0.12.7", GEN_MIX_PORT(12), 0x10), &matched);
 	}
 	check_counted(d, matched);
 	unload(d);

@@ -121,8 +121,8 @@ static uint64_t and_word(const struct compiled_policy *c, const uint32_t *cls, u
 
 /* The words of summary word s to read: over the fields of mask (those that
  * are some rule's primary), AND of "any", OR of "prim". */
-static uint64_t candidate_words(const struct compiled_policy *c, const uint32_t *cls,
-				uint32_t mask, uint32_t s)
+static uint64_t candidate_words(const struct compiled_policy *c, const uint32_t *cls, uint32_t mask,
+				uint32_t s)
 {
 	uint64_t any = ~0ULL, prim = 0;
 
@@ -174,8 +174,7 @@ int cls_emul_match(const struct compiled_policy *c, const struct emul_pkt *p)
 	return cls_emul_match_words(c, p, &words);
 }
 
-int cls_emul_match_words(const struct compiled_policy *c, const struct emul_pkt *p,
-			 uint32_t *words)
+int cls_emul_match_words(const struct compiled_policy *c, const struct emul_pkt *p, uint32_t *words)
 {
 	uint32_t active = c->config.field_mask | (1u << XDPD_F_PROTO);
 	uint32_t cls[XDPD_NFIELDS];

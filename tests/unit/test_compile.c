@@ -514,7 +514,8 @@ START_TEST(pfx_lengths)
 			continue;
 		for (size_t j = 0; j < c->n_dst4; j++)
 			if (c->dst4[j].key.prefixlen == e->key.len &&
-			    !memcmp(c->dst4[j].key.addr, e->key.addr, 4) && c->dst4[j].cls == e->cls)
+			    !memcmp(c->dst4[j].key.addr, e->key.addr, 4) &&
+			    c->dst4[j].cls == e->cls)
 				dst4++;
 	}
 	ck_assert_uint_eq(dst4, c->n_dst4);
@@ -595,9 +596,8 @@ START_TEST(mix_pruned)
 	ck_assert_uint_eq(c->config.prim_mask,
 			  (1u << XDPD_F_SRC) | (1u << XDPD_F_DST) | (1u << XDPD_F_PROTO));
 	for (uint32_t w = 0; w < c->config.nwords; w++)
-		ck_assert_uint_ne(c->words[(size_t)c->config.miss_class[XDPD_F_SRC] *
-						   c->config.nwords + w],
-				  0);
+		ck_assert_uint_ne(
+		    c->words[(size_t)c->config.miss_class[XDPD_F_SRC] * c->config.nwords + w], 0);
 	for (size_t i = 0; i + 1 < n; i += 6 * 37) {
 		if (i % GEN_MIX_HOT_EVERY == 13)
 			continue;
