@@ -130,7 +130,15 @@ static __always_inline __u32 icmp_class(const struct flow_key *k)
 	return c ? *c : cfg.miss_class[XDPD_F_ICMP];
 }
 
-static __always_inline void cls_lookup(struct cls_search *st, const struct xdpd_iface_cfg *ic)
+/* The fields whose class comes from an array indexed by the packet's value
+ * (one load each), and the addresses, whose classes come from LPM tries (a
+ * call and a walk each): the inline search ANDs the cheap ones first and
+ * looks the addresses up only for a packet some rule could still match. */
+#define CLS_CHEAP_FIELDS (~((1u << XDPD_F_SRC) | (1u << XDPD_F_DST)))
+#define CLS_ADDR_FIELDS	 ((1u << XDPD_F_SRC) | (1u << XDPD_F_DST))
+#define CLS_ALL_FIELDS	 (~0u)
+
+static __always_inline void cls_lookup_cheap(struct cls_search *st, const struct xdpd_iface_cfg *ic)
 {
 	__u32 active = cls_active(), *c;
 	__u32 proto = st->k.proto;
@@ -138,10 +146,6 @@ static __always_inline void cls_lookup(struct cls_search *st, const struct xdpd_
 	st->cls[XDPD_F_IFACE] = ic->cls;
 	c = bpf_map_lookup_elem(&cls_proto, &proto);
 	st->cls[XDPD_F_PROTO] = c ? *c : cfg.miss_class[XDPD_F_PROTO];
-	if (active & (1u << XDPD_F_SRC))
-		st->cls[XDPD_F_SRC] = addr_class(&st->k, XDPD_F_SRC, st->k.src);
-	if (active & (1u << XDPD_F_DST))
-		st->cls[XDPD_F_DST] = addr_class(&st->k, XDPD_F_DST, st->k.dst);
 	if (active & (1u << XDPD_F_SPORT))
 		st->cls[XDPD_F_SPORT] = port_class(&st->k, XDPD_F_SPORT, XDPD_DIR_SRC);
 	if (active & (1u << XDPD_F_DPORT))
@@ -150,12 +154,29 @@ static __always_inline void cls_lookup(struct cls_search *st, const struct xdpd_
 		st->cls[XDPD_F_ICMP] = icmp_class(&st->k);
 }
 
-/* AND over the active fields of word w of each field's class, in map m
- * (cls_words with stride nwords, or cls_summary with stride nsum). A missing
- * word (class id out of range) is treated as "no rule". */
-static __always_inline __u64 cls_and(const struct cls_search *st, void *m, __u32 stride, __u32 w)
+static __always_inline void cls_lookup_addrs(struct cls_search *st)
 {
 	__u32 active = cls_active();
+
+	if (active & (1u << XDPD_F_SRC))
+		st->cls[XDPD_F_SRC] = addr_class(&st->k, XDPD_F_SRC, st->k.src);
+	if (active & (1u << XDPD_F_DST))
+		st->cls[XDPD_F_DST] = addr_class(&st->k, XDPD_F_DST, st->k.dst);
+}
+
+static __always_inline void cls_lookup(struct cls_search *st, const struct xdpd_iface_cfg *ic)
+{
+	cls_lookup_cheap(st, ic);
+	cls_lookup_addrs(st);
+}
+
+/* AND over the active fields in sel of word w of each field's class, in map
+ * m (cls_words with stride nwords, or cls_summary with stride nsum). A
+ * missing word (class id out of range) is treated as "no rule". */
+static __always_inline __u64 cls_and_sel(const struct cls_search *st, void *m, __u32 stride,
+					 __u32 w, __u32 sel)
+{
+	__u32 active = cls_active() & sel;
 	__u64 acc = ~0ULL;
 	int f;
 
@@ -173,6 +194,11 @@ static __always_inline __u64 cls_and(const struct cls_search *st, void *m, __u32
 		acc &= *v;
 	}
 	return acc;
+}
+
+static __always_inline __u64 cls_and(const struct cls_search *st, void *m, __u32 stride, __u32 w)
+{
+	return cls_and_sel(st, m, stride, w, CLS_ALL_FIELDS);
 }
 
 /* Fixed one-second windows; a rule limited to N pps applies to the packets
@@ -278,29 +304,52 @@ static __always_inline int classify_search(struct cls_search *st,
 	return st->matched;
 }
 
-/* Policies of up to 64 rules (one word, cfg constant: the verifier keeps one
- * of the two searches): the AND of one word per active field, inline; the
- * lowest candidate is checked inline, the next ones (a candidate a TCP-flags
- * or rate-limit check refused) by cls_step's candidate walk. No packet of a
- * flow no rule can match enters bpf_loop. */
-static __always_inline int classify_one_word(struct cls_search *st,
-					     const struct xdpd_iface_cfg *ic)
-{
-	__u64 x;
+/* Policies of up to XDPD_CLS_INLINE_WORDS words (192 rules; cfg constant:
+ * the verifier keeps one of the searches): the AND of each word over the
+ * active fields, inline, no summary level; the lowest candidate of the
+ * first non-zero word is checked inline, the next ones (a candidate a
+ * TCP-flags or rate-limit check refused, then the later words) by
+ * cls_step's walk. No packet of a flow no rule can match enters bpf_loop,
+ * whose per-step call costs more than these few ANDs. */
+#define XDPD_CLS_INLINE_WORDS 3
+_Static_assert(XDPD_CLS_INLINE_WORDS < XDPD_CLS_CACHE_MIN_WORDS, "a cached policy has no inline search");
 
-	cls_lookup(st, ic);
-	x = cls_and(st, &cls_words, 1, 0);
-	if (!x)
+static __always_inline int classify_inline(struct cls_search *st, const struct xdpd_iface_cfg *ic)
+{
+	__u64 cheap[XDPD_CLS_INLINE_WORDS], any = 0;
+	__u32 w;
+
+	cls_lookup_cheap(st, ic);
+#pragma unroll
+	for (w = 0; w < XDPD_CLS_INLINE_WORDS; w++) {
+		cheap[w] = 0;
+		if (w < cfg.nwords)
+			cheap[w] = cls_and_sel(st, &cls_words, cfg.nwords, w, CLS_CHEAP_FIELDS);
+		any |= cheap[w];
+	}
+	if (!any)
 		return 0;
-	if (rule_accepts(st, ctz64(x)))
-		return 1;
-	st->x = x & (x - 1);
-	if (!st->x)
-		return 0;
-	st->w = 0;
-	st->s = cfg.nsum; /* no summary word left: the walk ends with x */
-	bpf_loop(64, cls_step, st, 0);
-	return st->matched;
+	cls_lookup_addrs(st);
+#pragma unroll
+	for (w = 0; w < XDPD_CLS_INLINE_WORDS; w++) {
+		__u64 x = cheap[w];
+
+		if (!x)
+			continue;
+		x &= cls_and_sel(st, &cls_words, cfg.nwords, w, CLS_ADDR_FIELDS);
+		if (!x)
+			continue;
+		if (rule_accepts(st, w * 64 + ctz64(x)))
+			return 1;
+		st->x = x & (x - 1);
+		st->w = w;
+		/* the words after w, as summary bits of summary word 0 */
+		st->m = ((1ULL << cfg.nwords) - 1) & ~((2ULL << w) - 1);
+		st->s = cfg.nsum; /* one summary word, already taken: the walk ends */
+		bpf_loop(XDPD_CLS_INLINE_WORDS * 65, cls_step, st, 0);
+		return st->matched;
+	}
+	return 0;
 }
 
 /* The search through the cache. A cached rule is checked again by
@@ -333,8 +382,8 @@ static __always_inline int classify(struct cls_search *st, const struct xdpd_ifa
 		return 0;
 	if (cfg.nwords >= XDPD_CLS_CACHE_MIN_WORDS)
 		return classify_cached(st, ic);
-	if (cfg.nwords == 1)
-		return classify_one_word(st, ic);
+	if (cfg.nwords <= XDPD_CLS_INLINE_WORDS)
+		return classify_inline(st, ic);
 	return classify_search(st, ic);
 }
 
