@@ -125,6 +125,22 @@ static __always_inline __u32 addr_class(const struct flow_key *k, __u32 f, const
 {
 	__u32 *c;
 
+	if (k->family == 4 && cfg.scan4_n[f - XDPD_F_SRC]) {
+		__u32 n = cfg.scan4_n[f - XDPD_F_SRC] - 1, a;
+		int i;
+
+		__builtin_memcpy(&a, addr, 4);
+#pragma unroll
+		for (i = 0; i < XDPD_SCAN4_MAX; i++) {
+			const volatile struct xdpd_scan4 *e = &cfg.scan4[f - XDPD_F_SRC][i];
+
+			if (i >= n)
+				break;
+			if ((a & e->mask) == e->net)
+				return e->cls;
+		}
+		return cfg.miss_class[f];
+	}
 	if (k->family == 4) {
 		struct xdpd_lpm4 key = {.prefixlen = 32};
 

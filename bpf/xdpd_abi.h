@@ -81,6 +81,13 @@ enum xdpd_field {
  * rule and is skipped. miss_class[f] is the class used when a lookup for
  * field f has no entry (address not in any rule prefix, packet without ports,
  * packet that is not ICMP, interface not named by any rule). */
+#define XDPD_SCAN4_MAX 8
+struct xdpd_scan4 {
+	xu32 net;  /* network order, host bits zero */
+	xu32 mask; /* network order */
+	xu32 cls;
+};
+
 struct xdpd_config {
 	xu32 generation;
 	xu32 nrules;
@@ -91,6 +98,12 @@ struct xdpd_config {
 	xu8 default_action; /* XDPD_ACT_DROP | XDPD_ACT_PASS */
 	xu8 pad[3];
 	xu32 sample_rate; /* 0: off (issue: sampling) */
+	/* Source (0) and destination (1) IPv4 classes of a policy with at most
+	 * XDPD_SCAN4_MAX distinct IPv4 prefixes in the field: the trie's
+	 * entries, longest prefix first, compared in the program instead of
+	 * an LPM trie walk. scan4_n: 0 the trie decides, else 1 + entries. */
+	xu32 scan4_n[2];
+	struct xdpd_scan4 scan4[2][XDPD_SCAN4_MAX];
 };
 
 /* Value of the per-generation "iface_cfg" hash map (key: __u32 ifindex), and
