@@ -141,6 +141,26 @@ static __always_inline __u32 addr_class(const struct flow_key *k, __u32 f, const
 		}
 		return cfg.miss_class[f];
 	}
+	if (k->family == 6 && cfg.scan6_n[f - XDPD_F_SRC]) {
+		__u32 n = cfg.scan6_n[f - XDPD_F_SRC] - 1;
+		__u64 hi, lo;
+		int i;
+
+		__builtin_memcpy(&hi, addr, 8);
+		__builtin_memcpy(&lo, addr + 8, 8);
+		hi = bpf_be64_to_cpu(hi);
+		lo = bpf_be64_to_cpu(lo);
+#pragma unroll
+		for (i = 0; i < XDPD_SCAN6_MAX; i++) {
+			const volatile struct xdpd_scan6 *e = &cfg.scan6[f - XDPD_F_SRC][i];
+
+			if (i >= n)
+				break;
+			if ((hi & e->mask[0]) == e->net[0] && (lo & e->mask[1]) == e->net[1])
+				return e->cls;
+		}
+		return cfg.miss_class[f];
+	}
 	if (k->family == 4) {
 		struct xdpd_lpm4 key = {.prefixlen = 32};
 

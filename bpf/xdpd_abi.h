@@ -88,6 +88,14 @@ struct xdpd_scan4 {
 	xu32 cls;
 };
 
+#define XDPD_SCAN6_MAX 4
+struct xdpd_scan6 {
+	xu64 net[2];  /* the address as two host-order halves, host bits zero */
+	xu64 mask[2]; /* host order */
+	xu32 cls;
+	xu32 pad;
+};
+
 struct xdpd_config {
 	xu32 generation;
 	xu32 nrules;
@@ -104,6 +112,10 @@ struct xdpd_config {
 	 * an LPM trie walk. scan4_n: 0 the trie decides, else 1 + entries. */
 	xu32 scan4_n[2];
 	struct xdpd_scan4 scan4[2][XDPD_SCAN4_MAX];
+	/* The same for IPv6, with at most XDPD_SCAN6_MAX prefixes. */
+	xu32 scan6_n[2];
+	xu32 pad2[2];
+	struct xdpd_scan6 scan6[2][XDPD_SCAN6_MAX];
 };
 
 /* Value of the per-generation "iface_cfg" hash map (key: __u32 ifindex), and

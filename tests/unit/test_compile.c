@@ -304,9 +304,9 @@ START_TEST(many_rules)
 }
 END_TEST
 
-/* A field with at most XDPD_SCAN4_MAX IPv4 prefixes gets the scan table the
- * program compares instead of walking the trie: the trie's entries, longest
- * first (so the first hit is the longest match), masks in network order.
+/* A field with at most XDPD_SCAN4_MAX IPv4 (XDPD_SCAN6_MAX IPv6) prefixes
+ * gets the scan table the program compares instead of walking the trie: the
+ * trie's entries, longest first (so the first hit is the longest match).
  * One prefix more and the trie decides again. */
 START_TEST(scan4_table)
 {
@@ -341,6 +341,42 @@ START_TEST(scan4_table)
 	expect(p, c, &k, 0);
 	fx_set_addr(AF_INET, "11.0.0.1", k.src);
 	expect(p, c, &k, 4);
+	/* IPv6: no source prefix (every source misses at once), one destination */
+	ck_assert_uint_eq(c->config.scan6_n[0], 0 + 1);
+	ck_assert_uint_eq(c->config.scan6_n[1], 1 + 1);
+	ck_assert_uint_eq(c->config.scan6[1][0].mask[0], 0xffffffff00000000ULL);
+	ck_assert_uint_eq(c->config.scan6[1][0].mask[1], 0);
+	ck_assert_uint_eq(c->config.scan6[1][0].net[0], 0x20010db800000000ULL);
+	k = pkt(AF_INET6, "2001:db8::1", "2001:db8:ffff::1", IPPROTO_TCP, 1, 80);
+	expect(p, c, &k, 5); /* the IPv4 /0 holds no IPv6 source; rule 5 its destination */
+	compiled_policy_free(c);
+	fx_policy_free(p);
+
+	p = fx_policy_new(XDPD_SCAN6_MAX + 1);
+	for (uint32_t i = 0; i <= XDPD_SCAN6_MAX; i++) {
+		char pfx[48];
+
+		snprintf(pfx, sizeof(pfx), "2001:db8:%x::/%u", i, 48 + 20 * i);
+		fx_add_dst(fx_rule_add(p), pfx);
+	}
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->config.scan6_n[1], 0);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+	p = fx_policy_new(2);
+	fx_add_dst(fx_rule_add(p), "2001:db8:1:2:3:4:5:6/112");
+	fx_add_dst(fx_rule_add(p), "2001:db8::/31");
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->config.scan6_n[1], 2 + 1);
+	ck_assert_uint_eq(c->config.scan6[1][0].mask[1], 0xffffffffffff0000ULL);
+	ck_assert_uint_eq(c->config.scan6[1][0].net[1], 0x0003000400050000ULL);
+	ck_assert_uint_eq(c->config.scan6[1][1].mask[0], 0xfffffffe00000000ULL);
+	k = pkt(AF_INET6, "::1", "2001:db8:1:2:3:4:5:ffff", IPPROTO_TCP, 1, 80);
+	expect(p, c, &k, 0);
+	fx_set_addr(AF_INET6, "2001:db9:1:2:3:4:5:ffff", k.dst);
+	expect(p, c, &k, 1);
+	fx_set_addr(AF_INET6, "2001:dba::", k.dst);
+	expect(p, c, &k, EMUL_NO_MATCH);
 	compiled_policy_free(c);
 	fx_policy_free(p);
 
