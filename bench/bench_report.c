@@ -264,6 +264,45 @@ static int check_verdicts(const struct data *d)
 	return wrong;
 }
 
+/* Extra ns over the floor of a probe's distinct-flow run (the floor is the
+ * syscall), or -1 when it was not measured. */
+static double distinct_extra(const struct mrow *r)
+{
+	return r && r->d[P_XDPD] > 0 && r->d[P_FLOOR] > 0 ? r->d[P_XDPD] - r->d[P_FLOOR] : -1;
+}
+
+/* The realistic-traffic issue's scaling target: new flows of 10,000 rules
+ * against new flows of 1 rule, the worst of the rule probes. A 1-rule cost
+ * under 1 ns (below the syscall's own noise) counts as 1 ns. */
+static int distinct_target(const struct data *d)
+{
+	static const char *const probes[] = {"rule-first", "rule-last", "rule-none"};
+	double worst = -1, big_ns = 0, one_ns = 0;
+	const char *at = "-";
+	char what[160];
+
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		double big = distinct_extra(find(d, "rules", 10000, probes[i]));
+		double one = distinct_extra(find(d, "rules", 1, probes[i]));
+
+		if (big < 0 || one < 0)
+			continue;
+		if (one < 1)
+			one = 1;
+		if (big / one > worst) {
+			worst = big / one;
+			big_ns = big;
+			one_ns = one;
+			at = probes[i];
+		}
+	}
+	snprintf(what, sizeof(what),
+		 "xdpd, 10,000 vs 1 rule, distinct flows, extra ns over the floor (worst: %s, "
+		 "%.0f vs %.0f ns)",
+		 at, big_ns, one_ns);
+	return target(what, worst, 3, "x");
+}
+
 static int print_targets(const struct data *d, int quick)
 {
 	const struct mrow *one_none = find(d, "rules", 1, "rule-none");
@@ -299,13 +338,8 @@ static int print_targets(const struct data *d, int quick)
 	scale_short = target("--quick scaling check: 10,000 vs 1 rule, last-rule packet "
 			     "(ratios to floor)",
 			     scaling > 0 ? scaling : -1, 2, "x");
-	if (one_last && big_last && one_last->d[P_XDPD] > 0 && big_last->d[P_XDPD] > 0)
-		printf("- info: the same scaling for distinct flows (extra ns over the floor, "
-		       "10,000 vs 1 rule): %.2fx (%.0f vs %.0f ns)\n",
-		       (big_last->d[P_XDPD] - big_last->d[P_FLOOR]) /
-			   (one_last->d[P_XDPD] - one_last->d[P_FLOOR]),
-		       big_last->d[P_XDPD] - big_last->d[P_FLOOR],
-		       one_last->d[P_XDPD] - one_last->d[P_FLOOR]);
+	if (!quick)
+		short_of += distinct_target(d);
 	if (quick)
 		return scaling < 0 ? 1 : scale_short + wrong;
 	return short_of + scale_short + wrong;

@@ -16,7 +16,7 @@
  * word, candidate word or candidate rule, so the verifier sees one short body
  * instead of nested loops, and the cost follows the number of candidates
  * rather than the number of rules. Addresses find their class by hash, one
- * lookup per prefix length, when their table has few lengths (pfx_lookup).
+ * lookup per prefix length, when their table has few lengths (pfx_class).
  */
 #ifndef XDPD_CLASSIFY_H
 #define XDPD_CLASSIFY_H
@@ -45,35 +45,54 @@ struct cls_search {
 /* The flow-verdict cache: the first match of a search keyed by everything
  * the search looked at (the flow key, TCP flags included, and the
  * interface's class), so that the packets of a flow after its first skip
- * the bitmaps. Worth it only when a search walks several words: below
+ * the bitmaps and the address tries. From two words on: a hit (~70-80 ns a
+ * packet at 100 rules here) then beats the inline search (~105-170 ns, two
+ * trie walks for a packet some rule could match), while a new flow pays
+ * one random access into the slots (~+100 ns); a one-word policy keeps the
+ * inline search, whose miss is as cheap as a hit. Below
  * XDPD_CLS_CACHE_MIN_WORDS the verifier drops this code (cfg is constant).
  * A policy map: every generation starts with an empty cache, so no packet
  * is judged by a verdict of another policy. A search that met a
- * rate-limited rule depends on time and is not cached. Per-CPU, small and
- * direct-mapped (struct xdpd_cls_cache_entry): a new flow costs a hash and
- * a store, no lock, no LRU list and no miss to memory, since a flood of new
- * flows is exactly when the cache cannot help (with the summaries pruning,
- * an LRU hash of 16,384 flows cost a new flow more than its search). The
- * key is the head of struct cls_search
- * itself (k, then cls[XDPD_F_IFACE]): no copy on the stack, which the load
- * balancer's frame leaves little of. */
-#define XDPD_CLS_CACHE_MIN_WORDS 4 /* policies of 193 rules or more */
+ * rate-limited rule depends on time and is not cached.
+ *
+ * Direct-mapped and per CPU: a slot is the key's hash modulo the size, and
+ * holds the key it answers for. A lookup is one hash computed here, one
+ * inlined array read and six word compares; a store overwrites the slot.
+ * No helper call, no LRU bookkeeping: an LRU hash cost ~300 ns per new
+ * flow (its insert) and ~25 ns per hit on this machine. Collisions only
+ * evict (a miss, then the full search), never answer for another key, and
+ * CPUs never share a slot, so no reader sees another's half-written one.
+ * The key is the head of struct cls_search itself (k, then
+ * cls[XDPD_F_IFACE]): no copy on the stack, which the load balancer's frame
+ * leaves little of. */
+#define XDPD_CLS_CACHE_MIN_WORDS 2    /* policies of 65 rules or more */
+#define XDPD_CLS_CACHE_BITS	 13
+#define XDPD_CLS_CACHE_SLOTS	 (1u << XDPD_CLS_CACHE_BITS) /* per CPU */
+#define XDPD_CLS_CACHE_NONE	 0xffffffffu /* cached: no rule matches */
+#define XDPD_CLS_CACHE_WORDS	 6
 
 struct cls_cache_key {
-	struct flow_key k; /* k.trace masked out */
+	struct flow_key k; /* k.trace cleared */
 	__u32 ifcls;
 };
 
 _Static_assert(__builtin_offsetof(struct cls_search, cls) == sizeof(struct flow_key) &&
 		       sizeof(struct cls_cache_key) == sizeof(struct flow_key) + sizeof(__u32) &&
-		       sizeof(struct cls_cache_key) == sizeof(((struct xdpd_cls_cache_entry *)0)->key),
-	       "the cache key must be the head of struct cls_search");
+		       sizeof(struct cls_cache_key) == XDPD_CLS_CACHE_WORDS * 8,
+	       "the cache key must be the head of struct cls_search, in whole words");
+
+/* A slot whose key is all zero is empty: a real key has family 4 or 6. */
+struct cls_cache_slot {
+	__u64 key[XDPD_CLS_CACHE_WORDS];
+	__u32 rule; /* index of the first matching rule, or XDPD_CLS_CACHE_NONE */
+	__u32 pad;
+};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, XDPD_CLS_CACHE_SLOTS);
 	__type(key, __u32);
-	__type(value, struct xdpd_cls_cache_entry);
+	__type(value, struct cls_cache_slot);
 } cls_cache SEC(".maps");
 
 /* Fields looked up for every packet: the declared ones plus the protocol,
@@ -124,10 +143,12 @@ static __always_inline __u32 pfx_word(const __u8 *addr, __u32 len, int i)
 	return w & bpf_htonl(~0u << (32 * (i + 1) - len));
 }
 
-/* The longest match among table t's prefixes by one hash lookup per
- * length (cfg.pfx_len, longest first); t, and so the lengths, are
- * constants for the verifier. */
-static __always_inline __u32 *pfx_lookup(__u32 t, const __u8 *addr, int words)
+/* The class of the longest match among table t's prefixes, by one hash
+ * lookup per length (cfg.pfx_len, longest first), miss without one. A
+ * function of its own: its exits (a hit per length, the miss) return to one
+ * state of the caller, so the verifier does not walk the rest of the
+ * program once per exit. t is a constant at each call, and so the lengths. */
+static __noinline __u32 pfx_class(__u32 t, const __u8 *addr, int words, __u32 miss)
 {
 	struct xdpd_pfx_key key = {.table = t};
 	__u32 *c;
@@ -138,7 +159,7 @@ static __always_inline __u32 *pfx_lookup(__u32 t, const __u8 *addr, int words)
 		__u32 len = cfg.pfx_len[t][j];
 
 		if (len == XDPD_PFX_NONE)
-			return NULL;
+			return miss;
 		key.len = len;
 #pragma unroll
 		for (i = 0; i < 4; i++) {
@@ -148,9 +169,9 @@ static __always_inline __u32 *pfx_lookup(__u32 t, const __u8 *addr, int words)
 		}
 		c = bpf_map_lookup_elem(&cls_pfx, &key);
 		if (c)
-			return c;
+			return *c;
 	}
-	return NULL;
+	return miss;
 }
 
 static __always_inline __u32 addr_class(const struct flow_key *k, __u32 f, const __u8 *addr)
@@ -158,13 +179,47 @@ static __always_inline __u32 addr_class(const struct flow_key *k, __u32 f, const
 	__u32 t = f == XDPD_F_SRC ? XDPD_PFX_SRC4 : XDPD_PFX_DST4;
 	__u32 *c;
 
+	if (k->family == 4 && cfg.scan4_n[f - XDPD_F_SRC]) {
+		__u32 n = cfg.scan4_n[f - XDPD_F_SRC] - 1, a;
+		int i;
+
+		__builtin_memcpy(&a, addr, 4);
+#pragma unroll
+		for (i = 0; i < XDPD_SCAN4_MAX; i++) {
+			const volatile struct xdpd_scan4 *e = &cfg.scan4[f - XDPD_F_SRC][i];
+
+			if (i >= n)
+				break;
+			if ((a & e->mask) == e->net)
+				return e->cls;
+		}
+		return cfg.miss_class[f];
+	}
+	if (k->family == 6 && cfg.scan6_n[f - XDPD_F_SRC]) {
+		__u32 n = cfg.scan6_n[f - XDPD_F_SRC] - 1;
+		__u64 hi, lo;
+		int i;
+
+		__builtin_memcpy(&hi, addr, 8);
+		__builtin_memcpy(&lo, addr + 8, 8);
+		hi = bpf_be64_to_cpu(hi);
+		lo = bpf_be64_to_cpu(lo);
+#pragma unroll
+		for (i = 0; i < XDPD_SCAN6_MAX; i++) {
+			const volatile struct xdpd_scan6 *e = &cfg.scan6[f - XDPD_F_SRC][i];
+
+			if (i >= n)
+				break;
+			if ((hi & e->mask[0]) == e->net[0] && (lo & e->mask[1]) == e->net[1])
+				return e->cls;
+		}
+		return cfg.miss_class[f];
+	}
 	if (k->family == 4) {
 		struct xdpd_lpm4 key = {.prefixlen = 32};
 
-		if (cfg.pfx_len[t][0] != XDPD_PFX_TRIE) {
-			c = pfx_lookup(t, addr, 1);
-			return c ? *c : cfg.miss_class[f];
-		}
+		if (cfg.pfx_len[t][0] != XDPD_PFX_TRIE)
+			return pfx_class(t, addr, 1, cfg.miss_class[f]);
 		__builtin_memcpy(key.addr, addr, 4);
 		c = bpf_map_lookup_elem(f == XDPD_F_SRC ? (void *)&cls_src4 : (void *)&cls_dst4,
 					&key);
@@ -172,10 +227,8 @@ static __always_inline __u32 addr_class(const struct flow_key *k, __u32 f, const
 		struct xdpd_lpm6 key = {.prefixlen = 128};
 
 		t += XDPD_PFX_SRC6 - XDPD_PFX_SRC4;
-		if (cfg.pfx_len[t][0] != XDPD_PFX_TRIE) {
-			c = pfx_lookup(t, addr, 4);
-			return c ? *c : cfg.miss_class[f];
-		}
+		if (cfg.pfx_len[t][0] != XDPD_PFX_TRIE)
+			return pfx_class(t, addr, 4, cfg.miss_class[f]);
 		__builtin_memcpy(key.addr, addr, 16);
 		c = bpf_map_lookup_elem(f == XDPD_F_SRC ? (void *)&cls_src6 : (void *)&cls_dst6,
 					&key);
@@ -193,7 +246,15 @@ static __always_inline __u32 icmp_class(const struct flow_key *k)
 	return c ? *c : cfg.miss_class[XDPD_F_ICMP];
 }
 
-static __always_inline void cls_lookup(struct cls_search *st, const struct xdpd_iface_cfg *ic)
+/* The fields whose class comes from an array indexed by the packet's value
+ * (one load each), and the addresses, whose classes come from LPM tries (a
+ * call and a walk each): the inline search ANDs the cheap ones first and
+ * looks the addresses up only for a packet some rule could still match. */
+#define CLS_CHEAP_FIELDS (~((1u << XDPD_F_SRC) | (1u << XDPD_F_DST)))
+#define CLS_ADDR_FIELDS	 ((1u << XDPD_F_SRC) | (1u << XDPD_F_DST))
+#define CLS_ALL_FIELDS	 (~0u)
+
+static __always_inline void cls_lookup_cheap(struct cls_search *st, const struct xdpd_iface_cfg *ic)
 {
 	__u32 active = cls_active(), *c;
 	__u32 proto = st->k.proto;
@@ -201,10 +262,6 @@ static __always_inline void cls_lookup(struct cls_search *st, const struct xdpd_
 	st->cls[XDPD_F_IFACE] = ic->cls;
 	c = bpf_map_lookup_elem(&cls_proto, &proto);
 	st->cls[XDPD_F_PROTO] = c ? *c : cfg.miss_class[XDPD_F_PROTO];
-	if (active & (1u << XDPD_F_SRC))
-		st->cls[XDPD_F_SRC] = addr_class(&st->k, XDPD_F_SRC, st->k.src);
-	if (active & (1u << XDPD_F_DST))
-		st->cls[XDPD_F_DST] = addr_class(&st->k, XDPD_F_DST, st->k.dst);
 	if (active & (1u << XDPD_F_SPORT))
 		st->cls[XDPD_F_SPORT] = port_class(&st->k, XDPD_F_SPORT, XDPD_DIR_SRC);
 	if (active & (1u << XDPD_F_DPORT))
@@ -213,11 +270,29 @@ static __always_inline void cls_lookup(struct cls_search *st, const struct xdpd_
 		st->cls[XDPD_F_ICMP] = icmp_class(&st->k);
 }
 
-/* AND over the active fields of word w of each field's class. A missing
- * word (class id out of range) is treated as "no rule". */
-static __always_inline __u64 cls_and(const struct cls_search *st, __u32 w)
+static __always_inline void cls_lookup_addrs(struct cls_search *st)
 {
 	__u32 active = cls_active();
+
+	if (active & (1u << XDPD_F_SRC))
+		st->cls[XDPD_F_SRC] = addr_class(&st->k, XDPD_F_SRC, st->k.src);
+	if (active & (1u << XDPD_F_DST))
+		st->cls[XDPD_F_DST] = addr_class(&st->k, XDPD_F_DST, st->k.dst);
+}
+
+static __always_inline void cls_lookup(struct cls_search *st, const struct xdpd_iface_cfg *ic)
+{
+	cls_lookup_cheap(st, ic);
+	cls_lookup_addrs(st);
+}
+
+/* AND over the active fields in sel of word w of each field's class, in map
+ * m (cls_words, stride nwords). A missing word (class id out of range) is
+ * treated as "no rule". */
+static __always_inline __u64 cls_and_sel(const struct cls_search *st, void *m, __u32 stride,
+					 __u32 w, __u32 sel)
+{
+	__u32 active = cls_active() & sel;
 	__u64 acc = ~0ULL;
 	int f;
 
@@ -228,13 +303,18 @@ static __always_inline __u64 cls_and(const struct cls_search *st, __u32 w)
 
 		if (!(active & (1u << f)))
 			continue;
-		idx = st->cls[f] * cfg.nwords + w;
-		v = bpf_map_lookup_elem(&cls_words, &idx);
+		idx = st->cls[f] * stride + w;
+		v = bpf_map_lookup_elem(m, &idx);
 		if (!v)
 			return 0;
 		acc &= *v;
 	}
 	return acc;
+}
+
+static __always_inline __u64 cls_and(const struct cls_search *st, void *m, __u32 stride, __u32 w)
+{
+	return cls_and_sel(st, m, stride, w, CLS_ALL_FIELDS);
 }
 
 /* The words of summary word s worth reading (struct xdpd_cls_sum): holding
@@ -344,7 +424,7 @@ static long cls_step(__u32 i, void *data)
 	if (st->m) {
 		st->w = (st->s - 1) * 64 + ctz64(st->m);
 		st->m &= st->m - 1;
-		st->x = cls_and(st, st->w);
+		st->x = cls_and(st, &cls_words, cfg.nwords, st->w);
 		return 0;
 	}
 	if (st->s < cfg.nsum) {
@@ -382,70 +462,81 @@ static __always_inline int classify_search(struct cls_search *st,
 	return st->matched;
 }
 
-/* Policies of up to 64 rules (one word, cfg constant: the verifier keeps one
- * of the two searches): the AND of one word per active field, inline; the
- * lowest candidate is checked inline, the next ones (a candidate a TCP-flags
- * or rate-limit check refused) by cls_step's candidate walk. No packet of a
- * flow no rule can match enters bpf_loop. */
-static __always_inline int classify_one_word(struct cls_search *st,
-					     const struct xdpd_iface_cfg *ic)
-{
-	__u64 x;
+/* Policies of up to XDPD_CLS_INLINE_WORDS words (192 rules; cfg constant:
+ * the verifier keeps one of the searches): the AND of each word over the
+ * active fields, inline, no summary level; the lowest candidate of the
+ * first non-zero word is checked inline, the next ones (a candidate a
+ * TCP-flags or rate-limit check refused, then the later words) by
+ * cls_step's walk. No packet of a flow no rule can match enters bpf_loop,
+ * whose per-step call costs more than these few ANDs. */
+#define XDPD_CLS_INLINE_WORDS 3
 
-	cls_lookup(st, ic);
-	x = cls_and(st, 0);
-	if (!x)
+static __always_inline int classify_inline(struct cls_search *st, const struct xdpd_iface_cfg *ic)
+{
+	__u64 cheap[XDPD_CLS_INLINE_WORDS], any = 0;
+	__u32 w;
+
+	cls_lookup_cheap(st, ic);
+#pragma unroll
+	for (w = 0; w < XDPD_CLS_INLINE_WORDS; w++) {
+		cheap[w] = 0;
+		if (w < cfg.nwords)
+			cheap[w] = cls_and_sel(st, &cls_words, cfg.nwords, w, CLS_CHEAP_FIELDS);
+		any |= cheap[w];
+	}
+	if (!any)
 		return 0;
-	if (rule_accepts(st, ctz64(x)))
-		return 1;
-	st->x = x & (x - 1);
-	if (!st->x)
-		return 0;
-	st->w = 0;
-	st->m = 0;
-	st->s = cfg.nsum; /* no summary word left: the walk ends with x */
-	bpf_loop(64, cls_step, st, 0);
-	return st->matched;
+	cls_lookup_addrs(st);
+#pragma unroll
+	for (w = 0; w < XDPD_CLS_INLINE_WORDS; w++) {
+		__u64 x = cheap[w];
+
+		if (!x)
+			continue;
+		x &= cls_and_sel(st, &cls_words, cfg.nwords, w, CLS_ADDR_FIELDS);
+		if (!x)
+			continue;
+		if (rule_accepts(st, w * 64 + ctz64(x)))
+			return 1;
+		st->x = x & (x - 1);
+		st->w = w;
+		/* the words after w, as summary bits of summary word 0 */
+		st->m = ((1ULL << cfg.nwords) - 1) & ~((2ULL << w) - 1);
+		st->s = cfg.nsum; /* one summary word, already taken: the walk ends */
+		bpf_loop(XDPD_CLS_INLINE_WORDS * 65, cls_step, st, 0);
+		return st->matched;
+	}
+	return 0;
 }
 
-/* Word i of the cache key: the head of st, read with memcpy (no aliasing
- * question with the fields written as bytes), k.trace masked out. */
-_Static_assert(__builtin_offsetof(struct flow_key, trace) == 7 &&
-		       __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-	       "k.trace is the top byte of key word 0");
+/* Multiply, then fold the high half down: a product only carries a bit's
+ * influence upwards, the fold brings it back, so that keys differing in
+ * any one bit (TCP flags, the last address byte) land apart. The slot is the
+ * top bits of a last product, which depend on every bit of h. */
+#define CLS_HASH_K 0x9e3779b97f4a7c15ULL
 
-static __always_inline __u64 cls_key_word(const struct cls_search *st, int i)
-{
-	__u64 w;
-
-	__builtin_memcpy(&w, (const __u8 *)st + 8 * i, 8);
-	return i ? w : w & ~(0xffULL << 56);
-}
-
-static __always_inline __u32 cls_cache_slot(const struct cls_search *st)
+static __always_inline __u32 cls_cache_index(const __u64 *kw)
 {
 	__u64 h = 0;
 	int i;
 
-	/* a multiplication only carries upwards: fold the high half down */
 #pragma unroll
-	for (i = 0; i < 6; i++) {
-		h = (h ^ cls_key_word(st, i)) * 0x9e3779b97f4a7c15ULL;
+	for (i = 0; i < XDPD_CLS_CACHE_WORDS; i++) {
+		h = (h ^ kw[i]) * CLS_HASH_K;
 		h ^= h >> 32;
 	}
-	return (__u32)((h * 0x9e3779b97f4a7c15ULL) >> 40) & (XDPD_CLS_CACHE_SLOTS - 1);
+	return (__u32)((h * CLS_HASH_K) >> (64 - XDPD_CLS_CACHE_BITS));
 }
 
-static __always_inline int cls_cache_same(const struct xdpd_cls_cache_entry *e,
-					  const struct cls_search *st)
+static __always_inline int cls_cache_holds(const struct cls_cache_slot *e, const __u64 *kw)
 {
 	__u64 diff = 0;
 	int i;
 
 #pragma unroll
-	for (i = 0; i < 6; i++)
-		diff |= e->key[i] ^ cls_key_word(st, i);
-	return e->valid && !diff;
+	for (i = 0; i < XDPD_CLS_CACHE_WORDS; i++)
+		diff |= e->key[i] ^ kw[i];
+	return !diff;
 }
 
 /* The search through the cache. A cached rule is checked again by
@@ -454,23 +545,31 @@ static __always_inline int cls_cache_same(const struct xdpd_cls_cache_entry *e,
 static __always_inline int classify_cached(struct cls_search *st,
 					   const struct xdpd_iface_cfg *ic)
 {
-	struct xdpd_cls_cache_entry *e;
-	__u32 slot;
+	const __u64 *kw = (const __u64 *)st;
+	struct cls_cache_slot *e;
+	__u8 trace = st->k.trace;
+	__u32 idx;
 	int i;
 
+	st->k.trace = 0;
 	st->cls[XDPD_F_IFACE] = ic->cls;
-	slot = cls_cache_slot(st);
-	e = bpf_map_lookup_elem(&cls_cache, &slot);
-	if (e && cls_cache_same(e, st))
+	idx = cls_cache_index(kw);
+	e = bpf_map_lookup_elem(&cls_cache, &idx);
+	if (e && cls_cache_holds(e, kw)) {
+		st->k.trace = trace;
 		return e->rule == XDPD_CLS_CACHE_NONE ? 0 : rule_accepts(st, e->rule);
-	classify_search(st, ic);
-	if (!e || st->uncacheable || st->k.trace)
-		return st->matched;
+	}
+	st->k.trace = trace;
+	if (cfg.nwords <= XDPD_CLS_INLINE_WORDS)
+		classify_inline(st, ic);
+	else
+		classify_search(st, ic);
+	if (e && !st->uncacheable && !trace) {
 #pragma unroll
-	for (i = 0; i < 6; i++)
-		e->key[i] = cls_key_word(st, i);
-	e->rule = st->matched ? st->rule : XDPD_CLS_CACHE_NONE;
-	e->valid = 1;
+		for (i = 0; i < XDPD_CLS_CACHE_WORDS; i++)
+			e->key[i] = kw[i];
+		e->rule = st->matched ? st->rule : XDPD_CLS_CACHE_NONE;
+	}
 	return st->matched;
 }
 
@@ -480,8 +579,8 @@ static __always_inline int classify(struct cls_search *st, const struct xdpd_ifa
 		return 0;
 	if (cfg.nwords >= XDPD_CLS_CACHE_MIN_WORDS)
 		return classify_cached(st, ic);
-	if (cfg.nwords == 1)
-		return classify_one_word(st, ic);
+	if (cfg.nwords <= XDPD_CLS_INLINE_WORDS)
+		return classify_inline(st, ic);
 	return classify_search(st, ic);
 }
 

@@ -81,6 +81,21 @@ enum xdpd_field {
  * miss_class[f] is the class used when a lookup for field f has no entry
  * (address not in any rule prefix, packet without ports, packet that is not
  * ICMP, interface not named by any rule). */
+#define XDPD_SCAN4_MAX 8
+struct xdpd_scan4 {
+	xu32 net;  /* network order, host bits zero */
+	xu32 mask; /* network order */
+	xu32 cls;
+};
+
+#define XDPD_SCAN6_MAX 4
+struct xdpd_scan6 {
+	xu64 net[2];  /* the address as two host-order halves, host bits zero */
+	xu64 mask[2]; /* host order */
+	xu32 cls;
+	xu32 pad;
+};
+
 struct xdpd_config {
 	xu32 generation;
 	xu32 nrules;
@@ -91,6 +106,16 @@ struct xdpd_config {
 	xu8 default_action; /* XDPD_ACT_DROP | XDPD_ACT_PASS */
 	xu8 pad[3];
 	xu32 sample_rate; /* 0: off (issue: sampling) */
+	/* Source (0) and destination (1) IPv4 classes of a policy with at most
+	 * XDPD_SCAN4_MAX distinct IPv4 prefixes in the field: the trie's
+	 * entries, longest prefix first, compared in the program instead of
+	 * an LPM trie walk. scan4_n: 0 the trie decides, else 1 + entries. */
+	xu32 scan4_n[2];
+	struct xdpd_scan4 scan4[2][XDPD_SCAN4_MAX];
+	/* The same for IPv6, with at most XDPD_SCAN6_MAX prefixes. */
+	xu32 scan6_n[2];
+	xu32 pad2[2];
+	struct xdpd_scan6 scan6[2][XDPD_SCAN6_MAX];
 	/* Per address table (XDPD_PFX_*): its prefix lengths, longest first,
 	 * XDPD_PFX_NONE after the last, when it has at most XDPD_PFX_LENS of
 	 * them: the datapath then looks the address up in the "cls_pfx" hash
@@ -135,21 +160,6 @@ struct xdpd_cls_sum {
 	xu64 prim[XDPD_MAX_SUM]; /* bit set: the word holds a rule of the class
 				  * whose primary field is one the class is
 				  * used by */
-};
-
-/* The classifier's flow-verdict cache ("cls_cache", per-generation per-CPU
- * array of XDPD_CLS_CACHE_SLOTS, direct-mapped: a flow's slot is a hash of
- * its key, a new flow replaces what held the slot). key: the flow key, TCP
- * flags included and trace masked out, then the interface class
- * (bpf/classify.h). Small on purpose: 56 KiB per CPU stay in the CPU's
- * caches, where a larger table made every new flow pay a cache and TLB miss
- * (see classify.h). */
-#define XDPD_CLS_CACHE_SLOTS 1024 /* power of two */
-#define XDPD_CLS_CACHE_NONE  0xffffffffu /* cached: no rule matches */
-struct xdpd_cls_cache_entry {
-	xu64 key[6];
-	xu32 rule;  /* rule index, or XDPD_CLS_CACHE_NONE */
-	xu32 valid; /* 0: empty (the array starts zeroed) */
 };
 
 /* Value of the per-generation "iface_cfg" hash map (key: __u32 ifindex), and

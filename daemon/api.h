@@ -54,6 +54,10 @@ void api_conn_unsubscribe(struct api_conn *c);
  * never blocking. -ENOBUFS when more than max_pending bytes would wait (a
  * slow reader: the line is dropped), -EPIPE when the connection is closing. */
 int api_conn_notify(struct api_conn *c, const char *line, size_t len, size_t max_pending);
+/* What api_conn_notify() would take now into *room: max_pending less what
+ * waits, 0 while an answer is being streamed. Lets a producer skip building
+ * lines that would be dropped. 0, or -EPIPE when the connection is closing. */
+int api_conn_room(const struct api_conn *c, size_t max_pending, size_t *room);
 
 /* Closes every connection, removes the socket file. Accepts NULL. */
 void api_server_free(struct api_server *s);

@@ -518,6 +518,16 @@ int api_conn_notify(struct api_conn *c, const char *line, size_t len, size_t max
 	return 0;
 }
 
+int api_conn_room(const struct api_conn *c, size_t max_pending, size_t *room)
+{
+	*room = 0;
+	if (c->closing || c->eof)
+		return -EPIPE;
+	if (!c->stream.step && out_pending(c) < max_pending)
+		*room = max_pending - out_pending(c);
+	return 0;
+}
+
 /* ---- listening ---- */
 
 /* Over the cap: say why, then close (best effort, never blocks). */

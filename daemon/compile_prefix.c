@@ -14,8 +14,10 @@
  * enclosing prefixes (at most bits + 1 deep) gives each prefix its parent,
  * and its bitmap = parent bitmap | own rules. Cost O(P log P + P * nwords).
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "compile_internal.h"
@@ -181,6 +183,80 @@ static int build_family(struct pfx_walk *w, enum xdpd_field f, int family, void 
 	return 0;
 }
 
+static int by_len_desc(const void *a, const void *b)
+{
+	const struct cls_lpm4_entry *x = a, *y = b;
+
+	return (int)y->key.prefixlen - (int)x->key.prefixlen;
+}
+
+/* The scan table of a field with few IPv4 prefixes: its trie entries,
+ * longest first, so that the first one containing an address is the entry
+ * the trie would return. Entries of one length are disjoint. */
+static void build_scan4(struct xdpd_config *cfg, int fi, const struct cls_lpm4_entry *e, size_t n)
+{
+	struct cls_lpm4_entry sorted[XDPD_SCAN4_MAX];
+
+	cfg->scan4_n[fi] = 0;
+	if (n > XDPD_SCAN4_MAX)
+		return;
+	memcpy(sorted, e, n * sizeof(*e));
+	qsort(sorted, n, sizeof(*sorted), by_len_desc);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t len = sorted[i].key.prefixlen;
+		uint32_t mask = len ? htonl(~0u << (32 - len)) : 0;
+
+		memcpy(&cfg->scan4[fi][i].net, sorted[i].key.addr, 4);
+		cfg->scan4[fi][i].net &= mask;
+		cfg->scan4[fi][i].mask = mask;
+		cfg->scan4[fi][i].cls = sorted[i].cls;
+	}
+	cfg->scan4_n[fi] = (uint32_t)n + 1;
+}
+
+static int by_len_desc6(const void *a, const void *b)
+{
+	const struct cls_lpm6_entry *x = a, *y = b;
+
+	return (int)y->key.prefixlen - (int)x->key.prefixlen;
+}
+
+static uint64_t be64_at(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint64_t mask64(uint32_t len)
+{
+	return len >= 64 ? ~0ULL : len ? ~0ULL << (64 - len) : 0;
+}
+
+static void build_scan6(struct xdpd_config *cfg, int fi, const struct cls_lpm6_entry *e, size_t n)
+{
+	struct cls_lpm6_entry sorted[XDPD_SCAN6_MAX];
+
+	cfg->scan6_n[fi] = 0;
+	if (n > XDPD_SCAN6_MAX)
+		return;
+	memcpy(sorted, e, n * sizeof(*e));
+	qsort(sorted, n, sizeof(*sorted), by_len_desc6);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t len = sorted[i].key.prefixlen;
+		struct xdpd_scan6 *s = &cfg->scan6[fi][i];
+
+		s->mask[0] = mask64(len);
+		s->mask[1] = mask64(len > 64 ? len - 64 : 0);
+		s->net[0] = be64_at(sorted[i].key.addr) & s->mask[0];
+		s->net[1] = be64_at(sorted[i].key.addr + 8) & s->mask[1];
+		s->cls = sorted[i].cls;
+	}
+	cfg->scan6_n[fi] = (uint32_t)n + 1;
+}
+
 static int build_field(struct compile_ctx *cc, struct compiled_policy *c, enum xdpd_field f)
 {
 	size_t nwords = cc->nwords ? cc->nwords : 1;
@@ -204,6 +280,14 @@ static int build_field(struct compile_ctx *cc, struct compiled_policy *c, enum x
 	if (!err && f == XDPD_F_DST)
 		err = build_family(&w, f, AF_INET6, (void **)&c->dst6, &c->n_dst6);
 	free(base);
+	if (!err && f == XDPD_F_SRC) {
+		build_scan4(&c->config, 0, c->src4, c->n_src4);
+		build_scan6(&c->config, 0, c->src6, c->n_src6);
+	}
+	if (!err && f == XDPD_F_DST) {
+		build_scan4(&c->config, 1, c->dst4, c->n_dst4);
+		build_scan6(&c->config, 1, c->dst6, c->n_dst6);
+	}
 	return err;
 }
 

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +16,11 @@
 #include <bpf/libbpf.h>
 
 #include "api.h"
-#include "jsonrpc.h"
 #include "log.h"
 #include "manager.h"
 #include "monitor.h"
 #include "monitor_event.h"
+#include "monitor_line.h"
 #include "slot_names.h"
 
 #define BATCH_DONE 1 /* ring callback: stop, the batch is full */
@@ -32,6 +33,12 @@ struct subscriber {
 	pid_t pid;
 	uid_t uid;
 	uint64_t sent, dropped;
+	bool leaving; /* its connection is closing: events are neither sent nor dropped */
+	size_t room;  /* bytes its connection takes, less what is staged */
+	/* lines gathered for one write (MONITOR_STAGE bytes) */
+	char *stage;
+	size_t staged;
+	uint32_t staged_events;
 };
 
 struct monitor {
@@ -47,7 +54,8 @@ struct monitor {
 	uint64_t read, dropped;
 	unsigned batch;
 	struct slot_names names;
-	int64_t mono_to_real;
+	struct event_names event_names; /* lookups into names, the batch's clock offset */
+	char line[MONITOR_LINE_MAX];
 };
 
 /* ---- sample_cfg ---- */
@@ -123,38 +131,74 @@ static const char *n_backend(void *ctx, uint32_t slot, char *buf, size_t len)
 	return slot_names_backend(&((struct monitor *)ctx)->names, slot, buf, len);
 }
 
-static void fan_out(struct monitor *mon, const char *line, size_t len)
+/* Hand what is staged to the connection (one write), then see how much
+ * more it takes. */
+static void stage_flush(struct monitor *mon, struct subscriber *s)
 {
-	for (struct subscriber *s = mon->subs; s; s = s->next) {
-		int r = api_conn_notify(s->conn, line, len, MONITOR_QUEUE_MAX);
+	int r = 0;
 
-		if (r == 0) {
-			s->sent++;
-		} else if (r != -EPIPE) {
-			s->dropped++;
-			mon->dropped++;
-		}
+	if (s->staged)
+		r = api_conn_notify(s->conn, s->stage, s->staged, MONITOR_QUEUE_MAX);
+	if (r == 0) {
+		s->sent += s->staged_events;
+	} else if (r != -EPIPE) {
+		s->dropped += s->staged_events;
+		mon->dropped += s->staged_events;
 	}
+	s->staged = 0;
+	s->staged_events = 0;
+	s->leaving = api_conn_room(s->conn, MONITOR_QUEUE_MAX, &s->room) < 0;
+}
+
+static void stage_line(struct monitor *mon, struct subscriber *s, const char *line, size_t len)
+{
+	if (s->staged + len > MONITOR_STAGE)
+		stage_flush(mon, s);
+	if (s->leaving)
+		return;
+	if (len > s->room) {
+		s->dropped++;
+		mon->dropped++;
+		return;
+	}
+	memcpy(s->stage + s->staged, line, len);
+	s->staged += len;
+	s->staged_events++;
+	s->room -= len;
+}
+
+/* The line is built once, and only when a subscriber has room for it: a
+ * subscriber that does not keep up costs a counter per event. */
+static void deliver(struct monitor *mon, const void *rec, size_t size)
+{
+	bool wanted = false;
+	size_t len;
+
+	for (struct subscriber *s = mon->subs; s; s = s->next) {
+		if (s->room || s->leaving) {
+			wanted |= s->room != 0;
+			continue;
+		}
+		s->dropped++;
+		mon->dropped++;
+	}
+	if (!wanted)
+		return;
+	len = monitor_event_line(mon->line, sizeof(mon->line), rec, size, &mon->event_names);
+	if (!len)
+		return; /* not an event */
+	for (struct subscriber *s = mon->subs; s; s = s->next)
+		if (s->room)
+			stage_line(mon, s, mon->line, len);
 }
 
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	struct monitor *mon = ctx;
-	struct event_names n = {n_ifname, n_rule, n_lb, n_backend, mon, mon->mono_to_real};
-	json_object *ev, *note;
-	char *line;
-	size_t len;
 
 	mon->read++;
-	if (mon->subs) {
-		ev = monitor_event_json(data, size, &n);
-		note = ev ? jsonrpc_notification_new("monitor.event", ev) : NULL;
-		line = note ? jsonrpc_to_line(note, &len) : NULL;
-		if (line)
-			fan_out(mon, line, len);
-		free(line);
-		json_object_put(note);
-	}
+	if (mon->subs)
+		deliver(mon, data, size);
 	return ++mon->batch >= MONITOR_BATCH ? -BATCH_DONE : 0;
 }
 
@@ -168,7 +212,8 @@ static int64_t clock_offset(void)
 }
 
 /* Read what is there, at most one batch; a full batch leaves the ring
- * readable, so the loop comes back after serving the others. */
+ * readable, so the loop comes back after serving the others. Each
+ * subscriber gets what the batch staged for it in one write. */
 static void drain(struct monitor *mon)
 {
 	int r;
@@ -176,10 +221,14 @@ static void drain(struct monitor *mon)
 	if (!mon->rb)
 		return;
 	mon->batch = 0;
-	mon->mono_to_real = clock_offset();
+	mon->event_names.mono_to_realtime_ns = clock_offset();
+	for (struct subscriber *s = mon->subs; s; s = s->next)
+		stage_flush(mon, s);
 	r = ring_buffer__consume(mon->rb);
 	if (r < 0 && r != -BATCH_DONE)
 		log_warning("monitor: reading the ring buffer: %s", strerror(-r));
+	for (struct subscriber *s = mon->subs; s; s = s->next)
+		stage_flush(mon, s);
 }
 
 static int on_ring(sd_event_source *s, int fd, uint32_t revents, void *userdata)
@@ -231,8 +280,8 @@ static int ring_open(struct monitor *mon)
 		ring_close(mon);
 		return r;
 	}
-	r = sd_event_add_io(mon->m->event, &mon->io, ring_buffer__epoll_fd(mon->rb), EPOLLIN,
-			    on_ring, mon);
+	/* the ring's own fd: readable while records wait (no nested epoll) */
+	r = sd_event_add_io(mon->m->event, &mon->io, mon->ring_fd, EPOLLIN, on_ring, mon);
 	if (r < 0)
 		ring_close(mon);
 	return r;
@@ -250,6 +299,8 @@ int monitor_start(struct manager *m, struct monitor **out)
 		return -ENOMEM;
 	mon->m = m;
 	mon->ring_fd = -1;
+	mon->event_names =
+	    (struct event_names){n_ifname, n_rule, n_lb, n_backend, mon, clock_offset()};
 	r = slot_names_init(&mon->names);
 	if (r == 0 && getrandom(&mon->cookie, sizeof(mon->cookie), 0) != sizeof(mon->cookie))
 		r = -errno;
@@ -305,6 +356,7 @@ static void on_sub_gone(void *ctx)
 		 "(not read fast enough)",
 		 (int)s->pid, (unsigned)s->uid, (unsigned long long)s->sent,
 		 (unsigned long long)s->dropped);
+	free(s->stage);
 	free(s);
 	update_rate(mon);
 }
@@ -318,6 +370,7 @@ void monitor_free(struct monitor *mon)
 
 		api_conn_unsubscribe(s->conn);
 		unlink_sub(mon, s);
+		free(s->stage);
 		free(s);
 	}
 	ring_close(mon);
@@ -337,8 +390,17 @@ int monitor_subscribe(struct monitor *mon, struct api_conn *conn, uint32_t rate,
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -ENOMEM;
-	*s = (struct subscriber){
-	    .mon = mon, .next = mon->subs, .conn = conn, .rate = rate, .pid = pid, .uid = uid};
+	*s = (struct subscriber){.mon = mon,
+				 .next = mon->subs,
+				 .conn = conn,
+				 .rate = rate,
+				 .pid = pid,
+				 .uid = uid,
+				 .stage = malloc(MONITOR_STAGE)};
+	if (!s->stage) {
+		free(s);
+		return -ENOMEM;
+	}
 	mon->subs = s;
 	mon->n_subs++;
 	api_conn_subscribe(conn, on_sub_gone, s);

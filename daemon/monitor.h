@@ -6,10 +6,16 @@
  *  - The ring buffer is always drained, subscribers or not: the datapath
  *    counts what it sampled (sampling {events, lost} in stats) and a full
  *    ring would only turn samples into losses.
- *  - Each event is formatted once and queued on every subscriber's
- *    connection, never blocking: a subscriber with more than
- *    MONITOR_QUEUE_MAX bytes waiting loses the event (counted per subscriber
- *    and in total), the daemon and the other subscribers go on.
+ *  - Each event is formatted once (by hand, monitor_line.h) and queued on
+ *    every subscriber's connection, never blocking: a subscriber with more
+ *    than MONITOR_QUEUE_MAX bytes waiting loses the event (counted per
+ *    subscriber and in total), the daemon and the other subscribers go on.
+ *    No line is built for an event nobody has room for, and a subscriber's
+ *    lines go out in writes of up to MONITOR_STAGE bytes: reading keeps up
+ *    with the datapath (a million events a second) even when the
+ *    subscribers do not.
+ *  - The loop stays responsive: at most MONITOR_BATCH records per wakeup,
+ *    then the control socket and the rest of the loop get their turn.
  *  - monitor {rate: N} raises the sampling rate to 1 in N while that
  *    subscriber stays (the smallest N asked wins, never fewer samples than
  *    the policy's rate); the policy's rate comes back when the last one
@@ -28,6 +34,7 @@
 #define MONITOR_QUEUE_MAX (256 * 1024) /* bytes queued per subscriber */
 #define MONITOR_BATCH	  4096	       /* events per wakeup, fair to the rest of the loop */
 #define MONITOR_MAX_SUBS  32
+#define MONITOR_STAGE	  (64 * 1024) /* bytes gathered per subscriber for one write */
 
 struct manager;
 struct monitor;

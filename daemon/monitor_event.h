@@ -38,7 +38,9 @@ const char *xdp_action_name(uint32_t action);
 /* "unparsed", "blocklist", "rule", "balancer", "default", "interface". */
 const char *verdict_reason_name(uint32_t reason);
 
-/* NULL when the record is too short to be an event. */
+/* NULL when the record is too short to be an event. The daemon writes the
+ * same params by hand (monitor_line.h); this json-c rendering is the
+ * reference the hand-written line is tested against. */
 json_object *monitor_event_json(const void *rec, size_t size, const struct event_names *n);
 
 #endif /* XDPD_MONITOR_EVENT_H */

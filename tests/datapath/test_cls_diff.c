@@ -264,6 +264,18 @@ START_TEST(diff_mix)
 }
 END_TEST
 
+/* Policies of 2 and 3 words: the inline search (cheap fields first, the
+ * addresses only when a word survives, the walk for refused candidates and
+ * later words), on both sides of each word boundary. */
+START_TEST(diff_inline_words)
+{
+	static const size_t sizes[] = {64, 65, 100, 128, 129, 150, 192};
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		check_seed(300 + i, sizes[i], 400);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cls_diff");
@@ -284,6 +296,7 @@ int main(void)
 	tcase_add_test(tc, diff_small);
 	tcase_add_test(tc, diff_multiword);
 	tcase_add_test(tc, diff_mix);
+	tcase_add_test(tc, diff_inline_words);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);

@@ -12,6 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/libbpf.h>
+
+#include "../../bpf/xdpd_abi.h"
+#include "xdpd.skel.h"
+
 #include "dp_harness.h"
 #include "frames.h"
 
@@ -616,6 +621,39 @@ START_TEST(test_default_drop)
 }
 END_TEST
 
+/* Few prefixes per field: the program compares them itself (the scan table
+ * in cfg) instead of walking a trie. Longest first, both halves of an IPv6
+ * address, both sides of each boundary. */
+START_TEST(test_prefix_scan)
+{
+	struct dp *d = dp_load(POLICY_HEAD "rules:\n"
+					   "  - name: host6\n"
+					   "    action: pass\n"
+					   "    src: \"2001:db8:1:2:3:4:5:6/127\"\n"
+					   "  - name: net6\n"
+					   "    action: drop\n"
+					   "    src: \"2001:db8:1:2::/64\"\n"
+					   "  - name: host4\n"
+					   "    action: pass\n"
+					   "    src: 10.1.2.3/32\n"
+					   "  - name: net4\n"
+					   "    action: drop\n"
+					   "    src: 10.1.2.0/23\n");
+
+	ck_assert_uint_eq(d->skel->rodata->cfg.scan6_n[0], 2 + 1);
+	ck_assert_uint_eq(d->skel->rodata->cfg.scan4_n[0], 2 + 1);
+	expect(d, udp("2001:db8:1:2:3:4:5:7", "2001:db8::1", 1, 2), XDP_PASS, "host6");
+	expect(d, udp("2001:db8:1:2:3:4:5:8", "2001:db8::1", 1, 2), XDP_DROP, "net6");
+	expect(d, udp("2001:db8:1:2:ffff::", "2001:db8::1", 1, 2), XDP_DROP, "net6");
+	expect(d, udp("2001:db8:1:3:3:4:5:6", "2001:db8::1", 1, 2), XDP_PASS, NULL);
+	expect(d, udp("10.1.2.3", "192.0.2.1", 1, 2), XDP_PASS, "host4");
+	expect(d, udp("10.1.3.255", "192.0.2.1", 1, 2), XDP_DROP, "net4");
+	expect(d, udp("10.1.4.0", "192.0.2.1", 1, 2), XDP_PASS, NULL);
+	expect(d, udp("10.1.1.255", "192.0.2.1", 1, 2), XDP_PASS, NULL);
+	dp_free(d);
+}
+END_TEST
+
 Suite *datapath_suite(void);
 Suite *scale_suite(void);
 
@@ -643,6 +681,7 @@ Suite *datapath_suite(void)
 	tcase_add_test(tc, test_unknown_interface);
 	tcase_add_test(tc, test_first_match);
 	tcase_add_test(tc, test_default_drop);
+	tcase_add_test(tc, test_prefix_scan);
 	suite_add_tcase(s, tc);
 	return s;
 }

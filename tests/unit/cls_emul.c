@@ -2,6 +2,7 @@
 /* Reference model of the datapath's classifier; see cls_emul.h. */
 #include <netinet/in.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "cls_emul.h"
@@ -46,12 +47,52 @@ static uint32_t lpm6(const struct cls_lpm6_entry *e, size_t n, const uint8_t *ad
 	return cls;
 }
 
+/* The program's scan of a field with few IPv4 prefixes: the first entry
+ * containing addr, in table order. */
+static uint32_t scan4(const struct xdpd_config *cfg, int fi, const uint8_t *addr, uint32_t miss)
+{
+	uint32_t a;
+
+	memcpy(&a, addr, 4);
+	for (uint32_t i = 0; i + 1 < cfg->scan4_n[fi]; i++)
+		if ((a & cfg->scan4[fi][i].mask) == cfg->scan4[fi][i].net)
+			return cfg->scan4[fi][i].cls;
+	return miss;
+}
+
+static uint64_t half(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint32_t scan6(const struct xdpd_config *cfg, int fi, const uint8_t *addr, uint32_t miss)
+{
+	uint64_t hi = half(addr), lo = half(addr + 8);
+
+	for (uint32_t i = 0; i + 1 < cfg->scan6_n[fi]; i++) {
+		const struct xdpd_scan6 *e = &cfg->scan6[fi][i];
+
+		if ((hi & e->mask[0]) == e->net[0] && (lo & e->mask[1]) == e->net[1])
+			return e->cls;
+	}
+	return miss;
+}
+
 static uint32_t addr_class(const struct compiled_policy *c, const struct emul_pkt *p,
 			   enum xdpd_field f)
 {
 	uint32_t miss = c->config.miss_class[f];
 	const uint8_t *a = f == XDPD_F_SRC ? p->src : p->dst;
+	int fi = f == XDPD_F_SRC ? 0 : 1;
 
+	if (p->family == AF_INET && c->config.scan4_n[fi])
+		return scan4(&c->config, fi, a, miss);
+	if (p->family == AF_INET6 && c->config.scan6_n[fi])
+		return scan6(&c->config, fi, a, miss);
 	if (p->family == AF_INET)
 		return f == XDPD_F_SRC ? lpm4(c->src4, c->n_src4, a, miss)
 				       : lpm4(c->dst4, c->n_dst4, a, miss);

@@ -4,6 +4,7 @@
  * datapath (cls_emul.c), must pick the same first rule as a direct reading
  * of the policy (compile_fixture.c) for random and hand-made policies.
  */
+#include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
 #include <netinet/in.h>
@@ -306,6 +307,97 @@ START_TEST(many_rules)
 	expect(p, c, &k, 4096);
 	k.dport = 60000;
 	expect(p, c, &k, n);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
+/* A field with at most XDPD_SCAN4_MAX IPv4 (XDPD_SCAN6_MAX IPv6) prefixes
+ * gets the scan table the program compares instead of walking the trie: the
+ * trie's entries, longest first (so the first hit is the longest match).
+ * One prefix more and the trie decides again. */
+START_TEST(scan4_table)
+{
+	static const char *const nested[] = {"10.0.0.0/8", "10.1.2.3/32", "10.1.0.0/16",
+					     "10.1.2.0/24", "0.0.0.0/0"};
+	struct policy *p = fx_policy_new(XDPD_SCAN4_MAX + 2);
+	struct compiled_policy *c;
+	struct emul_pkt k = pkt(AF_INET, "10.1.2.3", "2.2.2.2", IPPROTO_TCP, 1, 80);
+	const struct xdpd_scan4 *e;
+
+	for (size_t i = 0; i < 5; i++)
+		fx_add_src(fx_rule_add(p), nested[i]);
+	fx_add_dst(fx_rule_add(p), "2001:db8::/32"); /* no IPv4 destination prefix */
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->config.scan4_n[0], 5 + 1);
+	ck_assert_uint_eq(c->config.scan4_n[1], 0 + 1);
+	e = c->config.scan4[0];
+	ck_assert_uint_eq(e[0].mask, htonl(0xffffffffu));
+	ck_assert_uint_eq(e[0].net, htonl(0x0a010203u));
+	ck_assert_uint_eq(e[1].mask, htonl(0xffffff00u));
+	ck_assert_uint_eq(e[2].mask, htonl(0xffff0000u));
+	ck_assert_uint_eq(e[3].mask, htonl(0xff000000u));
+	ck_assert_uint_eq(e[3].net, htonl(0x0a000000u));
+	ck_assert_uint_eq(e[4].mask, 0);
+	ck_assert_uint_eq(e[4].net, 0);
+	for (size_t i = 0; i < 5; i++) /* the class the trie holds for it */
+		for (size_t j = 0; j < c->n_src4; j++)
+			if (c->src4[j].key.prefixlen == (uint32_t)__builtin_popcount(e[i].mask))
+				ck_assert_uint_eq(e[i].cls, c->src4[j].cls);
+	expect(p, c, &k, 0);
+	fx_set_addr(AF_INET, "10.9.9.9", k.src);
+	expect(p, c, &k, 0);
+	fx_set_addr(AF_INET, "11.0.0.1", k.src);
+	expect(p, c, &k, 4);
+	/* IPv6: no source prefix (every source misses at once), one destination */
+	ck_assert_uint_eq(c->config.scan6_n[0], 0 + 1);
+	ck_assert_uint_eq(c->config.scan6_n[1], 1 + 1);
+	ck_assert_uint_eq(c->config.scan6[1][0].mask[0], 0xffffffff00000000ULL);
+	ck_assert_uint_eq(c->config.scan6[1][0].mask[1], 0);
+	ck_assert_uint_eq(c->config.scan6[1][0].net[0], 0x20010db800000000ULL);
+	k = pkt(AF_INET6, "2001:db8::1", "2001:db8:ffff::1", IPPROTO_TCP, 1, 80);
+	expect(p, c, &k, 5); /* the IPv4 /0 holds no IPv6 source; rule 5 its destination */
+	compiled_policy_free(c);
+	fx_policy_free(p);
+
+	p = fx_policy_new(XDPD_SCAN6_MAX + 1);
+	for (uint32_t i = 0; i <= XDPD_SCAN6_MAX; i++) {
+		char pfx[48];
+
+		snprintf(pfx, sizeof(pfx), "2001:db8:%x::/%u", i, 48 + 20 * i);
+		fx_add_dst(fx_rule_add(p), pfx);
+	}
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->config.scan6_n[1], 0);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+	p = fx_policy_new(2);
+	fx_add_dst(fx_rule_add(p), "2001:db8:1:2:3:4:5:6/112");
+	fx_add_dst(fx_rule_add(p), "2001:db8::/31");
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->config.scan6_n[1], 2 + 1);
+	ck_assert_uint_eq(c->config.scan6[1][0].mask[1], 0xffffffffffff0000ULL);
+	ck_assert_uint_eq(c->config.scan6[1][0].net[1], 0x0003000400050000ULL);
+	ck_assert_uint_eq(c->config.scan6[1][1].mask[0], 0xfffffffe00000000ULL);
+	k = pkt(AF_INET6, "::1", "2001:db8:1:2:3:4:5:ffff", IPPROTO_TCP, 1, 80);
+	expect(p, c, &k, 0);
+	fx_set_addr(AF_INET6, "2001:db9:1:2:3:4:5:ffff", k.dst);
+	expect(p, c, &k, 1);
+	fx_set_addr(AF_INET6, "2001:dba::", k.dst);
+	expect(p, c, &k, EMUL_NO_MATCH);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+
+	p = fx_policy_new(XDPD_SCAN4_MAX + 1);
+	for (uint32_t i = 0; i <= XDPD_SCAN4_MAX; i++) {
+		char pfx[32];
+
+		snprintf(pfx, sizeof(pfx), "192.0.2.%u/32", i);
+		fx_add_src(fx_rule_add(p), pfx);
+	}
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->n_src4, XDPD_SCAN4_MAX + 1);
+	ck_assert_uint_eq(c->config.scan4_n[0], 0);
 	compiled_policy_free(c);
 	fx_policy_free(p);
 }
@@ -730,6 +822,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(t, mix_pruned);
 	tcase_set_timeout(r, 120);
 	tcase_add_test(r, random_small);
+	tcase_add_test(r, scan4_table);
 	tcase_add_test(r, random_multiword);
 	tcase_add_test(r, random_multisummary);
 	suite_add_tcase(s, t);
