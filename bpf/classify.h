@@ -438,10 +438,29 @@ static long cls_step(__u32 i, void *data)
 	return 1;
 }
 
+/* The first candidate word (the lowest bit of st->m) and its first rule,
+ * as cls_step would take them, without entering bpf_loop: most packets some
+ * rule matches are decided here. A function of its own, so that the
+ * verifier meets its exits in one state of the caller. */
+static __noinline int cls_first_word(struct cls_search *st)
+{
+	__u32 r;
+
+	st->w = (st->s - 1) * 64 + ctz64(st->m);
+	st->m &= st->m - 1;
+	st->x = cls_and(st, &cls_words, cfg.nwords, st->w);
+	if (!st->x)
+		return 0;
+	r = st->w * 64 + ctz64(st->x);
+	st->x &= st->x - 1;
+	return rule_accepts(st, r);
+}
+
 /* First rule that matches the packet: returns 1 and fills st->action,
  * st->rule, st->slot; 0 when no rule matches. The summary words before the
  * first candidate word are read inline (at most XDPD_MAX_SUM, mostly all of
- * them for a flow no rule matches), so such a flow never enters bpf_loop. */
+ * them for a flow no rule matches), then the first candidate word by
+ * cls_first_word(): bpf_loop only walks what comes after. */
 static __always_inline int classify_search(struct cls_search *st,
 					   const struct xdpd_iface_cfg *ic)
 {
@@ -460,6 +479,8 @@ static __always_inline int classify_search(struct cls_search *st,
 	if (!st->m)
 		return 0;
 	st->s = s + 1;
+	if (cls_first_word(st))
+		return 1;
 	/* every step consumes a summary word, a word or a rule bit */
 	bpf_loop(cfg.nsum + cfg.nwords + cfg.nrules + 1, cls_step, st, 0);
 	return st->matched;
