@@ -16,7 +16,7 @@
  * word, candidate word or candidate rule, so the verifier sees one short body
  * instead of nested loops, and the cost follows the number of candidates
  * rather than the number of rules. Addresses find their class by hash, one
- * lookup per prefix length, when their table has few lengths (pfx_class).
+ * lookup per prefix length, when their table has few lengths (cls_pfx_class).
  */
 #ifndef XDPD_CLASSIFY_H
 #define XDPD_CLASSIFY_H
@@ -146,27 +146,36 @@ static __always_inline __u32 pfx_word(const __u8 *addr, __u32 len, int i)
 	return w & bpf_htonl(~0u << (32 * (i + 1) - len));
 }
 
+/* An address as cls_pfx_class() reads it: 16 bytes, IPv4 in the first 4. */
+struct cls_addr {
+	__u8 b[16];
+};
+
 /* The class of the longest match among table t's prefixes, by one hash
  * lookup per length (cfg.pfx_len, longest first), miss without one. A
- * function of its own: its exits (a hit per length, the miss) return to one
- * state of the caller, so the verifier does not walk the rest of the
- * program once per exit. t is a constant at each call, and so the lengths. */
-static __noinline __u32 pfx_class(__u32 t, const __u8 *addr, int words, __u32 miss)
+ * global function: the verifier checks it once, for any arguments, instead
+ * of once per state of its callers (the inline search reaches the address
+ * lookups in many). */
+__attribute__((noinline)) __u32 cls_pfx_class(__u32 t, const struct cls_addr *addr, __u32 words,
+					       __u32 miss)
 {
-	struct xdpd_pfx_key key = {.table = t};
+	struct xdpd_pfx_key key = {};
 	__u32 *c;
 	int j, i;
 
+	if (!addr || t > XDPD_PFX_DST6)
+		return miss;
+	key.table = t;
 #pragma unroll
 	for (j = 0; j < XDPD_PFX_LENS; j++) {
 		__u32 len = cfg.pfx_len[t][j];
 
-		if (len == XDPD_PFX_NONE)
+		if (len > 128)
 			return miss;
 		key.len = len;
 #pragma unroll
 		for (i = 0; i < 4; i++) {
-			__u32 w = i < words ? pfx_word(addr, len, i) : 0;
+			__u32 w = i < words ? pfx_word(addr->b, len, i) : 0;
 
 			__builtin_memcpy(key.addr + 4 * i, &w, 4);
 		}
@@ -222,7 +231,8 @@ static __always_inline __u32 addr_class(const struct flow_key *k, __u32 f, const
 		struct xdpd_lpm4 key = {.prefixlen = 32};
 
 		if (cfg.pfx_len[t][0] != XDPD_PFX_TRIE)
-			return pfx_class(t, addr, 1, cfg.miss_class[f]);
+			return cls_pfx_class(t, (const struct cls_addr *)addr, 1,
+					     cfg.miss_class[f]);
 		__builtin_memcpy(key.addr, addr, 4);
 		c = bpf_map_lookup_elem(f == XDPD_F_SRC ? (void *)&cls_src4 : (void *)&cls_dst4,
 					&key);
@@ -231,7 +241,8 @@ static __always_inline __u32 addr_class(const struct flow_key *k, __u32 f, const
 
 		t += XDPD_PFX_SRC6 - XDPD_PFX_SRC4;
 		if (cfg.pfx_len[t][0] != XDPD_PFX_TRIE)
-			return pfx_class(t, addr, 4, cfg.miss_class[f]);
+			return cls_pfx_class(t, (const struct cls_addr *)addr, 4,
+					     cfg.miss_class[f]);
 		__builtin_memcpy(key.addr, addr, 16);
 		c = bpf_map_lookup_elem(f == XDPD_F_SRC ? (void *)&cls_src6 : (void *)&cls_dst6,
 					&key);
@@ -249,53 +260,49 @@ static __always_inline __u32 icmp_class(const struct flow_key *k)
 	return c ? *c : cfg.miss_class[XDPD_F_ICMP];
 }
 
-/* The fields whose class comes from an array indexed by the packet's value
- * (one load each), and the addresses, whose classes come from LPM tries (a
- * call and a walk each): the inline search ANDs the cheap ones first and
- * looks the addresses up only for a packet some rule could still match. */
-#define CLS_CHEAP_FIELDS (~((1u << XDPD_F_SRC) | (1u << XDPD_F_DST)))
-#define CLS_ADDR_FIELDS	 ((1u << XDPD_F_SRC) | (1u << XDPD_F_DST))
-#define CLS_ALL_FIELDS	 (~0u)
-
-static __always_inline void cls_lookup_cheap(struct cls_search *st, const struct xdpd_iface_cfg *ic)
+/* The class of the packet's value of field f (a constant after inlining). */
+static __always_inline __u32 cls_class_of(struct cls_search *st, const struct xdpd_iface_cfg *ic,
+					  __u32 f)
 {
-	__u32 active = cls_active(), *c;
-	__u32 proto = st->k.proto;
+	__u32 proto = st->k.proto, *c;
 
-	st->cls[XDPD_F_IFACE] = ic->cls;
-	c = bpf_map_lookup_elem(&cls_proto, &proto);
-	st->cls[XDPD_F_PROTO] = c ? *c : cfg.miss_class[XDPD_F_PROTO];
-	if (active & (1u << XDPD_F_SPORT))
-		st->cls[XDPD_F_SPORT] = port_class(&st->k, XDPD_F_SPORT, XDPD_DIR_SRC);
-	if (active & (1u << XDPD_F_DPORT))
-		st->cls[XDPD_F_DPORT] = port_class(&st->k, XDPD_F_DPORT, XDPD_DIR_DST);
-	if (active & (1u << XDPD_F_ICMP))
-		st->cls[XDPD_F_ICMP] = icmp_class(&st->k);
-}
-
-static __always_inline void cls_lookup_addrs(struct cls_search *st)
-{
-	__u32 active = cls_active();
-
-	if (active & (1u << XDPD_F_SRC))
-		st->cls[XDPD_F_SRC] = addr_class(&st->k, XDPD_F_SRC, st->k.src);
-	if (active & (1u << XDPD_F_DST))
-		st->cls[XDPD_F_DST] = addr_class(&st->k, XDPD_F_DST, st->k.dst);
+	switch (f) {
+	case XDPD_F_IFACE:
+		return ic->cls;
+	case XDPD_F_PROTO:
+		c = bpf_map_lookup_elem(&cls_proto, &proto);
+		return c ? *c : cfg.miss_class[XDPD_F_PROTO];
+	case XDPD_F_SRC:
+		return addr_class(&st->k, XDPD_F_SRC, st->k.src);
+	case XDPD_F_DST:
+		return addr_class(&st->k, XDPD_F_DST, st->k.dst);
+	case XDPD_F_SPORT:
+		return port_class(&st->k, XDPD_F_SPORT, XDPD_DIR_SRC);
+	case XDPD_F_DPORT:
+		return port_class(&st->k, XDPD_F_DPORT, XDPD_DIR_DST);
+	default:
+		return icmp_class(&st->k);
+	}
 }
 
 static __always_inline void cls_lookup(struct cls_search *st, const struct xdpd_iface_cfg *ic)
 {
-	cls_lookup_cheap(st, ic);
-	cls_lookup_addrs(st);
+	__u32 active = cls_active();
+	int f;
+
+	st->cls[XDPD_F_IFACE] = ic->cls;
+#pragma unroll
+	for (f = XDPD_F_PROTO; f < XDPD_NFIELDS; f++)
+		if (active & (1u << f))
+			st->cls[f] = cls_class_of(st, ic, f);
 }
 
-/* AND over the active fields in sel of word w of each field's class, in map
- * m (cls_words, stride nwords). A missing word (class id out of range) is
+/* AND over the active fields of word w of each field's class, in map m
+ * (cls_words, stride nwords). A missing word (class id out of range) is
  * treated as "no rule". */
-static __always_inline __u64 cls_and_sel(const struct cls_search *st, void *m, __u32 stride,
-					 __u32 w, __u32 sel)
+static __always_inline __u64 cls_and(const struct cls_search *st, void *m, __u32 stride, __u32 w)
 {
-	__u32 active = cls_active() & sel;
+	__u32 active = cls_active();
 	__u64 acc = ~0ULL;
 	int f;
 
@@ -313,11 +320,6 @@ static __always_inline __u64 cls_and_sel(const struct cls_search *st, void *m, _
 		acc &= *v;
 	}
 	return acc;
-}
-
-static __always_inline __u64 cls_and(const struct cls_search *st, void *m, __u32 stride, __u32 w)
-{
-	return cls_and_sel(st, m, stride, w, CLS_ALL_FIELDS);
 }
 
 /* The words of summary word s worth reading (struct xdpd_cls_sum): holding
@@ -487,37 +489,60 @@ static __always_inline int classify_search(struct cls_search *st,
 }
 
 /* Policies of up to XDPD_CLS_INLINE_WORDS words (192 rules; cfg constant:
- * the verifier keeps one of the searches): the AND of each word over the
- * active fields, inline, no summary level; the lowest candidate of the
- * first non-zero word is checked inline, the next ones (a candidate a
- * TCP-flags or rate-limit check refused, then the later words) by
- * cls_step's walk. No packet of a flow no rule can match enters bpf_loop,
- * whose per-step call costs more than these few ANDs. */
+ * the verifier keeps one of the searches): field by field, the class and
+ * its words ANDed into the candidates, inline, no summary level; the search
+ * ends at the first field that leaves no candidate, so a packet no rule can
+ * match costs only the lookups up to the field that rules it out (a UDP
+ * packet against TCP rules: the protocol's). Cheap and selective fields
+ * first, the addresses last. The lowest candidate of the first non-zero
+ * word is checked inline, the next ones (a candidate a TCP-flags or
+ * rate-limit check refused, then the later words) by cls_step's walk, which
+ * needs every active field's class: by then all are looked up. No packet of
+ * a flow no rule can match enters bpf_loop, whose per-step call costs more
+ * than these few ANDs. */
 #define XDPD_CLS_INLINE_WORDS 3
+
+static __always_inline int cls_inline_field(struct cls_search *st, const struct xdpd_iface_cfg *ic,
+					    __u32 f, __u64 *acc)
+{
+	__u64 any = 0, *v;
+	__u32 w, idx;
+
+	if (!(cls_active() & (1u << f)))
+		return 1;
+	st->cls[f] = cls_class_of(st, ic, f);
+#pragma unroll
+	for (w = 0; w < XDPD_CLS_INLINE_WORDS; w++) {
+		if (w >= cfg.nwords)
+			break;
+		idx = st->cls[f] * cfg.nwords + w;
+		v = bpf_map_lookup_elem(&cls_words, &idx);
+		acc[w] = v ? acc[w] & *v : 0;
+		any |= acc[w];
+	}
+	return any != 0;
+}
 
 static __always_inline int classify_inline(struct cls_search *st, const struct xdpd_iface_cfg *ic)
 {
-	__u64 cheap[XDPD_CLS_INLINE_WORDS], any = 0;
+	__u64 acc[XDPD_CLS_INLINE_WORDS];
 	__u32 w;
 
-	cls_lookup_cheap(st, ic);
 #pragma unroll
-	for (w = 0; w < XDPD_CLS_INLINE_WORDS; w++) {
-		cheap[w] = 0;
-		if (w < cfg.nwords)
-			cheap[w] = cls_and_sel(st, &cls_words, cfg.nwords, w, CLS_CHEAP_FIELDS);
-		any |= cheap[w];
-	}
-	if (!any)
+	for (w = 0; w < XDPD_CLS_INLINE_WORDS; w++)
+		acc[w] = w < cfg.nwords ? ~0ULL : 0;
+	st->cls[XDPD_F_IFACE] = ic->cls;
+	if (!cls_inline_field(st, ic, XDPD_F_IFACE, acc) ||
+	    !cls_inline_field(st, ic, XDPD_F_PROTO, acc) ||
+	    !cls_inline_field(st, ic, XDPD_F_ICMP, acc) ||
+	    !cls_inline_field(st, ic, XDPD_F_DPORT, acc) ||
+	    !cls_inline_field(st, ic, XDPD_F_SPORT, acc) ||
+	    !cls_inline_field(st, ic, XDPD_F_SRC, acc) || !cls_inline_field(st, ic, XDPD_F_DST, acc))
 		return 0;
-	cls_lookup_addrs(st);
 #pragma unroll
 	for (w = 0; w < XDPD_CLS_INLINE_WORDS; w++) {
-		__u64 x = cheap[w];
+		__u64 x = acc[w];
 
-		if (!x)
-			continue;
-		x &= cls_and_sel(st, &cls_words, cfg.nwords, w, CLS_ADDR_FIELDS);
 		if (!x)
 			continue;
 		if (rule_accepts(st, w * 64 + ctz64(x)))
