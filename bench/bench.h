@@ -60,7 +60,6 @@ struct tframe {
 
 /* Loads the first program of a BPF object file; returns its fd or -errno.
  * The object stays loaded while the fd is open. */
-int bench_load_obj(const char *path);
 /* One run of frame f: returns the XDP action or -errno. */
 int bench_verdict(int prog_fd, int ifindex, const struct tframe *f);
 /* ns per packet of one BPF_PROG_TEST_RUN call with the given repeat,

@@ -17,6 +17,7 @@
 #include <bpf/libbpf.h>
 
 #include "bench.h"
+#include "prog_load.h"
 
 enum { P_FLOOR, P_SEED, P_XF, P_XDPD, NPROGS };
 
@@ -25,6 +26,7 @@ struct measure {
 	int ifindex;
 	const char *section, *out;
 	unsigned int size, rules, nbl, repeat, rounds, distinct;
+	const char *park; /* interfaces for the floor and the seed (prog_load.h) */
 	char probes[512];
 };
 
@@ -223,6 +225,9 @@ static int set_opt(struct measure *m, int c, const char *arg)
 	case 'o':
 		m->out = arg;
 		return 0;
+	case 'P':
+		m->park = arg;
+		return 0;
 	case 'p':
 		snprintf(m->probes, sizeof(m->probes), "%s", arg);
 		return 0;
@@ -247,6 +252,7 @@ static int parse_opts(int argc, char **argv, struct measure *m)
 					     {"rounds", required_argument, NULL, 'k'},
 					     {"distinct", required_argument, NULL, 'd'},
 					     {"out", required_argument, NULL, 'o'},
+					     {"park", required_argument, NULL, 'P'},
 					     {}};
 	int c, err = 0;
 
@@ -256,6 +262,14 @@ static int parse_opts(int argc, char **argv, struct measure *m)
 	if (!err && (!m->section || !m->out || !m->probes[0] || m->fd[P_FLOOR] < 0 || !m->ifindex ||
 		     !m->repeat || !m->rounds))
 		err = -EINVAL;
+	if (!err) {
+		int ref[2] = {m->fd[P_FLOOR], m->fd[P_SEED]};
+
+		err = bench_park_all(m->park, ref, 2);
+		if (err)
+			fprintf(stderr, "xdpd-bench: parking the floor and seed on %s: %s\n",
+				m->park, strerror(-err));
+	}
 	return err;
 }
 

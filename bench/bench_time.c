@@ -16,31 +16,6 @@
 
 #include "bench.h"
 
-int bench_load_obj(const char *path)
-{
-	struct bpf_object *obj = bpf_object__open_file(path, NULL);
-	struct bpf_program *prog;
-	int err, fd;
-
-	err = libbpf_get_error(obj);
-	if (err)
-		return err;
-	err = bpf_object__load(obj);
-	prog = bpf_object__next_program(obj, NULL);
-	if (!err && !prog)
-		err = -ENOENT;
-	if (err) {
-		bpf_object__close(obj);
-		return err;
-	}
-	/* keep the program past the object: the duplicate holds it */
-	fd = fcntl(bpf_program__fd(prog), F_DUPFD_CLOEXEC, 0);
-	if (fd < 0)
-		fd = -errno;
-	bpf_object__close(obj);
-	return fd;
-}
-
 static int run(int prog_fd, int ifindex, const struct tframe *f, uint32_t repeat, uint32_t *ret)
 {
 	struct xdp_md md = {.data_end = f->len, .ingress_ifindex = (uint32_t)ifindex};

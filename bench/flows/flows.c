@@ -3,6 +3,7 @@
  * xdpd-flows: see flows.h and bench/run-flows.
  *
  *   xdpd-flows blocklist --bpffs DIR --xdpd PINNED_PROG --floor OBJ --lpm OBJ
+ *                        [--park IF_FLOOR,IF_LPM]
  *                        --ifname IF [--sizes N,N,...] [--flows N]
  *   xdpd-flows live ...   (live.c)
  *
@@ -23,12 +24,14 @@
 
 #include "blocklist_fast.h"
 #include "flows.h"
+#include "prog_load.h"
 #include "live.h"
 
 #define SEED 0x600dULL
 
 struct opts {
 	const char *bpffs, *xdpd, *floor, *lpm, *ifname;
+	const char *park; /* interfaces for the floor and the plain LPM (prog_load.h) */
 	uint32_t sizes[8];
 	int nsizes;
 	size_t flows;
@@ -144,12 +147,15 @@ static int blocklist(const struct opts *o)
 		return -ENODEV;
 	for (int i = 0; i < o->nsizes; i++)
 		max = o->sizes[i] > max ? o->sizes[i] : max;
-	c[0].fd = flows_load_prog(o->floor);
+	c[0].fd = bench_load_obj(o->floor);
 	c[2].fd = bpf_obj_get(o->xdpd);
 	e = lpm_load(o->lpm, max ? max : 1, &lpm_fd, &fd4, &fd6);
 	if (c[0].fd < 0 || c[2].fd < 0 || e)
 		return c[0].fd < 0 ? c[0].fd : c[2].fd < 0 ? -errno : e;
 	c[1].fd = lpm_fd;
+	e = bench_park_all(o->park, (int[]){c[0].fd, c[1].fd}, 2);
+	if (e)
+		return e;
 	e = fill_open_index(o->bpffs, &idx);
 	if (e)
 		return e;
@@ -196,7 +202,8 @@ int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 	    {"bpffs", 1, 0, 'b'},  {"xdpd", 1, 0, 'x'},	 {"floor", 1, 0, 'f'}, {"lpm", 1, 0, 'l'},
-	    {"ifname", 1, 0, 'i'}, {"sizes", 1, 0, 's'}, {"flows", 1, 0, 'n'}, {0, 0, 0, 0}};
+	    {"ifname", 1, 0, 'i'}, {"sizes", 1, 0, 's'}, {"flows", 1, 0, 'n'}, {"park", 1, 0, 'P'},
+	    {0, 0, 0, 0}};
 	struct opts o = {.flows = 65536, .sizes = {0, 1000, 100000, 1000000}, .nsizes = 4};
 	int c, r;
 
@@ -233,6 +240,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			o.flows = strtoul(optarg, NULL, 10);
+			break;
+		case 'P':
+			o.park = optarg;
 			break;
 		default:
 			return 2;

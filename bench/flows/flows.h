@@ -44,8 +44,6 @@ struct pass_result {
  * every packet is a different flow. cold: the CPU caches are flushed
  * first. */
 int time_pass(int prog_fd, int ifindex, const struct frames *f, int cold, struct pass_result *r);
-/* Loads the first program of a BPF object file: its fd, or -errno. */
-int flows_load_prog(const char *path);
 
 /* ---- flows_fill.c ---- */
 

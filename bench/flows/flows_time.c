@@ -54,21 +54,3 @@ int time_pass(int prog_fd, int ifindex, const struct frames *f, int cold, struct
 	return 0;
 }
 
-int flows_load_prog(const char *path)
-{
-	struct bpf_object *obj = bpf_object__open_file(path, NULL);
-	struct bpf_program *prog;
-	int err = libbpf_get_error(obj), fd;
-
-	if (err)
-		return err;
-	err = bpf_object__load(obj);
-	prog = bpf_object__next_program(obj, NULL);
-	if (!err && !prog)
-		err = -ENOENT;
-	fd = err ? err : fcntl(bpf_program__fd(prog), F_DUPFD_CLOEXEC, 0);
-	if (fd < 0 && !err)
-		fd = -errno;
-	bpf_object__close(obj); /* the duplicate keeps the program */
-	return fd;
-}

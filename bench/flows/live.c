@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  *   xdpd-flows live --xdpd PINNED_PROG --seed OBJ --floor OBJ --ifname IF
- *                   [--packets N]
+ *                   [--packets N] [--park IF_FLOOR,IF_SEED]
  *
  * Every program gets the same frame, TCP to port 8080, which all three
  * drop (xdpd with the one rule "drop tcp dst_port 8080", as the seed
@@ -23,6 +23,7 @@
 
 #include "frames.h"
 #include "flows.h"
+#include "prog_load.h"
 #include "live.h"
 
 #ifndef BPF_F_TEST_XDP_LIVE_FRAMES
@@ -54,8 +55,9 @@ int live_main(int argc, char **argv)
 {
 	static const struct option lo[] = {{"xdpd", 1, 0, 'x'},	   {"seed", 1, 0, 's'},
 					   {"floor", 1, 0, 'f'},   {"ifname", 1, 0, 'i'},
-					   {"packets", 1, 0, 'n'}, {0, 0, 0, 0}};
-	const char *xdpd = NULL, *seed = NULL, *floor = NULL, *ifname = NULL;
+					   {"packets", 1, 0, 'n'}, {"park", 1, 0, 'P'},
+					   {0, 0, 0, 0}};
+	const char *xdpd = NULL, *seed = NULL, *floor = NULL, *ifname = NULL, *park = NULL;
 	struct frame_spec s = {.src = "198.51.100.7",
 			       .dst = "192.0.2.1",
 			       .proto = IPPROTO_TCP,
@@ -88,6 +90,9 @@ int live_main(int argc, char **argv)
 		case 'n':
 			n = (uint32_t)strtoul(optarg, NULL, 10);
 			break;
+		case 'P':
+			park = optarg;
+			break;
 		default:
 			return 2;
 		}
@@ -100,14 +105,18 @@ int live_main(int argc, char **argv)
 	CPU_SET(0, &one);
 	sched_setaffinity(0, sizeof(one), &one); /* one core: the kernel runs the batch here */
 	len = frame_build(&s, frame, sizeof(frame));
-	fds[0] = flows_load_prog(floor);
-	fds[1] = flows_load_prog(seed);
+	fds[0] = bench_load_obj(floor);
+	fds[1] = bench_load_obj(seed);
 	fds[2] = bpf_obj_get(xdpd);
 	for (int p = 0; p < 3; p++)
 		if (fds[p] < 0) {
 			fprintf(stderr, "xdpd-flows live: %s: cannot load\n", names[p]);
 			return 1;
 		}
+	if (bench_park_all(park, fds, 2)) {
+		fprintf(stderr, "xdpd-flows live: cannot park the floor and seed on %s\n", park);
+		return 1;
+	}
 	/* interleaved rounds: a slow moment of the machine hits all three */
 	for (int round = 0; round < 3; round++)
 		for (int p = 0; p < 3; p++) {
