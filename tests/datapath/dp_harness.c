@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -301,4 +302,25 @@ uint64_t dp_block_hits(struct dp *d, const char *prefix)
 
 	ck_assert_msg(err == 0, "blocklist lookup %s: %d", prefix, err);
 	return dp_block_index_hits(d, prefix);
+}
+
+int dp_test_main(const char *name, SRunner *sr)
+{
+	int failed, err;
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "%s: needs root (BPF_PROG_TEST_RUN, netns)\n", name);
+		srunner_free(sr);
+		return 77;
+	}
+	err = dp_env_init();
+	if (err) {
+		fprintf(stderr, "%s: network namespace setup: %s\n", name, strerror(-err));
+		srunner_free(sr);
+		return 1;
+	}
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
 }

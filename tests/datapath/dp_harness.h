@@ -46,6 +46,12 @@ struct dp {
  * before the test runner forks. Returns 0 or -errno. */
 int dp_env_init(void);
 
+struct SRunner;
+/* The whole main() of a datapath test: 77 (skipped) without root, 1 when
+ * the namespace cannot be made, else runs sr (CK_ENV) and frees it: 0 when
+ * every test passed, 1 otherwise. name prefixes the messages. */
+int dp_test_main(const char *name, struct SRunner *sr);
+
 /* Loads yaml; fails the running test (with the diagnostics) on any error. */
 struct dp *dp_load(const char *yaml);
 /* Compiles d->policy with these slots and interface indexes, then loads the

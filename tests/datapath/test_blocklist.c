@@ -287,27 +287,12 @@ int main(void)
 {
 	Suite *s = suite_create("blocklist");
 	TCase *tc = tcase_create("kernel");
-	SRunner *sr;
-	int failed, err;
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_blocklist: needs root (BPF_PROG_TEST_RUN, netns)\n");
-		return 77;
-	}
-	err = dp_env_init();
-	if (err) {
-		fprintf(stderr, "test_blocklist: network namespace setup: %s\n", strerror(-err));
-		return 1;
-	}
 	tcase_set_timeout(tc, 300);
 	tcase_add_loop_test(tc, random_sources_match_reference, 0, 3);
 	tcase_add_test(tc, zero_length_and_hosts);
 	tcase_add_test(tc, expired_longest_match_passes);
 	tcase_add_test(tc, empty_family_skips_lookup);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return dp_test_main("test_blocklist", srunner_create(s));
 }

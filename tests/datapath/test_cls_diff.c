@@ -280,27 +280,12 @@ int main(void)
 {
 	Suite *s = suite_create("cls_diff");
 	TCase *tc = tcase_create("random");
-	SRunner *sr;
-	int failed, err;
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_cls_diff: needs root (BPF_PROG_TEST_RUN, netns)\n");
-		return 77;
-	}
-	err = dp_env_init();
-	if (err) {
-		fprintf(stderr, "test_cls_diff: network namespace setup: %s\n", strerror(-err));
-		return 1;
-	}
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, diff_small);
 	tcase_add_test(tc, diff_multiword);
 	tcase_add_test(tc, diff_mix);
 	tcase_add_test(tc, diff_inline_words);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return dp_test_main("test_cls_diff", srunner_create(s));
 }

@@ -688,22 +688,8 @@ Suite *datapath_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed, err;
+	SRunner *sr = srunner_create(datapath_suite());
 
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_datapath: needs root (BPF_PROG_TEST_RUN, netns)\n");
-		return 77; /* skipped */
-	}
-	err = dp_env_init();
-	if (err) {
-		fprintf(stderr, "test_datapath: network namespace setup: %s\n", strerror(-err));
-		return 1;
-	}
-	sr = srunner_create(datapath_suite());
 	srunner_add_suite(sr, scale_suite());
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return dp_test_main("test_datapath", sr);
 }

@@ -422,21 +422,5 @@ static Suite *trace_suite(void)
 
 int main(void)
 {
-	SRunner *sr;
-	int failed, err;
-
-	if (geteuid() != 0) {
-		printf("SKIP: BPF_PROG_TEST_RUN needs root\n");
-		return 77;
-	}
-	err = dp_env_init();
-	if (err) {
-		printf("SKIP: cannot create the test namespace: %s\n", strerror(-err));
-		return 77;
-	}
-	sr = srunner_create(trace_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return dp_test_main("test_trace", srunner_create(trace_suite()));
 }
