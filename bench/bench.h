@@ -35,13 +35,19 @@ enum probe {
 	PROBE_BL4_HIT,	  /* IPv4 source inside the last blocklist prefix */
 	PROBE_BL6_MISS,
 	PROBE_BL6_HIT,
+	PROBE_RULE_MIX,	  /* a random flow in the ranges of a random rule of the
+			   * BENCH_MIX_RULES-rule policy, whatever the policy's size */
 	PROBE_COUNT,
 };
+/* The policy whose rules' ranges PROBE_RULE_MIX draws from: the largest
+ * one measured, so that every size sees the same flows. */
+#define BENCH_MIX_RULES 10000u
 const char *probe_name(enum probe p);
 int probe_by_name(const char *name); /* enum probe or -EINVAL */
 /* Builds the frame of probe p for an n-rule policy and an nbl-prefix
  * blocklist; seed != 0 draws another flow of the same kind (another source,
- * or another source port for the rule probes) for distinct-flow runs.
+ * or another source port for the rule probes; any flow for rule-mix) for
+ * distinct-flow runs.
  * Returns the frame length or -errno. */
 int probe_build(enum probe p, unsigned int n, unsigned int nbl, uint32_t seed, uint8_t *buf,
 		size_t cap);
@@ -66,8 +72,10 @@ int bench_verdict(int prog_fd, int ifindex, const struct tframe *f);
  * measured around the call (sub-ns resolution). Negative: -errno. */
 double bench_time_repeat(int prog_fd, int ifindex, const struct tframe *f, uint32_t repeat);
 /* ns per packet of nf calls with repeat 1, one per frame: what a stream of
- * distinct packets costs, syscall included. */
-double bench_time_distinct(int prog_fd, int ifindex, const struct tframe *f, size_t nf);
+ * distinct packets costs. The kernel's measure of the run (the program and
+ * the test harness around it; not the syscall). cold: the CPU caches are
+ * flushed first. Negative: -errno. */
+double bench_time_distinct(int prog_fd, int ifindex, const struct tframe *f, size_t nf, int cold);
 
 /* ---- bench_fill.c: map contents ---- */
 

@@ -212,7 +212,7 @@ static const char *const probe_names[PROBE_COUNT] = {
     [PROBE_RULE_NONE] = "rule-none",   [PROBE_VLAN] = "vlan-qinq",
     [PROBE_IP6EXT] = "ipv6-ext",       [PROBE_BL4_MISS] = "bl4-miss",
     [PROBE_BL4_HIT] = "bl4-hit",       [PROBE_BL6_MISS] = "bl6-miss",
-    [PROBE_BL6_HIT] = "bl6-hit",
+    [PROBE_BL6_HIT] = "bl6-hit",       [PROBE_RULE_MIX] = "rule-mix",
 };
 
 const char *probe_name(enum probe p)
@@ -255,6 +255,57 @@ static void rule_probe(unsigned int i, unsigned int n, struct frame_spec *s, cha
 	snprintf(src, INET6_ADDRSTRLEN, "10.%u.%u.77", r.src[1], r.src[2]);
 	s->proto = IPPROTO_TCP;
 	s->dport = r.dport_lo;
+}
+
+/* Addresses inside prefix (a, len) of a family's bytes, the host bits from
+ * r: a random member of a rule's range. */
+static void inside(const uint8_t *a, uint32_t len, int bytes, uint64_t r, uint8_t *out)
+{
+	for (int b = 0; b < bytes; b++) {
+		uint32_t bit = (uint32_t)b * 8;
+		uint8_t keep = bit >= len ? 0 : bit + 8 <= len ? 0xff : (uint8_t)(0xff << (8 - (len - bit)));
+		uint8_t rnd = (uint8_t)(mix64(r + (uint64_t)b) >> 8);
+
+		out[b] = (uint8_t)((a[b] & keep) | (rnd & ~keep));
+	}
+}
+
+/* PROBE_RULE_MIX: rule i's family and protocol, a source inside its source
+ * prefix (else inside the rules' 10/8 or 2001:db8::/32), a destination
+ * inside its destination prefix (else the probes' usual one), a random
+ * source port and, one time in two, a destination port of the rule (it
+ * matches unless an earlier rule does), else a random one. */
+static void mix_probe(uint32_t seed, struct frame_spec *s, char *src, char *dst)
+{
+	static const uint8_t any4[4] = {10}, any6[16] = {0x20, 0x01, 0x0d, 0xb8};
+	uint64_t r = mix64((uint64_t)seed * 0x9e3779b97f4a7c15ULL + 1);
+	struct rule_view v;
+	uint8_t a[16] = {0};
+	int fam, bytes;
+
+	gen_rule((uint32_t)(r % BENCH_MIX_RULES), BENCH_MIX_RULES, 0, &v);
+	fam = v.family == 6 ? AF_INET6 : AF_INET;
+	bytes = v.family == 6 ? 16 : 4;
+	if (v.src_len)
+		inside(v.src, v.src_len, bytes, r ^ 0x5a5a, a);
+	else
+		inside(v.family == 6 ? any6 : any4, v.family == 6 ? 32 : 8, bytes, r ^ 0x5a5a, a);
+	inet_ntop(fam, a, src, INET6_ADDRSTRLEN);
+	if (v.dst_len) {
+		inside(v.dst, v.dst_len, bytes, r ^ 0xa5a5, a);
+		inet_ntop(fam, a, dst, INET6_ADDRSTRLEN);
+		s->dst = dst;
+	} else if (v.family == 6) {
+		s->dst = "2001:db8:1::1";
+	}
+	s->proto = v.proto;
+	if (v.proto == IPPROTO_ICMP)
+		s->icmp_type = (r >> 40) & 1 ? 8 : 0; /* echo request or reply */
+	s->sport = (uint16_t)(1024 + (r >> 16) % 64512);
+	if ((r >> 32) & 1 && v.dport_lo)
+		s->dport = (uint16_t)(v.dport_lo + (r >> 34) % (v.dport_hi - v.dport_lo + 1u));
+	else
+		s->dport = (uint16_t)(1 + (r >> 34) % 65535);
 }
 
 int probe_build(enum probe p, unsigned int n, unsigned int nbl, uint32_t seed, uint8_t *buf,
@@ -302,6 +353,9 @@ int probe_build(enum probe p, unsigned int n, unsigned int nbl, uint32_t seed, u
 			s.ip6_ext[2] = IPPROTO_DSTOPTS;
 			s.n_ip6_ext = 3;
 		}
+		break;
+	case PROBE_RULE_MIX:
+		mix_probe(seed, &s, src, dst);
 		break;
 	case PROBE_BL4_HIT:
 	case PROBE_BL6_HIT:

@@ -14,23 +14,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "evict.h"
 #include "flows.h"
-
-/* Bigger than the last-level cache several times over: writing it pushes
- * out whatever the program's maps had there. */
-#define EVICT_BYTES (64u << 20)
-
-static void evict_caches(void)
-{
-	static volatile uint8_t *buf;
-
-	if (!buf)
-		buf = malloc(EVICT_BYTES);
-	if (!buf)
-		return;
-	for (size_t i = 0; i < EVICT_BYTES; i += 64)
-		buf[i] = (uint8_t)(buf[i] + 1);
-}
 
 int time_pass(int prog_fd, int ifindex, const struct frames *f, int cold, struct pass_result *r)
 {
@@ -38,7 +23,7 @@ int time_pass(int prog_fd, int ifindex, const struct frames *f, int cold, struct
 
 	memset(r, 0, sizeof(*r));
 	if (cold)
-		evict_caches();
+		bench_evict_caches();
 	for (size_t i = 0; i < f->n; i++) {
 		struct xdp_md md = {.data_end = f->len[i], .ingress_ifindex = (uint32_t)ifindex};
 		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = f->data + i * f->stride,

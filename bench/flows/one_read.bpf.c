@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A bound for bench/flows, not a lookup: one 8-byte read per packet from a
+ * 128 MiB BPF array (the size of xdpd's IPv4 /24 table, bl4_top) at an
+ * index taken from the source address. Any exact lookup over a million
+ * prefixes reads a table this size (or several) at least once per packet;
+ * on a machine where that one read costs more than a target allows, no
+ * structure meets it.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+char _license[] SEC("license") = "GPL";
+
+#define ONE_READ_SLOTS (1u << 24)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ONE_READ_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} one_read_table SEC(".maps");
+
+SEC("xdp")
+int one_read(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	__u32 idx, w[2];
+	__u64 *v;
+
+	if ((void *)(eth + 1) > end)
+		return XDP_PASS;
+	if (eth->h_proto == bpf_htons(ETH_P_IP)) {
+		struct iphdr *ip = (void *)(eth + 1);
+
+		if ((void *)(ip + 1) > end)
+			return XDP_PASS;
+		idx = bpf_ntohl(ip->saddr) >> 8; /* the /24, as bl4_top */
+	} else if (eth->h_proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6 = (void *)(eth + 1);
+
+		if ((void *)(ip6 + 1) > end)
+			return XDP_PASS;
+		__builtin_memcpy(w, &ip6->saddr, 8); /* the /64, spread */
+		idx = (w[0] ^ w[1]) * 0x9e3779b1u >> 8;
+	} else {
+		return XDP_PASS;
+	}
+	idx &= ONE_READ_SLOTS - 1;
+	v = bpf_map_lookup_elem(&one_read_table, &idx);
+	return v && *v ? XDP_DROP : XDP_PASS;
+}
