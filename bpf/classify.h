@@ -297,27 +297,42 @@ static __always_inline void cls_lookup(struct cls_search *st, const struct xdpd_
 			st->cls[f] = cls_class_of(st, ic, f);
 }
 
-/* AND over the active fields of word w of each field's class, in map m
- * (cls_words, stride nwords). A missing word (class id out of range) is
- * treated as "no rule". */
-static __always_inline __u64 cls_and(const struct cls_search *st, void *m, __u32 stride, __u32 w)
+/* The order in which cls_and reads the fields' words of a candidate: the
+ * ones likeliest to rule a candidate word out first (a destination port or
+ * an address narrows a word to a few rules; the protocol or the interface
+ * rarely), so that a word with no match costs one or two reads, not one per
+ * field: each is a cache miss for a new flow of a large policy. */
+static const __u8 cls_and_order[XDPD_NFIELDS] = {
+	XDPD_F_DPORT, XDPD_F_SRC, XDPD_F_DST, XDPD_F_SPORT, XDPD_F_ICMP, XDPD_F_PROTO, XDPD_F_IFACE,
+};
+
+/* AND over the active fields of word w of each field's class in cls_words,
+ * stopping at the first field that leaves no rule. A missing word (class id
+ * out of range) is treated as "no rule". A global function: the verifier
+ * checks it once, not once per state of its callers, which its early exits
+ * would multiply. */
+__attribute__((noinline)) __u64 cls_and(const struct cls_search *st, __u32 w)
 {
 	__u32 active = cls_active();
 	__u64 acc = ~0ULL;
-	int f;
+	int i;
 
+	if (!st)
+		return 0;
 #pragma unroll
-	for (f = 0; f < XDPD_NFIELDS; f++) {
-		__u32 idx;
+	for (i = 0; i < XDPD_NFIELDS; i++) {
+		__u32 f = cls_and_order[i], idx;
 		__u64 *v;
 
 		if (!(active & (1u << f)))
 			continue;
-		idx = st->cls[f] * stride + w;
-		v = bpf_map_lookup_elem(m, &idx);
+		idx = st->cls[f] * cfg.nwords + w;
+		v = bpf_map_lookup_elem(&cls_words, &idx);
 		if (!v)
 			return 0;
 		acc &= *v;
+		if (!acc)
+			return 0;
 	}
 	return acc;
 }
@@ -342,8 +357,8 @@ static __always_inline __u64 cls_candidate_words(const struct cls_search *st, __
 		v = bpf_map_lookup_elem(&cls_summary, &idx);
 		if (!v || s >= XDPD_MAX_SUM)
 			return 0;
-		any &= v->any[s];
-		prim |= v->prim[s];
+		any &= v->w[s].any;
+		prim |= v->w[s].prim;
 	}
 	return any & prim;
 }
@@ -429,7 +444,7 @@ static long cls_step(__u32 i, void *data)
 	if (st->m) {
 		st->w = (st->s - 1) * 64 + ctz64(st->m);
 		st->m &= st->m - 1;
-		st->x = cls_and(st, &cls_words, cfg.nwords, st->w);
+		st->x = cls_and(st, st->w);
 		return 0;
 	}
 	if (st->s < cfg.nsum) {
@@ -450,7 +465,7 @@ static __noinline int cls_first_word(struct cls_search *st)
 
 	st->w = (st->s - 1) * 64 + ctz64(st->m);
 	st->m &= st->m - 1;
-	st->x = cls_and(st, &cls_words, cfg.nwords, st->w);
+	st->x = cls_and(st, st->w);
 	if (!st->x)
 		return 0;
 	r = st->w * 64 + ctz64(st->x);

@@ -155,11 +155,16 @@ struct xdpd_pfx_key {
  * the OR is sparse even when every field's class holds rules in every word
  * (the rules that leave the field open). */
 #define XDPD_MAX_SUM ((XDPD_MAX_RULES + 64 * 64 - 1) / (64 * 64))
+struct xdpd_cls_sum_word {
+	xu64 any;  /* bit set: the word of the class is non-zero */
+	xu64 prim; /* bit set: the word holds a rule of the class whose
+		    * primary field is one the class is used by */
+};
+/* any and prim side by side: a new flow's search reads both of each of its
+ * classes' summary words, so one cache line holds the first four of them
+ * (every policy of up to 16,384 rules), not two. */
 struct xdpd_cls_sum {
-	xu64 any[XDPD_MAX_SUM];	 /* bit set: the word of the class is non-zero */
-	xu64 prim[XDPD_MAX_SUM]; /* bit set: the word holds a rule of the class
-				  * whose primary field is one the class is
-				  * used by */
+	struct xdpd_cls_sum_word w[XDPD_MAX_SUM];
 };
 
 /* Value of the per-generation "iface_cfg" hash map (key: __u32 ifindex), and

@@ -143,10 +143,10 @@ static void fill_summary(const struct compiled_policy *c, const uint8_t *used, c
 			uint64_t bit = 1ULL << (i % 64);
 
 			if (w[i])
-				s->any[i / 64] |= bit;
+				s->w[i / 64].any |= bit;
 			for (int f = 0; f < XDPD_NFIELDS; f++)
 				if ((used[k] & (1u << f)) && (w[i] & prim[(size_t)f * nwords + i]))
-					s->prim[i / 64] |= bit;
+					s->w[i / 64].prim |= bit;
 		}
 	}
 }

@@ -175,8 +175,8 @@ static uint64_t candidate_words(const struct compiled_policy *c, const uint32_t 
 		if (cls[f] >= c->nclasses)
 			return 0;
 		v = &c->summary[cls[f]];
-		any &= v->any[s];
-		prim |= v->prim[s];
+		any &= v->w[s].any;
+		prim |= v->w[s].prim;
 	}
 	return any & prim;
 }

@@ -32,8 +32,8 @@ static bool tables_ok(const struct policy *p, const struct compiled_policy *c)
 			uint64_t bit = 1ULL << (w % 64);
 
 			/* "prim" is a subset of "any" */
-			if (!!word != !!(sum->any[w / 64] & bit) ||
-			    (sum->prim[w / 64] & ~sum->any[w / 64] & bit))
+			if (!!word != !!(sum->w[w / 64].any & bit) ||
+			    (sum->w[w / 64].prim & ~sum->w[w / 64].any & bit))
 				return false;
 			if (w == cfg->nwords - 1 && tail && word >> tail)
 				return false;
