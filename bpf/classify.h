@@ -16,7 +16,8 @@
  * word, candidate word or candidate rule, so the verifier sees one short body
  * instead of nested loops, and the cost follows the number of candidates
  * rather than the number of rules. Addresses find their class by hash, one
- * lookup per prefix length, when their table has few lengths (cls_pfx_class).
+ * lookup per prefix length, when their table has few lengths (cls_pfx4_class,
+ * cls_pfx6_class).
  */
 #ifndef XDPD_CLASSIFY_H
 #define XDPD_CLASSIFY_H
@@ -146,25 +147,51 @@ static __always_inline __u32 pfx_word(const __u8 *addr, __u32 len, int i)
 	return w & bpf_htonl(~0u << (32 * (i + 1) - len));
 }
 
-/* An address as cls_pfx_class() reads it: 16 bytes, IPv4 in the first 4. */
+/* An IPv6 address as cls_pfx6_class() reads it. */
 struct cls_addr {
 	__u8 b[16];
 };
 
-/* The class of the longest match among table t's prefixes, by one hash
- * lookup per length (cfg.pfx_len, longest first), miss without one. A
- * global function: the verifier checks it once, for any arguments, instead
- * of once per state of its callers (the inline search reaches the address
- * lookups in many). */
-__attribute__((noinline)) __u32 cls_pfx_class(__u32 t, const struct cls_addr *addr, __u32 words,
-					       __u32 miss)
+/* The class of the longest match among IPv4 table t's prefixes, by one
+ * lookup of cls_pfx4 per length (cfg.pfx_len, longest first), miss without
+ * one. A global function: the verifier checks it once, for any arguments,
+ * instead of once per state of its callers (the inline search reaches the
+ * address lookups in many). */
+__attribute__((noinline)) __u32 cls_pfx4_class(__u32 t, __u32 addr, __u32 miss)
+{
+	struct xdpd_pfx4_key key = {};
+	__u32 *c;
+	int j;
+
+	if (t > XDPD_PFX_DST4)
+		return miss;
+	key.table = t;
+#pragma unroll
+	for (j = 0; j < XDPD_PFX_LENS; j++) {
+		__u32 len = cfg.pfx_len[t][j], w;
+
+		if (len > 32)
+			return miss;
+		key.len = len;
+		w = pfx_word((const __u8 *)&addr, len, 0);
+		__builtin_memcpy(key.addr, &w, 4);
+		c = bpf_map_lookup_elem(&cls_pfx4, &key);
+		if (c)
+			return *c;
+	}
+	return miss;
+}
+
+/* The same for IPv6 table XDPD_PFX_SRC6 + t6, in cls_pfx. */
+__attribute__((noinline)) __u32 cls_pfx6_class(__u32 t6, const struct cls_addr *addr, __u32 miss)
 {
 	struct xdpd_pfx_key key = {};
-	__u32 *c;
+	__u32 *c, t;
 	int j, i;
 
-	if (!addr || t > XDPD_PFX_DST6)
+	if (!addr || t6 > XDPD_PFX_DST6 - XDPD_PFX_SRC6)
 		return miss;
+	t = XDPD_PFX_SRC6 + t6;
 	key.table = t;
 #pragma unroll
 	for (j = 0; j < XDPD_PFX_LENS; j++) {
@@ -175,7 +202,7 @@ __attribute__((noinline)) __u32 cls_pfx_class(__u32 t, const struct cls_addr *ad
 		key.len = len;
 #pragma unroll
 		for (i = 0; i < 4; i++) {
-			__u32 w = i < words ? pfx_word(addr->b, len, i) : 0;
+			__u32 w = pfx_word(addr->b, len, i);
 
 			__builtin_memcpy(key.addr + 4 * i, &w, 4);
 		}
@@ -230,9 +257,12 @@ static __always_inline __u32 addr_class(const struct flow_key *k, __u32 f, const
 	if (k->family == 4) {
 		struct xdpd_lpm4 key = {.prefixlen = 32};
 
-		if (cfg.pfx_len[t][0] != XDPD_PFX_TRIE)
-			return cls_pfx_class(t, (const struct cls_addr *)addr, 1,
-					     cfg.miss_class[f]);
+		if (cfg.pfx_len[t][0] != XDPD_PFX_TRIE) {
+			__u32 a;
+
+			__builtin_memcpy(&a, addr, 4);
+			return cls_pfx4_class(t, a, cfg.miss_class[f]);
+		}
 		__builtin_memcpy(key.addr, addr, 4);
 		c = bpf_map_lookup_elem(f == XDPD_F_SRC ? (void *)&cls_src4 : (void *)&cls_dst4,
 					&key);
@@ -241,8 +271,8 @@ static __always_inline __u32 addr_class(const struct flow_key *k, __u32 f, const
 
 		t += XDPD_PFX_SRC6 - XDPD_PFX_SRC4;
 		if (cfg.pfx_len[t][0] != XDPD_PFX_TRIE)
-			return cls_pfx_class(t, (const struct cls_addr *)addr, 4,
-					     cfg.miss_class[f]);
+			return cls_pfx6_class(t - XDPD_PFX_SRC6, (const struct cls_addr *)addr,
+					      cfg.miss_class[f]);
 		__builtin_memcpy(key.addr, addr, 16);
 		c = bpf_map_lookup_elem(f == XDPD_F_SRC ? (void *)&cls_src6 : (void *)&cls_dst6,
 					&key);

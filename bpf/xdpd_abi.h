@@ -118,9 +118,9 @@ struct xdpd_config {
 	struct xdpd_scan6 scan6[2][XDPD_SCAN6_MAX];
 	/* Per address table (XDPD_PFX_*): its prefix lengths, longest first,
 	 * XDPD_PFX_NONE after the last, when it has at most XDPD_PFX_LENS of
-	 * them: the datapath then looks the address up in the "cls_pfx" hash
-	 * once per length, longest first, the first hit being the longest
-	 * match (struct xdpd_pfx_key). XDPD_PFX_TRIE in [0]: more lengths, the
+	 * them: the datapath then looks the address up in the "cls_pfx4" or
+	 * "cls_pfx" hash once per length, longest first, the first hit being
+	 * the longest match (struct xdpd_pfx4_key, xdpd_pfx_key). XDPD_PFX_TRIE in [0]: more lengths, the
 	 * LPM trie answers. A trie lookup walks a node per bit that tells the
 	 * prefixes apart, which costs far more than one hash lookup. */
 	xu8 pfx_len[4][4];
@@ -142,6 +142,19 @@ struct xdpd_pfx_key {
 	xu8 len;
 	xu8 pad[2];
 	xu8 addr[16];
+};
+
+/* The IPv4 tables' entries live in "cls_pfx4" instead, under an 8-byte key
+ * (the same fields, the address's 4 bytes): an element of a preallocated
+ * hash is then 64 bytes (the kernel's 48-byte header, key, value), one
+ * cache line, and a lookup reads the bucket and that line; with the 20-byte
+ * key an element straddles two lines, one more miss per address of a new
+ * flow. */
+struct xdpd_pfx4_key {
+	xu8 table;
+	xu8 len;
+	xu8 pad[2];
+	xu8 addr[4];
 };
 
 /* The summary of a class (one cls_summary entry per class): bit w % 64 of

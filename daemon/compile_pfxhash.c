@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The address tables' prefix lengths (config.pfx_len) and, for the tables
- * with few of them, the "cls_pfx" hash entries: the datapath then finds the
+ * with few of them, the "cls_pfx" (and "cls_pfx4") hash entries: the datapath then finds the
  * longest match with one hash lookup per length instead of an LPM trie walk.
  * The entries are the LPM lists' own (compile_prefix.c): each already holds
  * the class of everything its prefix implies, so the first hit, longest
