@@ -122,14 +122,38 @@ static __always_inline __u32 ctz64(__u64 x)
 	return debruijn64[((x & -x) * 0x022fdd63cc95386dULL) >> 58];
 }
 
+/* The class of port in table t (a constant after inlining) from its runs
+ * in cfg.pscan; 0 when the table has too many runs and cls_port decides. */
+static __always_inline int port_scan(__u32 t, __u32 port, __u32 *cls)
+{
+	__u32 n = cfg.pscan_n[t];
+	int i;
+
+#pragma unroll
+	for (i = 0; i < XDPD_PSCAN_MAX; i++) {
+		if (i >= n)
+			break;
+		if (port <= cfg.pscan[t][i].last) {
+			*cls = cfg.pscan[t][i].cls;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static __always_inline __u32 port_class(const struct flow_key *k, __u32 f, __u32 dir)
 {
-	__u32 idx, *c;
+	__u32 idx, port, cls, *c;
+	int udp;
 
 	if (!k->has_ports || (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP))
 		return cfg.miss_class[f];
-	idx = (dir * 2 + (k->proto == IPPROTO_UDP ? XDPD_L4_UDP : XDPD_L4_TCP)) * 65536;
-	idx += dir == XDPD_DIR_SRC ? k->sport : k->dport;
+	udp = k->proto == IPPROTO_UDP;
+	port = dir == XDPD_DIR_SRC ? k->sport : k->dport;
+	if (udp ? port_scan(dir * 2 + XDPD_L4_UDP, port, &cls)
+		: port_scan(dir * 2 + XDPD_L4_TCP, port, &cls))
+		return cls;
+	idx = (dir * 2 + (udp ? XDPD_L4_UDP : XDPD_L4_TCP)) * 65536 + port;
 	c = bpf_map_lookup_elem(&cls_port, &idx);
 	return c ? *c : cfg.miss_class[f];
 }

@@ -96,6 +96,14 @@ struct xdpd_scan6 {
 	xu32 pad;
 };
 
+/* A run of ports of one class: the ports after the previous run's last up
+ * to last (struct xdpd_config.pscan). */
+#define XDPD_PSCAN_MAX 8
+struct xdpd_port_run {
+	xu32 last;
+	xu32 cls;
+};
+
 struct xdpd_config {
 	xu32 generation;
 	xu32 nrules;
@@ -125,6 +133,13 @@ struct xdpd_config {
 	 * prefixes apart, which costs far more than one hash lookup. */
 	xu8 pfx_len[4][4];
 	xu32 prim_mask; /* 1 << the primary field of some rule (xdpd_cls_sum) */
+	/* Per port table (dir * 2 + l4, as cls_port), when its 65,536 ports
+	 * fall into at most XDPD_PSCAN_MAX runs of one class (a policy with a
+	 * few ports or ranges): pscan_n runs, compared in the program instead
+	 * of a read of cls_port, whose 256 KiB per table a new flow's random
+	 * port misses in the caches. 0: cls_port decides. */
+	xu32 pscan_n[4];
+	struct xdpd_port_run pscan[4][XDPD_PSCAN_MAX];
 };
 #define XDPD_PFX_SRC4 0
 #define XDPD_PFX_DST4 1

@@ -161,6 +161,7 @@ int compile_policy(const struct policy *p, const struct slot_lookup *slots, ifin
 		return ret;
 	}
 	fill_config(&cc, c);
+	compile_port_runs(c);
 	c->nclasses = cc.store.n;
 	c->words = cls_store_take_words(&cc.store);
 	ret = build_summary(&cc, c);

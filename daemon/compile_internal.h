@@ -78,5 +78,8 @@ int compile_ifaces(struct compile_ctx *cc, struct compiled_policy *c,
 		   const struct slot_lookup *slots, ifindex_fn ifindex, void *ifindex_ctx);
 int compile_prefixes(struct compile_ctx *cc, struct compiled_policy *c);
 int compile_ports(struct compile_ctx *cc, struct compiled_policy *c);
+/* config.pscan from the port tables c->port_cls, for the tables of at most
+ * XDPD_PSCAN_MAX runs. */
+void compile_port_runs(struct compiled_policy *c);
 
 #endif /* XDPD_COMPILE_INTERNAL_H */

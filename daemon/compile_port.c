@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "compile_internal.h"
 
@@ -111,6 +112,26 @@ static size_t count_ranges(const struct compile_ctx *cc)
 	for (uint32_t i = 0; i < cc->nrules; i++)
 		n += cc->p->rules[i].n_src_ports + cc->p->rules[i].n_dst_ports;
 	return n;
+}
+
+void compile_port_runs(struct compiled_policy *c)
+{
+	for (uint32_t t = 0; t < 4; t++) {
+		const uint32_t *table = c->port_cls + t * NPORTS;
+		struct xdpd_port_run *run = c->config.pscan[t];
+		uint32_t n = 0;
+
+		for (uint32_t port = 0; port < NPORTS && n <= XDPD_PSCAN_MAX; port++) {
+			if (port + 1 < NPORTS && table[port + 1] == table[port])
+				continue;
+			if (n < XDPD_PSCAN_MAX)
+				run[n] = (struct xdpd_port_run){.last = port, .cls = table[port]};
+			n++;
+		}
+		c->config.pscan_n[t] = n <= XDPD_PSCAN_MAX ? n : 0;
+		if (!c->config.pscan_n[t])
+			memset(run, 0, sizeof(c->config.pscan[t]));
+	}
 }
 
 int compile_ports(struct compile_ctx *cc, struct compiled_policy *c)

@@ -106,9 +106,15 @@ static uint32_t port_class(const struct compiled_policy *c, const struct emul_pk
 	uint32_t dir = f == XDPD_F_SPORT ? XDPD_DIR_SRC : XDPD_DIR_DST;
 	uint32_t l4 = p->proto == IPPROTO_UDP ? XDPD_L4_UDP : XDPD_L4_TCP;
 
+	uint32_t t = dir * 2 + l4, port = dir == XDPD_DIR_SRC ? p->sport : p->dport;
+
 	if (!p->first_frag || (p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP))
 		return c->config.miss_class[f];
-	return c->port_cls[(dir * 2 + l4) * 65536 + (dir == XDPD_DIR_SRC ? p->sport : p->dport)];
+	/* as the datapath: the runs when the table has few, else the table */
+	for (uint32_t i = 0; i < c->config.pscan_n[t]; i++)
+		if (port <= c->config.pscan[t][i].last)
+			return c->config.pscan[t][i].cls;
+	return c->port_cls[t * 65536 + port];
 }
 
 static bool has_icmp(const struct emul_pkt *p)

@@ -58,12 +58,35 @@ static bool tables_ok(const struct policy *p, const struct compiled_policy *c)
 	return true;
 }
 
+/* config.pscan: a table's runs, when it has them, say what it says of
+ * every port, and a table of at most XDPD_PSCAN_MAX runs has them. */
+static void check_port_runs(const struct compiled_policy *c)
+{
+	for (uint32_t t = 0; t < 4; t++) {
+		const uint32_t *table = c->port_cls + t * 65536;
+		uint32_t n = c->config.pscan_n[t], runs = 1, i = 0;
+
+		for (uint32_t port = 1; port < 65536; port++)
+			runs += table[port] != table[port - 1];
+		ck_assert_uint_eq(n, runs <= XDPD_PSCAN_MAX ? runs : 0);
+		for (uint32_t port = 0; port < 65536 && n; port++) {
+			while (i < n && port > c->config.pscan[t][i].last)
+				i++;
+			if (i == n || c->config.pscan[t][i].cls != table[port])
+				ck_abort_msg("table %u port %u: runs disagree with cls_port", t, port);
+		}
+		if (n)
+			ck_assert_uint_eq(c->config.pscan[t][n - 1].last, 65535);
+	}
+}
+
 static void check_tables(const struct policy *p, const struct compiled_policy *c)
 {
 	ck_assert_uint_eq(c->config.nrules, p->n_rules);
 	ck_assert_uint_eq(c->config.nwords, (p->n_rules + 63) / 64);
 	ck_assert_uint_eq(c->config.nsum, (c->config.nwords + 63) / 64);
 	ck_assert(tables_ok(p, c));
+	check_port_runs(c);
 }
 
 static void check_random(uint64_t seed, size_t nrules, int npackets)
@@ -237,6 +260,13 @@ START_TEST(port_edges)
 	/* ICMP carries no ports either */
 	k = pkt(AF_INET, "1.2.3.4", "5.6.7.8", IPPROTO_ICMP, 2000, 0);
 	expect(p, c, &k, 3);
+	/* every table has few runs: tcp dst 0 | 1-65534 | 65535, udp dst
+	 * ..99 | 100-300 | 301.., src ..1023 | 1024.. for both */
+	check_port_runs(c);
+	ck_assert_uint_eq(c->config.pscan_n[XDPD_DIR_DST * 2 + XDPD_L4_TCP], 3);
+	ck_assert_uint_eq(c->config.pscan_n[XDPD_DIR_DST * 2 + XDPD_L4_UDP], 3);
+	ck_assert_uint_eq(c->config.pscan_n[XDPD_DIR_SRC * 2 + XDPD_L4_TCP], 2);
+	ck_assert_uint_eq(c->config.pscan[XDPD_DIR_DST * 2 + XDPD_L4_UDP][1].last, 300);
 	compiled_policy_free(c);
 	fx_policy_free(p);
 }
@@ -307,6 +337,10 @@ START_TEST(many_rules)
 	expect(p, c, &k, 4096);
 	k.dport = 60000;
 	expect(p, c, &k, n);
+	/* 5,000 ports: too many runs for the program to compare */
+	check_port_runs(c);
+	ck_assert_uint_eq(c->config.pscan_n[XDPD_DIR_DST * 2 + XDPD_L4_UDP], 0);
+	ck_assert_uint_eq(c->config.pscan_n[XDPD_DIR_SRC * 2 + XDPD_L4_UDP], 1);
 	compiled_policy_free(c);
 	fx_policy_free(p);
 }
