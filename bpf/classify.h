@@ -6,7 +6,7 @@
  * matching rule is the lowest bit set in the AND of the active fields'
  * bitmaps. Layout: struct xdpd_config in xdpd_abi.h.
  *
- * Every rule has a primary field (struct xdpd_cls_sum), and the summaries
+ * Every rule has a primary field (struct xdpd_cls_sum_word), and the summaries
  * tell which words hold rules of a class through its primary field: with
  * realistic policies every word of every class is non-zero (rules that leave
  * a field open), but a packet's candidates are in the few words of the rules
@@ -391,7 +391,7 @@ __attribute__((noinline)) __u64 cls_and(const struct cls_search *st, __u32 w)
 	return acc;
 }
 
-/* The words of summary word s worth reading (struct xdpd_cls_sum): holding
+/* The words of summary word s worth reading (struct xdpd_cls_sum_word): holding
  * a rule of the primary field's class for at least one field that is some
  * rule's primary, and non-zero in those fields' classes. The other fields
  * are left to the AND of the words. */
@@ -403,16 +403,16 @@ static __always_inline __u64 cls_candidate_words(const struct cls_search *st, __
 
 #pragma unroll
 	for (f = 0; f < XDPD_NFIELDS; f++) {
-		struct xdpd_cls_sum *v;
-		__u32 idx = st->cls[f];
+		struct xdpd_cls_sum_word *v;
+		__u32 idx = st->cls[f] * cfg.nsum + s;
 
 		if (!(active & (1u << f)))
 			continue;
 		v = bpf_map_lookup_elem(&cls_summary, &idx);
-		if (!v || s >= XDPD_MAX_SUM)
+		if (!v)
 			return 0;
-		any &= v->w[s].any;
-		prim |= v->w[s].prim;
+		any &= v->any;
+		prim |= v->prim;
 	}
 	return any & prim;
 }

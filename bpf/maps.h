@@ -35,7 +35,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct xdpd_cls_sum);
+	__type(value, struct xdpd_cls_sum_word);
 } cls_summary SEC(".maps");
 
 /* IP protocol number -> class */

@@ -76,7 +76,7 @@ enum xdpd_field {
  * Classifier layout: every field value maps to a global class id. Class c
  * owns words cls_words[c * nwords .. c * nwords + nwords - 1] (bit r of word
  * w set: rule w * 64 + r accepts this value) and the summary
- * cls_summary[c] (struct xdpd_cls_sum, nsum words used). A
+ * cls_summary[c * nsum .. c * nsum + nsum - 1] (struct xdpd_cls_sum_word). A
  * field whose bit is clear in field_mask constrains no rule and is skipped.
  * miss_class[f] is the class used when a lookup for field f has no entry
  * (address not in any rule prefix, packet without ports, packet that is not
@@ -132,7 +132,7 @@ struct xdpd_config {
 	 * LPM trie answers. A trie lookup walks a node per bit that tells the
 	 * prefixes apart, which costs far more than one hash lookup. */
 	xu8 pfx_len[4][4];
-	xu32 prim_mask; /* 1 << the primary field of some rule (xdpd_cls_sum) */
+	xu32 prim_mask; /* 1 << the primary field of some rule (xdpd_cls_sum_word) */
 	/* Per port table (dir * 2 + l4, as cls_port), when its 65,536 ports
 	 * fall into at most XDPD_PSCAN_MAX runs of one class (a policy with a
 	 * few ports or ranges): pscan_n runs, compared in the program instead
@@ -188,12 +188,12 @@ struct xdpd_cls_sum_word {
 	xu64 prim; /* bit set: the word holds a rule of the class whose
 		    * primary field is one the class is used by */
 };
-/* any and prim side by side: a new flow's search reads both of each of its
- * classes' summary words, so one cache line holds the first four of them
- * (every policy of up to 16,384 rules), not two. */
-struct xdpd_cls_sum {
-	struct xdpd_cls_sum_word w[XDPD_MAX_SUM];
-};
+/* cls_summary holds nsum words per class: word s of class c at
+ * [c * nsum + s], any and prim side by side, so that a new flow's search
+ * reads a class's summaries from one cache line (up to four words: every
+ * policy of up to 16,384 rules), and the map is no larger than the policy
+ * needs (a 10,000-rule policy's ~16,000 classes: 0.75 MiB, not the 4 MiB
+ * of XDPD_MAX_SUM words each). */
 
 /* Value of the per-generation "iface_cfg" hash map (key: __u32 ifindex), and
  * of the "iface_tab" array indexed by ifindex that replaces it when every

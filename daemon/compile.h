@@ -56,7 +56,7 @@ struct compiled_policy {
 
 	uint32_t nclasses;
 	uint64_t *words;   /* nclasses * config.nwords */
-	struct xdpd_cls_sum *summary; /* nclasses */
+	struct xdpd_cls_sum_word *summary; /* nclasses * config.nsum: [cls * nsum + s] */
 
 	uint32_t proto_cls[256];
 	uint32_t *port_cls;	/* XDPD_PORT_TABLE_SIZE entries */

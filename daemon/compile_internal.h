@@ -61,7 +61,7 @@ void bm_unconstrained(const struct compile_ctx *cc, enum xdpd_field f, uint64_t 
 /* Interns the unconstrained bitmap of f; it is also f's miss class. */
 int intern_unconstrained(struct compile_ctx *cc, enum xdpd_field f, uint32_t *id);
 
-/* The rule's primary field (struct xdpd_cls_sum): the one among those it
+/* The rule's primary field (struct xdpd_cls_sum_word): the one among those it
  * constrains expected to accept the fewest packets; XDPD_F_PROTO for a rule
  * that constrains nothing. */
 enum xdpd_field rule_primary(const struct policy *p, const struct policy_rule *r);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The summary words of the classes (struct xdpd_cls_sum): which words of a
+ * The summary words of the classes (struct xdpd_cls_sum_word): which words of a
  * class are non-zero ("any"), and which hold rules that have their primary
  * field among the fields the class is used by ("prim"). The datapath reads
  * only the words in AND(any) & OR(prim) over the packet's classes.
@@ -133,20 +133,20 @@ static void mark_fields(const struct compiled_policy *c, uint8_t *used)
 
 static void fill_summary(const struct compiled_policy *c, const uint8_t *used, const uint64_t *prim)
 {
-	uint32_t nwords = c->config.nwords;
+	uint32_t nwords = c->config.nwords, nsum = c->config.nsum;
 
 	for (size_t k = 0; k < c->nclasses; k++) {
 		const uint64_t *w = c->words + k * nwords;
-		struct xdpd_cls_sum *s = c->summary + k;
+		struct xdpd_cls_sum_word *s = c->summary + k * nsum;
 
 		for (uint32_t i = 0; i < nwords; i++) {
 			uint64_t bit = 1ULL << (i % 64);
 
 			if (w[i])
-				s->w[i / 64].any |= bit;
+				s[i / 64].any |= bit;
 			for (int f = 0; f < XDPD_NFIELDS; f++)
 				if ((used[k] & (1u << f)) && (w[i] & prim[(size_t)f * nwords + i]))
-					s->w[i / 64].prim |= bit;
+					s[i / 64].prim |= bit;
 		}
 	}
 }
@@ -158,7 +158,7 @@ int build_summary(const struct compile_ctx *cc, struct compiled_policy *c)
 	uint64_t *prim;
 	uint8_t *used;
 
-	c->summary = calloc(n ? n : 1, sizeof(*c->summary));
+	c->summary = calloc(n && c->config.nsum ? n * c->config.nsum : 1, sizeof(*c->summary));
 	prim = calloc((size_t)XDPD_NFIELDS * (nwords ? nwords : 1), sizeof(*prim));
 	used = calloc(c->nclasses ? c->nclasses : 1, sizeof(*used));
 	if (!c->summary || !prim || !used) {

@@ -83,7 +83,7 @@ static size_t policy_map_sizes(struct xdpd *skel, const struct compiled_policy *
 	size_t nw = (size_t)c->nclasses * c->config.nwords;
 	struct map_size v[] = {
 	    {skel->maps.cls_words, at_least_one(nw), true},
-	    {skel->maps.cls_summary, at_least_one(c->nclasses), true},
+	    {skel->maps.cls_summary, at_least_one((size_t)c->nclasses * c->config.nsum), true},
 	    {skel->maps.cls_proto, 256, false},
 	    {skel->maps.cls_port, XDPD_PORT_TABLE_SIZE, true},
 	    {skel->maps.cls_icmp, XDPD_ICMP_TABLE_SIZE, false},
@@ -318,7 +318,7 @@ int maps_fill(struct xdpd *skel, const struct compiled_policy *c, char *err, siz
 	ret = fill_array(skel->maps.cls_words, c->words, sizeof(uint64_t), nw, err, errlen);
 	if (!ret)
 		ret = fill_array(skel->maps.cls_summary, c->summary, sizeof(*c->summary),
-				 c->nclasses, err, errlen);
+				 (size_t)c->nclasses * c->config.nsum, err, errlen);
 	if (!ret)
 		ret = fill_array(skel->maps.cls_proto, c->proto_cls, sizeof(uint32_t), 256, err,
 				 errlen);

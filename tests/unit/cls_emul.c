@@ -174,15 +174,15 @@ static uint64_t candidate_words(const struct compiled_policy *c, const uint32_t 
 	uint64_t any = ~0ULL, prim = 0;
 
 	for (int f = 0; f < XDPD_NFIELDS; f++) {
-		const struct xdpd_cls_sum *v;
+		const struct xdpd_cls_sum_word *v;
 
 		if (!(mask & (1u << f)))
 			continue;
-		if (cls[f] >= c->nclasses)
+		if (cls[f] >= c->nclasses || s >= c->config.nsum)
 			return 0;
-		v = &c->summary[cls[f]];
-		any &= v->w[s].any;
-		prim |= v->w[s].prim;
+		v = &c->summary[(size_t)cls[f] * c->config.nsum + s];
+		any &= v->any;
+		prim |= v->prim;
 	}
 	return any & prim;
 }

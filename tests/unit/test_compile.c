@@ -28,12 +28,12 @@ static bool tables_ok(const struct policy *p, const struct compiled_policy *c)
 	for (uint32_t k = 0; k < c->nclasses; k++)
 		for (uint32_t w = 0; w < cfg->nwords; w++) {
 			uint64_t word = c->words[(size_t)k * cfg->nwords + w];
-			const struct xdpd_cls_sum *sum = &c->summary[k];
+			const struct xdpd_cls_sum_word *sum =
+			    &c->summary[(size_t)k * cfg->nsum + w / 64];
 			uint64_t bit = 1ULL << (w % 64);
 
 			/* "prim" is a subset of "any" */
-			if (!!word != !!(sum->w[w / 64].any & bit) ||
-			    (sum->w[w / 64].prim & ~sum->w[w / 64].any & bit))
+			if (!!word != !!(sum->any & bit) || (sum->prim & ~sum->any & bit))
 				return false;
 			if (w == cfg->nwords - 1 && tail && word >> tail)
 				return false;
@@ -650,7 +650,7 @@ START_TEST(pfx_lengths)
 }
 END_TEST
 
-/* The primary field (struct xdpd_cls_sum): the narrowest constraint. */
+/* The primary field (struct xdpd_cls_sum_word): the narrowest constraint. */
 START_TEST(primary_field)
 {
 	struct policy *p = fx_policy_new(8);
