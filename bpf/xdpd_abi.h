@@ -192,8 +192,7 @@ struct xdpd_cls_sum_word {
  * [c * nsum + s], any and prim side by side, so that a new flow's search
  * reads a class's summaries from one cache line (up to four words: every
  * policy of up to 16,384 rules), and the map is no larger than the policy
- * needs (a 10,000-rule policy's ~16,000 classes: 0.75 MiB, not the 4 MiB
- * of XDPD_MAX_SUM words each). */
+ * needs (3 words a class at 10,000 rules, not XDPD_MAX_SUM). */
 
 /* Value of the per-generation "iface_cfg" hash map (key: __u32 ifindex), and
  * of the "iface_tab" array indexed by ifindex that replaces it when every
