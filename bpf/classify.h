@@ -657,27 +657,6 @@ static __always_inline int cls_cache_holds(const struct cls_cache_slot *e, const
 	return !diff;
 }
 
-#define CLS_TCP_SYN 0x02
-#define CLS_TCP_ACK 0x10
-
-/* A TCP SYN without ACK opens a connection: the next packets of its
- * 5-tuple carry other flags, so another key, and its slot would never be
- * read again; the packets of a SYN flood would only push out the flows
- * the cache is for. It is searched, and not cached: a probe and a store
- * (a cache miss, ~50 ns for a new flow of a large policy) saved per SYN. */
-static __always_inline int cls_cache_pointless(const struct flow_key *k)
-{
-	return k->has_tcp && (k->tcp_flags & (CLS_TCP_SYN | CLS_TCP_ACK)) == CLS_TCP_SYN;
-}
-
-static __always_inline int classify_uncached(struct cls_search *st,
-					     const struct xdpd_iface_cfg *ic)
-{
-	if (cfg.nwords <= XDPD_CLS_INLINE_WORDS)
-		return classify_inline(st, ic);
-	return classify_search(st, ic);
-}
-
 /* The search through the cache. A cached rule is checked again by
  * rule_accepts (it cannot be rate-limited, and its TCP flags are in the key):
  * same verdict, same counters as the search. */
@@ -690,8 +669,6 @@ static __always_inline int classify_cached(struct cls_search *st,
 	__u32 idx;
 	int i;
 
-	if (cls_cache_pointless(&st->k))
-		return classify_uncached(st, ic);
 	st->k.trace = 0;
 	st->cls[XDPD_F_IFACE] = ic->cls;
 	idx = cls_cache_index(kw);
@@ -701,7 +678,10 @@ static __always_inline int classify_cached(struct cls_search *st,
 		return e->rule == XDPD_CLS_CACHE_NONE ? 0 : rule_accepts(st, e->rule);
 	}
 	st->k.trace = trace;
-	classify_uncached(st, ic);
+	if (cfg.nwords <= XDPD_CLS_INLINE_WORDS)
+		classify_inline(st, ic);
+	else
+		classify_search(st, ic);
 	if (e && !st->uncacheable && !trace) {
 #pragma unroll
 		for (i = 0; i < XDPD_CLS_CACHE_WORDS; i++)
@@ -717,7 +697,9 @@ static __always_inline int classify(struct cls_search *st, const struct xdpd_ifa
 		return 0;
 	if (cfg.nwords >= XDPD_CLS_CACHE_MIN_WORDS)
 		return classify_cached(st, ic);
-	return classify_uncached(st, ic);
+	if (cfg.nwords <= XDPD_CLS_INLINE_WORDS)
+		return classify_inline(st, ic);
+	return classify_search(st, ic);
 }
 
 #endif /* XDPD_CLASSIFY_H */
