@@ -35,8 +35,8 @@ enum probe {
 	PROBE_BL4_HIT,	  /* IPv4 source inside the last blocklist prefix */
 	PROBE_BL6_MISS,
 	PROBE_BL6_HIT,
-	PROBE_RULE_MIX,	  /* a random flow in the ranges of a random rule of the
-			   * BENCH_MIX_RULES-rule policy, whatever the policy's size */
+	PROBE_RULE_MIX, /* a random flow in the ranges of a random rule of the
+			 * BENCH_MIX_RULES-rule policy, whatever the policy's size */
 	PROBE_COUNT,
 };
 /* The policy whose rules' ranges PROBE_RULE_MIX draws from: the largest

@@ -257,13 +257,22 @@ static void rule_probe(unsigned int i, unsigned int n, struct frame_spec *s, cha
 	s->dport = r.dport_lo;
 }
 
-/* Addresses inside prefix (a, len) of a family's bytes, the host bits from
- * r: a random member of a rule's range. */
+/* The bits of address byte b that a prefix of len bits fixes. */
+static uint8_t fixed_bits(uint32_t b, uint32_t len)
+{
+	if (len >= 8 * b + 8)
+		return 0xff;
+	if (len <= 8 * b)
+		return 0;
+	return (uint8_t)(0xff << (8 * b + 8 - len));
+}
+
+/* A random member of prefix (a, len) of a family's bytes, its host bits
+ * from r. */
 static void inside(const uint8_t *a, uint32_t len, int bytes, uint64_t r, uint8_t *out)
 {
 	for (int b = 0; b < bytes; b++) {
-		uint32_t bit = (uint32_t)b * 8;
-		uint8_t keep = bit >= len ? 0 : bit + 8 <= len ? 0xff : (uint8_t)(0xff << (8 - (len - bit)));
+		uint8_t keep = fixed_bits((uint32_t)b, len);
 		uint8_t rnd = (uint8_t)(mix64(r + (uint64_t)b) >> 8);
 
 		out[b] = (uint8_t)((a[b] & keep) | (rnd & ~keep));

@@ -47,11 +47,12 @@ static int read_meas(const char *path, struct data *d)
 		struct mrow r;
 		struct mrow *nm;
 
-		if (sscanf(line,
-			   "%31s %u %31s %lf %lf %lf %lf %d %d %d %d %lf %lf %lf %lf %lf %lf %lf %lf",
-			   r.section, &r.size, r.probe, &r.t[0], &r.t[1], &r.t[2], &r.t[3], &r.v[0],
-			   &r.v[1], &r.v[2], &r.v[3], &r.c[0], &r.w[0], &r.c[1], &r.w[1], &r.c[2],
-			   &r.w[2], &r.c[3], &r.w[3]) != 19)
+		if (sscanf(
+			line,
+			"%31s %u %31s %lf %lf %lf %lf %d %d %d %d %lf %lf %lf %lf %lf %lf %lf %lf",
+			r.section, &r.size, r.probe, &r.t[0], &r.t[1], &r.t[2], &r.t[3], &r.v[0],
+			&r.v[1], &r.v[2], &r.v[3], &r.c[0], &r.w[0], &r.c[1], &r.w[1], &r.c[2],
+			&r.w[2], &r.c[3], &r.w[3]) != 19)
 			continue;
 		nm = realloc(d->m, (d->nm + 1) * sizeof(*nm));
 		if (!nm)
@@ -148,8 +149,9 @@ static void print_distinct(const struct data *d)
 			       "of 3 rounds of new flows, each timed with the CPU caches flushed "
 			       "(cold) and again (warm); the floor column is the test harness "
 			       "itself, the others the ns over it:\n\n");
-			printf("| section | size | packet | floor ns (cold / warm) | xdp-filter +ns "
-			       "| xdpd +ns | xdpd ns/packet |\n|---|---:|---|---:|---:|---:|---:|\n");
+			printf(
+			    "| section | size | packet | floor ns (cold / warm) | xdp-filter +ns "
+			    "| xdpd +ns | xdpd ns/packet |\n|---|---:|---|---:|---:|---:|---:|\n");
 		}
 		printf("| %s | %u | %s | %.0f / %.0f |", r->section, r->size, r->probe,
 		       r->c[P_FLOOR], r->w[P_FLOOR]);
@@ -264,7 +266,7 @@ static int expected_verdict(const struct mrow *r)
 		return r->size ? 1 : 2;
 	if (!strcmp(r->probe, "rule-mix"))
 		return -1; /* some flow of some rule: either, by the policy's size */
-	return 2; /* XDP_PASS */
+	return 2;	   /* XDP_PASS */
 }
 
 static int check_verdicts(const struct data *d)
@@ -301,7 +303,8 @@ static int distinct_target(const struct data *d)
 	for (int warm = 0; warm < 2; warm++) {
 		const double *b = big ? (warm ? big->w : big->c) : NULL;
 		const double *o = one ? (warm ? one->w : one->c) : NULL;
-		double ratio = b && o && b[P_XDPD] > 0 && o[P_XDPD] > 0 ? b[P_XDPD] / o[P_XDPD] : -1;
+		double ratio =
+		    b && o && b[P_XDPD] > 0 && o[P_XDPD] > 0 ? b[P_XDPD] / o[P_XDPD] : -1;
 		char what[256];
 
 		snprintf(what, sizeof(what),

@@ -73,7 +73,8 @@ static void check_port_runs(const struct compiled_policy *c)
 			while (i < n && port > c->config.pscan[t][i].last)
 				i++;
 			if (i == n || c->config.pscan[t][i].cls != table[port])
-				ck_abort_msg("table %u port %u: runs disagree with cls_port", t, port);
+				ck_abort_msg("table %u port %u: runs disagree with cls_port", t,
+					     port);
 		}
 		if (n)
 			ck_assert_uint_eq(c->config.pscan[t][n - 1].last, 65535);
