@@ -13,39 +13,16 @@
 #include <bpf/bpf.h>
 
 #include "bench.h"
-#include "blocklist_fast.h"
-#include "blocklist_fast_bpf.h"
-
-static int pinned_fd(void *ctx, const char *name)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/maps/%s", (const char *)ctx, name);
-	fd = bpf_obj_get(path);
-	return fd < 0 ? -errno : fd;
-}
-
-static void release(struct blf_store *st)
-{
-	blf_bpf_store_free(st);
-}
+#include "blf_pinned.h"
 
 int fill_blocklist_index(const char *bpffs, int family, uint32_t from, uint32_t to)
 {
-	struct blf_store st;
 	struct blf *f = NULL;
 	struct prefix p;
-	int r = blf_bpf_store(pinned_fd, (void *)bpffs, &st);
+	int r = blf_open_pinned(bpffs, &f);
 
 	if (r < 0)
 		return r;
-	st.release = release;
-	r = blf_new(&st, &f);
-	if (r < 0) {
-		blf_bpf_store_free(&st);
-		return r;
-	}
 	for (uint32_t i = from; i < to && r == 0; i++) {
 		uint32_t len;
 

@@ -24,6 +24,7 @@
 
 #include <bpf/bpf.h>
 
+#include "blf_pinned.h"
 #include "blocklist_fast.h"
 #include "flows.h"
 #include "prog_load.h"
@@ -178,7 +179,7 @@ static int blocklist(const struct opts *o)
 	e = bench_park_all(o->park, (int[]){c[C_FLOOR].fd, c[C_LPM].fd, c[C_ONE_READ].fd}, 3);
 	if (e)
 		return e;
-	e = fill_open_index(o->bpffs, &idx);
+	e = blf_open_pinned(o->bpffs, &idx);
 	if (e)
 		return e;
 	if (blf_count(idx)) { /* the sizes are cumulative from an empty blocklist */

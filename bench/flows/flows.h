@@ -48,8 +48,6 @@ int time_pass(int prog_fd, int ifindex, const struct frames *f, int cold, struct
 /* ---- flows_fill.c ---- */
 
 struct blf;
-/* The lookup index of the xdpd whose pins are under bpffs (<bpffs>/maps). */
-int fill_open_index(const char *bpffs, struct blf **out);
 /* Prefixes [from, to) of family into the index. */
 int fill_index(struct blf *f, int family, uint64_t seed, uint32_t from, uint32_t to);
 /* The plain LPM baseline: loads obj with tries of max entries each;

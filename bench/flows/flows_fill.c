@@ -16,38 +16,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "blocklist_fast.h"
-#include "blocklist_fast_bpf.h"
+#include "blf_pinned.h"
 #include "flows.h"
-
-static int pinned_fd(void *ctx, const char *name)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/maps/%s", (const char *)ctx, name);
-	fd = bpf_obj_get(path);
-	return fd < 0 ? -errno : fd;
-}
-
-static void release(struct blf_store *st)
-{
-	blf_bpf_store_free(st);
-}
-
-int fill_open_index(const char *bpffs, struct blf **out)
-{
-	struct blf_store st;
-	int r = blf_bpf_store(pinned_fd, (void *)bpffs, &st);
-
-	if (r < 0)
-		return r;
-	st.release = release;
-	r = blf_new(&st, out);
-	if (r < 0)
-		blf_bpf_store_free(&st);
-	return r;
-}
 
 int fill_index(struct blf *f, int family, uint64_t seed, uint32_t from, uint32_t to)
 {

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The lookup index of a running xdpd, opened from its pins (blf_pinned.h). */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+
+#include <bpf/bpf.h>
+
+#include "blf_pinned.h"
+#include "blocklist_fast_bpf.h"
+
+static int pinned_fd(void *ctx, const char *name)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/maps/%s", (const char *)ctx, name);
+	fd = bpf_obj_get(path);
+	return fd < 0 ? -errno : fd;
+}
+
+static void release(struct blf_store *st)
+{
+	blf_bpf_store_free(st);
+}
+
+int blf_open_pinned(const char *bpffs, struct blf **out)
+{
+	struct blf_store st;
+	int r = blf_bpf_store(pinned_fd, (void *)bpffs, &st);
+
+	if (r < 0)
+		return r;
+	st.release = release;
+	r = blf_new(&st, out);
+	if (r < 0)
+		blf_bpf_store_free(&st);
+	return r;
+}
