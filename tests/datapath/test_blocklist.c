@@ -20,6 +20,7 @@
 
 #include "blocklist_fast.h"
 #include "netparse.h"
+#include "prefix_ref.h"
 #include "xdpd.skel.h"
 
 #include "dp_harness.h"
@@ -31,27 +32,9 @@ static struct prefix ref[MAXREF];
 static uint64_t ref_hits[MAXREF];
 static size_t nref;
 
-static bool covers(const struct prefix *p, int family, const uint8_t *a)
-{
-	if (p->family != family)
-		return false;
-	for (int i = 0; i < p->len; i++) {
-		uint8_t bit = (uint8_t)(0x80 >> (i & 7));
-
-		if ((p->addr[i / 8] & bit) != (a[i / 8] & bit))
-			return false;
-	}
-	return true;
-}
-
 static int ref_match(int family, const uint8_t *a)
 {
-	int best = -1;
-
-	for (size_t i = 0; i < nref; i++)
-		if (covers(&ref[i], family, a) && (best < 0 || ref[i].len > ref[best].len))
-			best = (int)i;
-	return best;
+	return prefix_ref_match(ref, nref, family, a);
 }
 
 static void fmt(const struct prefix *p, char *buf, size_t len)

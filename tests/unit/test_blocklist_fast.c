@@ -17,6 +17,7 @@
 #include "blocklist_fast.h"
 #include "blocklist_fast_hook.h"
 #include "blocklist_index.h"
+#include "prefix_ref.h"
 
 #define EXPECT(cond)                                                                               \
 	do {                                                                                       \
@@ -30,28 +31,9 @@
 static struct prefix ref[MAXREF];
 static size_t nref;
 
-static bool covers(const struct prefix *p, int family, const uint8_t *a)
-{
-	if (p->family != family)
-		return false;
-	for (int i = 0; i < p->len; i++) {
-		uint8_t bit = (uint8_t)(0x80 >> (i & 7));
-
-		if ((p->addr[i / 8] & bit) != (a[i / 8] & bit))
-			return false;
-	}
-	return true;
-}
-
-/* Index in ref of the longest prefix covering a, -1 when none. */
 static int ref_match(int family, const uint8_t *a)
 {
-	int best = -1;
-
-	for (size_t i = 0; i < nref; i++)
-		if (covers(&ref[i], family, a) && (best < 0 || ref[i].len > ref[best].len))
-			best = (int)i;
-	return best;
+	return prefix_ref_match(ref, nref, family, a);
 }
 
 static int ref_find(const struct prefix *p)
