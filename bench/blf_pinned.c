@@ -19,21 +19,7 @@ static int pinned_fd(void *ctx, const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-static void release(struct blf_store *st)
-{
-	blf_bpf_store_free(st);
-}
-
 int blf_open_pinned(const char *bpffs, struct blf **out)
 {
-	struct blf_store st;
-	int r = blf_bpf_store(pinned_fd, (void *)bpffs, &st);
-
-	if (r < 0)
-		return r;
-	st.release = release;
-	r = blf_new(&st, out);
-	if (r < 0)
-		blf_bpf_store_free(&st);
-	return r;
+	return blf_open_bpf(pinned_fd, (void *)bpffs, out);
 }

@@ -127,3 +127,22 @@ void blf_bpf_store_free(struct blf_store *st)
 	free(b);
 	memset(st, 0, sizeof(*st));
 }
+
+static void release_bpf(struct blf_store *st)
+{
+	blf_bpf_store_free(st);
+}
+
+int blf_open_bpf(blf_map_fd_fn map_fd, void *ctx, struct blf **out)
+{
+	struct blf_store st;
+	int r = blf_bpf_store(map_fd, ctx, &st);
+
+	if (r < 0)
+		return r;
+	st.release = release_bpf;
+	r = blf_new(&st, out);
+	if (r < 0)
+		blf_bpf_store_free(&st);
+	return r;
+}

@@ -16,5 +16,8 @@ typedef int (*blf_map_fd_fn)(void *ctx, const char *name);
  * -errno. */
 int blf_bpf_store(blf_map_fd_fn map_fd, void *ctx, struct blf_store *st);
 void blf_bpf_store_free(struct blf_store *st);
+/* The index over those maps (blf_new on a store that frees itself with the
+ * index): 0 or -errno as blf_bpf_store and blf_new. */
+int blf_open_bpf(blf_map_fd_fn map_fd, void *ctx, struct blf **out);
 
 #endif /* XDPD_BLOCKLIST_FAST_BPF_H */

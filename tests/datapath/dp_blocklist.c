@@ -20,22 +20,13 @@ static int skel_map_fd(void *ctx, const char *name)
 	return m ? bpf_map__fd(m) : -ENOENT;
 }
 
-static void release(struct blf_store *st)
-{
-	blf_bpf_store_free(st);
-}
-
 struct blf *dp_blf(struct dp *d)
 {
-	struct blf_store st;
 	int r;
 
 	if (d->blf)
 		return d->blf;
-	r = blf_bpf_store(skel_map_fd, d->skel, &st);
-	ck_assert_msg(r == 0, "blocklist index maps: %d", r);
-	st.release = release;
-	r = blf_new(&st, &d->blf);
+	r = blf_open_bpf(skel_map_fd, d->skel, &d->blf);
 	ck_assert_msg(r == 0, "blocklist index: %d", r);
 	return d->blf;
 }
