@@ -51,6 +51,15 @@ static double live_round(int fd, int ifindex, const uint8_t *frame, uint32_t len
 	return n / (now_s() - t0) / 1e6;
 }
 
+/* The frame every program sees: TCP to port 8080, which all three drop. */
+static const struct frame_spec live_frame = {.src = "198.51.100.7",
+					     .dst = "192.0.2.1",
+					     .proto = IPPROTO_TCP,
+					     .sport = 40000,
+					     .dport = 8080,
+					     .tcp_flags = FRAME_TH_SYN,
+					     .payload = 6};
+
 int live_main(int argc, char **argv)
 {
 	static const struct option lo[] = {{"xdpd", 1, 0, 'x'},	   {"seed", 1, 0, 's'},
@@ -58,13 +67,6 @@ int live_main(int argc, char **argv)
 					   {"packets", 1, 0, 'n'}, {"park", 1, 0, 'P'},
 					   {0, 0, 0, 0}};
 	const char *xdpd = NULL, *seed = NULL, *floor = NULL, *ifname = NULL, *park = NULL;
-	struct frame_spec s = {.src = "198.51.100.7",
-			       .dst = "192.0.2.1",
-			       .proto = IPPROTO_TCP,
-			       .sport = 40000,
-			       .dport = 8080,
-			       .tcp_flags = FRAME_TH_SYN,
-			       .payload = 6};
 	const char *names[3] = {"floor (XDP_DROP only)", "seed (drop tcp/8080)", "xdpd (1 rule)"};
 	uint32_t n = 20000000;
 	uint8_t frame[FRAME_MAX];
@@ -104,7 +106,7 @@ int live_main(int argc, char **argv)
 	CPU_ZERO(&one);
 	CPU_SET(0, &one);
 	sched_setaffinity(0, sizeof(one), &one); /* one core: the kernel runs the batch here */
-	len = frame_build(&s, frame, sizeof(frame));
+	len = frame_build(&live_frame, frame, sizeof(frame));
 	fds[0] = bench_load_obj(floor);
 	fds[1] = bench_load_obj(seed);
 	fds[2] = bpf_obj_get(xdpd);
@@ -151,13 +153,6 @@ int pump_main(int argc, char **argv)
 					   {"pps", 1, 0, 'p'},
 					   {"seconds", 1, 0, 's'},
 					   {0, 0, 0, 0}};
-	struct frame_spec s = {.src = "198.51.100.7",
-			       .dst = "192.0.2.1",
-			       .proto = IPPROTO_TCP,
-			       .sport = 40000,
-			       .dport = 8080,
-			       .tcp_flags = FRAME_TH_SYN,
-			       .payload = 6};
 	const char *xdpd = NULL, *ifname = NULL;
 	double pps = 1e6, secs = 3, t0, t;
 	uint8_t frame[FRAME_MAX];
@@ -188,7 +183,7 @@ int pump_main(int argc, char **argv)
 		return 2;
 	}
 	fd = bpf_obj_get(xdpd);
-	len = frame_build(&s, frame, sizeof(frame));
+	len = frame_build(&live_frame, frame, sizeof(frame));
 	if (fd < 0 || len < 0)
 		return 1;
 	t0 = now_s();
