@@ -104,10 +104,15 @@ static int time_distinct(const struct measure *m, enum probe pr, struct row *r)
 			err = build_distinct(m, pr, base, bufs, f);
 			if (err)
 				break;
-			keep_best(&r->cold[p], bench_time_distinct(m->fd[p], m->ifindex, f,
-								   m->distinct, 1));
-			keep_best(&r->warm[p], bench_time_distinct(m->fd[p], m->ifindex, f,
-								   m->distinct, 0));
+			for (int warm = 0; warm < 2 && !err; warm++) {
+				double t = bench_time_distinct(m->fd[p], m->ifindex, f,
+							       m->distinct, !warm);
+
+				if (t < 0) /* a failed run is an error, not a missing cell */
+					err = (int)t;
+				else
+					keep_best(warm ? &r->warm[p] : &r->cold[p], t);
+			}
 		}
 	free(bufs);
 	free(f);
