@@ -16,6 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "batch.h"
 #include "bench.h"
 #include "prog_load.h"
 
@@ -27,12 +28,15 @@ struct measure {
 	const char *section, *out;
 	unsigned int size, rules, nbl, repeat, rounds, distinct;
 	const char *park; /* interfaces for the floor and the seed (prog_load.h) */
+	const char *batch_obj; /* the batch driver: distinct flows back to back too */
+	struct batch *batch;
 	char probes[512];
 };
 
 struct row {
 	double best[NPROGS];
-	double cold[NPROGS], warm[NPROGS]; /* distinct flows */
+	double cold[NPROGS], warm[NPROGS];   /* distinct flows, one call per packet */
+	double bcold[NPROGS], bwarm[NPROGS]; /* the same, back to back (batch.h) */
 	int verdict[NPROGS];
 };
 
@@ -86,6 +90,36 @@ static void keep_best(double *best, double t)
 		*best = t;
 }
 
+/* The frames into the batch driver, then its cold and warm passes. */
+static int time_batch(const struct measure *m, int p, const struct tframe *f, struct row *r)
+{
+	int err = batch_set_count(m->batch, m->distinct);
+
+	for (unsigned int i = 0; i < m->distinct && !err; i++)
+		err = batch_set_frame(m->batch, i, f[i].data, f[i].len);
+	for (int warm = 0; warm < 2 && !err; warm++) {
+		double t = batch_time(m->batch, m->fd[p], m->ifindex, !warm);
+
+		if (t < 0)
+			err = (int)t;
+		else
+			keep_best(warm ? &r->bwarm[p] : &r->bcold[p], t);
+	}
+	return err;
+}
+
+static int time_calls(const struct measure *m, int p, const struct tframe *f, struct row *r)
+{
+	for (int warm = 0; warm < 2; warm++) {
+		double t = bench_time_distinct(m->fd[p], m->ifindex, f, m->distinct, !warm);
+
+		if (t < 0) /* a failed run is an error, not a missing cell */
+			return (int)t;
+		keep_best(warm ? &r->warm[p] : &r->cold[p], t);
+	}
+	return 0;
+}
+
 static int time_distinct(const struct measure *m, enum probe pr, struct row *r)
 {
 	uint8_t *bufs = malloc((size_t)m->distinct * SLOT);
@@ -94,24 +128,19 @@ static int time_distinct(const struct measure *m, enum probe pr, struct row *r)
 	unsigned int rounds = m->rounds < DISTINCT_ROUNDS ? m->rounds : DISTINCT_ROUNDS;
 	int err = bufs && f ? 0 : -ENOMEM;
 
-	for (int p = 0; p < NPROGS; p++)
-		r->cold[p] = r->warm[p] = -1;
 	for (unsigned int k = 0; k < rounds && !err; k++)
 		for (int p = 0; p < NPROGS && !err; p++) {
 			if (m->fd[p] < 0 || p == P_SEED)
 				continue;
 			base += m->distinct;
 			err = build_distinct(m, pr, base, bufs, f);
-			if (err)
-				break;
-			for (int warm = 0; warm < 2 && !err; warm++) {
-				double t = bench_time_distinct(m->fd[p], m->ifindex, f,
-							       m->distinct, !warm);
-
-				if (t < 0) /* a failed run is an error, not a missing cell */
-					err = (int)t;
-				else
-					keep_best(warm ? &r->warm[p] : &r->cold[p], t);
+			if (!err)
+				err = time_calls(m, p, f, r);
+			if (!err && m->batch) { /* new flows again: none seen by the calls */
+				base += m->distinct;
+				err = build_distinct(m, pr, base, bufs, f);
+				if (!err)
+					err = time_batch(m, p, f, r);
 			}
 		}
 	free(bufs);
@@ -130,14 +159,13 @@ static int measure_probe(const struct measure *m, enum probe pr, FILE *out)
 		return len;
 	f.len = (uint32_t)len;
 	time_rounds(m, &f, &r);
+	for (int p = 0; p < NPROGS; p++) /* -1: not measured */
+		r.cold[p] = r.warm[p] = r.bcold[p] = r.bwarm[p] = -1;
 	if (m->distinct) {
 		int err = time_distinct(m, pr, &r);
 
 		if (err)
 			return err;
-	} else {
-		for (int p = 0; p < NPROGS; p++)
-			r.cold[p] = r.warm[p] = -1;
 	}
 	fprintf(out, "%s\t%u\t%s", m->section, m->size, probe_name(pr));
 	for (int p = 0; p < NPROGS; p++)
@@ -146,6 +174,8 @@ static int measure_probe(const struct measure *m, enum probe pr, FILE *out)
 		fprintf(out, "\t%d", r.verdict[p]);
 	for (int p = 0; p < NPROGS; p++)
 		fprintf(out, "\t%.3f\t%.3f", r.cold[p], r.warm[p]);
+	for (int p = 0; p < NPROGS; p++)
+		fprintf(out, "\t%.3f\t%.3f", r.bcold[p], r.bwarm[p]);
 	fputc('\n', out);
 	fprintf(stderr,
 		"xdpd-bench: %s %u %-10s floor %.2f seed %.2f xdp-filter %.2f xdpd %.2f ns\n",
@@ -245,6 +275,9 @@ static int set_opt(struct measure *m, int c, const char *arg)
 	case 'P':
 		m->park = arg;
 		return 0;
+	case 'B':
+		m->batch_obj = arg;
+		return 0;
 	case 'p':
 		snprintf(m->probes, sizeof(m->probes), "%s", arg);
 		return 0;
@@ -270,6 +303,7 @@ static int parse_opts(int argc, char **argv, struct measure *m)
 					     {"distinct", required_argument, NULL, 'd'},
 					     {"out", required_argument, NULL, 'o'},
 					     {"park", required_argument, NULL, 'P'},
+					     {"batch", required_argument, NULL, 'B'},
 					     {}};
 	int c, err = 0;
 
@@ -277,8 +311,14 @@ static int parse_opts(int argc, char **argv, struct measure *m)
 	while (!err && (c = getopt_long(argc + 1, argv - 1, "", opts, NULL)) != -1)
 		err = set_opt(m, c, optarg);
 	if (!err && (!m->section || !m->out || !m->probes[0] || m->fd[P_FLOOR] < 0 || !m->ifindex ||
-		     !m->repeat || !m->rounds))
+		     !m->repeat || !m->rounds || (m->batch_obj && !m->distinct)))
 		err = -EINVAL;
+	if (!err && m->batch_obj) {
+		err = batch_open(m->batch_obj, m->distinct, &m->batch);
+		if (err)
+			fprintf(stderr, "xdpd-bench: batch driver %s: %s\n", m->batch_obj,
+				strerror(-err));
+	}
 	if (!err) {
 		int ref[2] = {m->fd[P_FLOOR], m->fd[P_SEED]};
 
@@ -312,6 +352,7 @@ int bench_measure(int argc, char **argv)
 			fprintf(stderr, "xdpd-bench: probe %s: %s\n", tok, strerror(-err));
 	}
 	fclose(out);
+	batch_close(m.batch);
 	for (int p = 0; p < NPROGS; p++)
 		if (m.fd[p] >= 0)
 			close(m.fd[p]);

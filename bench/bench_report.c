@@ -14,12 +14,16 @@
 #include "bench.h"
 
 enum { P_FLOOR, P_SEED, P_XF, P_XDPD, NPROGS };
+enum { M_CALLS, M_BATCH, NMODES };
+static const char *const mode_name[NMODES] = {"one call per packet", "back to back"};
 
 struct mrow {
 	char section[32], probe[32];
 	unsigned int size;
 	double t[NPROGS];
-	double c[NPROGS], w[NPROGS]; /* distinct flows, cold and warm */
+	/* distinct flows, cold and warm, [mode]: one call per packet, or back
+	 * to back through the batch driver (bench/batch.h) */
+	double c[NMODES][NPROGS], w[NMODES][NPROGS];
 	int v[NPROGS];
 };
 
@@ -47,13 +51,20 @@ static int read_meas(const char *path, struct data *d)
 		struct mrow r;
 		struct mrow *nm;
 
-		if (sscanf(
-			line,
-			"%31s %u %31s %lf %lf %lf %lf %d %d %d %d %lf %lf %lf %lf %lf %lf %lf %lf",
-			r.section, &r.size, r.probe, &r.t[0], &r.t[1], &r.t[2], &r.t[3], &r.v[0],
-			&r.v[1], &r.v[2], &r.v[3], &r.c[0], &r.w[0], &r.c[1], &r.w[1], &r.c[2],
-			&r.w[2], &r.c[3], &r.w[3]) != 19)
+		int got = sscanf(line,
+				 "%31s %u %31s %lf %lf %lf %lf %d %d %d %d %lf %lf %lf %lf %lf %lf "
+				 "%lf %lf %lf %lf "
+				 "%lf %lf %lf %lf %lf %lf",
+				 r.section, &r.size, r.probe, &r.t[0], &r.t[1], &r.t[2], &r.t[3],
+				 &r.v[0], &r.v[1], &r.v[2], &r.v[3], &r.c[0][0], &r.w[0][0],
+				 &r.c[0][1], &r.w[0][1], &r.c[0][2], &r.w[0][2], &r.c[0][3],
+				 &r.w[0][3], &r.c[1][0], &r.w[1][0], &r.c[1][1], &r.w[1][1],
+				 &r.c[1][2], &r.w[1][2], &r.c[1][3], &r.w[1][3]);
+
+		if (got != 19 && got != 27)
 			continue;
+		for (int p = 0; got == 19 && p < NPROGS; p++) /* no back-to-back timing */
+			r.c[M_BATCH][p] = r.w[M_BATCH][p] = -1;
 		nm = realloc(d->m, (d->nm + 1) * sizeof(*nm));
 		if (!nm)
 			break;
@@ -122,43 +133,54 @@ static void print_costs(const struct data *d)
 }
 
 /* "cold / warm" ns over the floor of program p, or "-". */
-static void extra_cell(const struct mrow *r, int p)
+static void extra_cell(const struct mrow *r, int m, int p)
 {
-	if (r->c[p] > 0 && r->w[p] > 0)
-		printf(" %.0f / %.0f |", r->c[p] - r->c[P_FLOOR], r->w[p] - r->w[P_FLOOR]);
+	const double *c = r->c[m], *w = r->w[m];
+
+	if (c[p] > 0 && w[p] > 0)
+		printf(" %.0f / %.0f |", c[p] - c[P_FLOOR], w[p] - w[P_FLOOR]);
 	else
 		printf(" - |");
 }
 
-static void print_distinct(const struct data *d)
+static const char *const distinct_intro[NMODES] = {
+    "\nDistinct flows, one call per packet: one BPF_PROG_TEST_RUN per packet, each packet "
+    "another flow of the same kind (another source, or another source port for rule probes; "
+    "rule-mix: a random flow in the ranges of a random rule of the 10,000-rule policy, the "
+    "same flows at every size), so no per-flow cache or warm trie path helps. The kernel's "
+    "run time per packet (the syscall around it is not counted), best of 3 rounds of new "
+    "flows, each timed with the CPU caches flushed (cold) and again (warm); the floor column "
+    "is the test harness itself, the others the ns over it:\n\n",
+    "\nDistinct flows, back to back: the same kinds of flows (new ones), replayed by the "
+    "batch driver (bench/progs/batch_driver.bpf.c) inside one BPF_PROG_TEST_RUN per pass, one "
+    "tail call per packet, so that no system call between two packets disturbs the caches: "
+    "a flood of new flows as a NIC would deliver it. The floor column is the driver and the "
+    "floor program (a map read, a copy of the frame, a tail call), the others the ns over "
+    "it:\n\n",
+};
+
+static void print_distinct(const struct data *d, int m)
 {
 	int header = 0;
 
 	for (size_t i = 0; i < d->nm; i++) {
 		const struct mrow *r = &d->m[i];
+		const double *c = r->c[m], *w = r->w[m];
 
-		if (r->c[P_FLOOR] < 0)
+		if (c[P_FLOOR] < 0)
 			continue;
 		if (!header++) {
-			printf("\nDistinct flows: one BPF_PROG_TEST_RUN per packet, each packet "
-			       "another flow of the same kind (another source, or another source "
-			       "port for rule probes; rule-mix: a random flow in the ranges of a "
-			       "random rule of the 10,000-rule policy, the same flows at every "
-			       "size), so no per-flow cache or warm trie path helps. The kernel's "
-			       "run time per packet (the syscall around it is not counted), best "
-			       "of 3 rounds of new flows, each timed with the CPU caches flushed "
-			       "(cold) and again (warm); the floor column is the test harness "
-			       "itself, the others the ns over it:\n\n");
+			fputs(distinct_intro[m], stdout);
 			printf(
 			    "| section | size | packet | floor ns (cold / warm) | xdp-filter +ns "
 			    "| xdpd +ns | xdpd ns/packet |\n|---|---:|---|---:|---:|---:|---:|\n");
 		}
-		printf("| %s | %u | %s | %.0f / %.0f |", r->section, r->size, r->probe,
-		       r->c[P_FLOOR], r->w[P_FLOOR]);
-		extra_cell(r, P_XF);
-		extra_cell(r, P_XDPD);
-		if (r->c[P_XDPD] > 0)
-			printf(" %.0f / %.0f |", r->c[P_XDPD], r->w[P_XDPD]);
+		printf("| %s | %u | %s | %.0f / %.0f |", r->section, r->size, r->probe, c[P_FLOOR],
+		       w[P_FLOOR]);
+		extra_cell(r, m, P_XF);
+		extra_cell(r, m, P_XDPD);
+		if (c[P_XDPD] > 0)
+			printf(" %.0f / %.0f |", c[P_XDPD], w[P_XDPD]);
 		else
 			printf(" - |");
 		printf("\n");
@@ -300,23 +322,26 @@ static int distinct_target(const struct data *d)
 	const struct mrow *one = find(d, "rules", 1, "rule-mix");
 	int short_of = 0;
 
-	for (int warm = 0; warm < 2; warm++) {
-		const double *b = big ? (warm ? big->w : big->c) : NULL;
-		const double *o = one ? (warm ? one->w : one->c) : NULL;
-		double ratio =
-		    b && o && b[P_XDPD] > 0 && o[P_XDPD] > 0 ? b[P_XDPD] / o[P_XDPD] : -1;
-		char what[256];
+	for (int m = 0; m < NMODES; m++)
+		for (int warm = 0; warm < 2; warm++) {
+			const double *b = big ? (warm ? big->w[m] : big->c[m]) : NULL;
+			const double *o = one ? (warm ? one->w[m] : one->c[m]) : NULL;
+			double ratio =
+			    b && o && b[P_XDPD] > 0 && o[P_XDPD] > 0 ? b[P_XDPD] / o[P_XDPD] : -1;
+			char what[320];
 
-		snprintf(what, sizeof(what),
-			 "xdpd, 10,000 vs 1 rule, 65,536 random flows (rule-mix), %s, ns/packet "
-			 "(%.0f vs %.0f ns; over the floor: %.0f vs %.0f ns, %.1fx)",
-			 warm ? "warm" : "cold", b ? b[P_XDPD] : 0, o ? o[P_XDPD] : 0,
-			 b ? b[P_XDPD] - b[P_FLOOR] : 0, o ? o[P_XDPD] - o[P_FLOOR] : 0,
-			 b && o && o[P_XDPD] > o[P_FLOOR]
-			     ? (b[P_XDPD] - b[P_FLOOR]) / (o[P_XDPD] - o[P_FLOOR])
-			     : 0);
-		short_of += target(what, ratio, 3, "x");
-	}
+			snprintf(
+			    what, sizeof(what),
+			    "xdpd, 10,000 vs 1 rule, 65,536 random flows (rule-mix), %s, %s, "
+			    "ns/packet (%.0f vs %.0f ns; over the floor: %.0f vs %.0f ns, %.1fx)",
+			    mode_name[m], warm ? "warm" : "cold", b ? b[P_XDPD] : 0,
+			    o ? o[P_XDPD] : 0, b ? b[P_XDPD] - b[P_FLOOR] : 0,
+			    o ? o[P_XDPD] - o[P_FLOOR] : 0,
+			    b && o && o[P_XDPD] > o[P_FLOOR]
+				? (b[P_XDPD] - b[P_FLOOR]) / (o[P_XDPD] - o[P_FLOOR])
+				: 0);
+			short_of += target(what, ratio, 3, "x");
+		}
 	return short_of;
 }
 
@@ -381,7 +406,8 @@ int bench_report(const char *meas_path, const char *ops_path, const char *env_pa
 	printf("\nPer-packet cost, ns/packet, BPF_PROG_TEST_RUN, best round of each program, "
 	       "programs timed in turn on the same frame:\n\n");
 	print_costs(&d);
-	print_distinct(&d);
+	for (int m = 0; m < NMODES; m++)
+		print_distinct(&d, m);
 	print_ops(&d);
 	r = print_targets(&d, quick);
 	free(d.m);

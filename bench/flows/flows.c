@@ -3,13 +3,15 @@
  * xdpd-flows: see flows.h and bench/run-flows.
  *
  *   xdpd-flows blocklist --bpffs DIR --xdpd PINNED_PROG --floor OBJ --lpm OBJ
- *                        --one-read OBJ [--park IF_FLOOR,IF_LPM,IF_ONE_READ]
+ *                        --one-read OBJ --batch OBJ
+ *                        [--park IF_FLOOR,IF_LPM,IF_ONE_READ]
  *                        --ifname IF [--sizes N,N,...] [--flows N]
  *   xdpd-flows live ...   (live.c)
  *
  * blocklist: for each total size (70% IPv4, 30% IPv6 prefixes, filled
  * cumulatively into xdpd's index and into a plain LPM trie), the ns/packet
  * of floor, plain LPM and xdpd over the same distinct flows, cold and warm,
+ * timed one call per packet and back to back (the batch driver: batch.h),
  * as a markdown table, with the cost of one random read of a table the size
  * of xdpd's IPv4 index (one_read.bpf.c: a bound, not a lookup); then the
  * targets at the largest size.
@@ -24,6 +26,7 @@
 
 #include <bpf/bpf.h>
 
+#include "batch.h"
 #include "blf_pinned.h"
 #include "blocklist_fast.h"
 #include "flows.h"
@@ -33,41 +36,73 @@
 #define SEED 0x600dULL
 
 struct opts {
-	const char *bpffs, *xdpd, *floor, *lpm, *one_read, *ifname;
+	const char *bpffs, *xdpd, *floor, *lpm, *one_read, *batch, *ifname;
 	const char *park; /* interfaces for the floor, the plain LPM and one_read (prog_load.h) */
 	uint32_t sizes[8];
 	int nsizes;
 	size_t flows;
 };
 
+/* How the flows reach the program: one BPF_PROG_TEST_RUN call per packet,
+ * or back to back through the batch driver (bench/batch.h). */
+enum { M_CALLS, M_BATCH, NMODES };
+static const char *const mode_name[NMODES] = {"one call per packet", "back to back"};
+
 struct contender {
 	const char *name;
 	int fd;
-	struct pass_result cold, warm;
+	struct pass_result cold[NMODES], warm[NMODES];
 };
 
-static int measure(struct contender *c, int ifindex, const struct frames *f)
+/* A cold pass, then the best of three warm ones. */
+static int time_calls(struct contender *c, int ifindex, const struct frames *f)
 {
 	struct pass_result r;
-	int e = time_pass(c->fd, ifindex, f, 1, &c->cold);
+	int e = time_pass(c->fd, ifindex, f, 1, &c->cold[M_CALLS]);
 
 	for (int i = 0; i < 3 && !e; i++) {
 		e = time_pass(c->fd, ifindex, f, 0, &r);
-		if (!e && (i == 0 || r.ns < c->warm.ns))
-			c->warm = r;
+		if (!e && (i == 0 || r.ns < c->warm[M_CALLS].ns))
+			c->warm[M_CALLS] = r;
 	}
+	return e;
+}
+
+/* The same through the batch driver, whose set holds the frames already;
+ * it cannot see the verdicts (the calls count them). */
+static int time_batch(struct contender *c, int ifindex, struct batch *b)
+{
+	for (int i = 0; i < 4; i++) {
+		double t = batch_time(b, c->fd, ifindex, i == 0);
+		struct pass_result *r = i == 0 ? &c->cold[M_BATCH] : &c->warm[M_BATCH];
+
+		if (t < 0)
+			return (int)t;
+		if (i <= 1 || t < r->ns)
+			r->ns = t;
+	}
+	return 0;
+}
+
+static int batch_load(struct batch *b, const struct frames *f)
+{
+	int e = batch_set_count(b, f->n);
+
+	for (size_t i = 0; i < f->n && !e; i++)
+		e = batch_set_frame(b, i, f->data + i * f->stride, f->len[i]);
 	return e;
 }
 
 /* The contenders, in the order of the table's columns. */
 enum { C_FLOOR, C_LPM, C_XDPD, C_ONE_READ, NCONT };
 
-/* Per family: the excess of xdpd and of the LPM program over the floor at
- * the first size (0 prefixes: what the rest of each program costs), and at
- * the last size measured (for the targets); the one-read bound's excess at
- * the last size. [family][0 cold, 1 warm] */
-static double base_x[2][2], base_l[2][2], last_x[2][2], last_l[2][2], last_r[2][2];
-static int have_base[2];
+/* Per mode and family: the excess of xdpd and of the LPM program over the
+ * floor at the first size (0 prefixes: what the rest of each program
+ * costs), and at the last size measured (for the targets); the one-read
+ * bound's excess at the last size. [mode][family][0 cold, 1 warm] */
+static double base_x[NMODES][2][2], base_l[NMODES][2][2];
+static double last_x[NMODES][2][2], last_l[NMODES][2][2], last_r[NMODES][2][2];
+static int have_base[NMODES][2];
 
 /* The part of an excess that the lookup adds over the empty-blocklist run. */
 static double part(double v, double base)
@@ -75,42 +110,60 @@ static double part(double v, double base)
 	return v - base > 1 ? v - base : 1;
 }
 
+static void print_row(int m, int family, uint32_t total, uint32_t n, const struct contender *c)
+{
+	int v6 = family == 6;
+	double ex[2], el[2], er[2];
+
+	for (int w = 0; w < 2; w++) {
+		double fl = w ? c[C_FLOOR].warm[m].ns : c[C_FLOOR].cold[m].ns;
+
+		ex[w] = (w ? c[C_XDPD].warm[m].ns : c[C_XDPD].cold[m].ns) - fl;
+		el[w] = (w ? c[C_LPM].warm[m].ns : c[C_LPM].cold[m].ns) - fl;
+		er[w] = (w ? c[C_ONE_READ].warm[m].ns : c[C_ONE_READ].cold[m].ns) - fl;
+	}
+	if (!have_base[m][v6]) {
+		memcpy(base_x[m][v6], ex, sizeof(ex));
+		memcpy(base_l[m][v6], el, sizeof(el));
+		have_base[m][v6] = 1;
+	}
+	memcpy(last_x[m][v6], ex, sizeof(ex));
+	memcpy(last_l[m][v6], el, sizeof(el));
+	memcpy(last_r[m][v6], er, sizeof(er));
+	printf("| %u | IPv%d | %u | %s | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | "
+	       "%.0f / %.0f | %.0f / %.0f | %.1fx / %.1fx | %s |\n",
+	       total, family, n, mode_name[m], c[C_FLOOR].cold[m].ns, c[C_FLOOR].warm[m].ns,
+	       el[0], el[1], ex[0], ex[1], part(el[0], base_l[m][v6][0]),
+	       part(el[1], base_l[m][v6][1]), part(ex[0], base_x[m][v6][0]),
+	       part(ex[1], base_x[m][v6][1]), er[0], er[1],
+	       part(el[0], base_l[m][v6][0]) / part(ex[0], base_x[m][v6][0]),
+	       part(el[1], base_l[m][v6][1]) / part(ex[1], base_x[m][v6][1]),
+	       c[C_LPM].warm[M_CALLS].drops == c[C_XDPD].warm[M_CALLS].drops ? "same"
+									     : "DIFFERENT");
+}
+
 static int row(const struct opts *o, int ifindex, int family, uint32_t total, uint32_t n,
-	       struct contender *c)
+	       struct contender *c, struct batch *b)
 {
 	struct frames f = {0};
-	int e = frames_make(&f, family, SEED, n, o->flows), v6 = family == 6;
+	int e = frames_make(&f, family, SEED, n, o->flows);
 
 	for (int i = 0; i < NCONT && !e; i++)
-		e = measure(&c[i], ifindex, &f);
+		e = time_calls(&c[i], ifindex, &f);
+	if (!e)
+		e = batch_load(b, &f);
+	for (int i = 0; i < NCONT && !e; i++)
+		e = time_batch(&c[i], ifindex, b);
 	frames_free(&f);
 	if (e)
 		return e;
-	double ex[2] = {c[2].cold.ns - c[0].cold.ns, c[2].warm.ns - c[0].warm.ns};
-	double el[2] = {c[1].cold.ns - c[0].cold.ns, c[1].warm.ns - c[0].warm.ns};
-	double er[2] = {c[C_ONE_READ].cold.ns - c[0].cold.ns, c[C_ONE_READ].warm.ns - c[0].warm.ns};
-
-	if (!have_base[v6]) {
-		memcpy(base_x[v6], ex, sizeof(ex));
-		memcpy(base_l[v6], el, sizeof(el));
-		have_base[v6] = 1;
-	}
-	memcpy(last_x[v6], ex, sizeof(ex));
-	memcpy(last_l[v6], el, sizeof(el));
-	memcpy(last_r[v6], er, sizeof(er));
-	printf("| %u | IPv%d | %u | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | "
-	       "%.0f / %.0f | %.0f / %.0f | %.1fx / %.1fx | %s |\n",
-	       total, family, n, c[0].cold.ns, c[0].warm.ns, el[0], el[1], ex[0], ex[1],
-	       part(el[0], base_l[v6][0]), part(el[1], base_l[v6][1]), part(ex[0], base_x[v6][0]),
-	       part(ex[1], base_x[v6][1]), er[0], er[1],
-	       part(el[0], base_l[v6][0]) / part(ex[0], base_x[v6][0]),
-	       part(el[1], base_l[v6][1]) / part(ex[1], base_x[v6][1]),
-	       c[1].warm.drops == c[2].warm.drops ? "same" : "DIFFERENT");
+	for (int m = 0; m < NMODES; m++)
+		print_row(m, family, total, n, c);
 	fflush(stdout);
-	if (c[1].warm.drops != c[2].warm.drops)
+	if (c[C_LPM].warm[M_CALLS].drops != c[C_XDPD].warm[M_CALLS].drops)
 		fprintf(stderr, "xdpd-flows: IPv%d at %u: LPM dropped %llu, xdpd %llu\n", family,
-			total, (unsigned long long)c[1].warm.drops,
-			(unsigned long long)c[2].warm.drops);
+			total, (unsigned long long)c[C_LPM].warm[M_CALLS].drops,
+			(unsigned long long)c[C_XDPD].warm[M_CALLS].drops);
 	return 0;
 }
 
@@ -119,17 +172,18 @@ static const char *verdict(int ok)
 	return ok ? "PASS" : "FALL SHORT";
 }
 
-static int targets(uint32_t total, size_t flows)
+static int targets_of(int m, uint32_t total, size_t flows)
 {
 	int short_ = 0;
 
-	printf("\nTargets at %u prefixes, %zu distinct flows (cold / warm):\n", total, flows);
+	printf("\nTargets at %u prefixes, %zu distinct flows, %s (cold / warm):\n", total, flows,
+	       mode_name[m]);
 	for (int v6 = 0; v6 < 2; v6++) {
 		int fam = v6 ? 6 : 4;
 
 		for (int w = 0; w < 2; w++) {
-			double x = last_x[v6][w], lookup_x = part(x, base_x[v6][w]);
-			double lookup_l = part(last_l[v6][w], base_l[v6][w]);
+			double x = last_x[m][v6][w], lookup_x = part(x, base_x[m][v6][w]);
+			double lookup_l = part(last_l[m][v6][w], base_l[m][v6][w]);
 			int ok1 = x <= 150, ok2 = lookup_x * 10 <= lookup_l;
 
 			printf("- IPv%d %s: xdpd's excess over floor <= 150 ns: %.0f ns %s"
@@ -143,11 +197,21 @@ static int targets(uint32_t total, size_t flows)
 			short_ += !ok1 + !ok2;
 		}
 	}
-	printf("\nThe bound: one random 8-byte read of a 128 MiB BPF array (the size of the "
-	       "IPv4 index's first level) per packet, nothing else, on the same flows, costs "
+	printf("\nThe bound, %s: one random 8-byte read of a 128 MiB BPF array (the size of "
+	       "the IPv4 index's first level) per packet, nothing else, on the same flows, costs "
 	       "%.0f / %.0f ns (IPv4, cold / warm) and %.0f / %.0f ns (IPv6) over the floor; "
 	       "an exact lookup over %u prefixes reads a table of that size at least once.\n",
-	       last_r[0][0], last_r[0][1], last_r[1][0], last_r[1][1], total);
+	       mode_name[m], last_r[m][0][0], last_r[m][0][1], last_r[m][1][0], last_r[m][1][1],
+	       total);
+	return short_;
+}
+
+static int targets(uint32_t total, size_t flows)
+{
+	int short_ = 0;
+
+	for (int m = 0; m < NMODES; m++)
+		short_ += targets_of(m, total, flows);
 	return short_;
 }
 
@@ -159,6 +223,7 @@ static int blocklist(const struct opts *o)
 				     {.name = "xdpd"},
 				     {.name = "one read"}};
 	uint32_t have4 = 0, have6 = 0, max = 0;
+	struct batch *b = NULL;
 	struct blf *idx;
 
 	if (!ifindex)
@@ -179,17 +244,24 @@ static int blocklist(const struct opts *o)
 	e = bench_park_all(o->park, (int[]){c[C_FLOOR].fd, c[C_LPM].fd, c[C_ONE_READ].fd}, 3);
 	if (e)
 		return e;
-	e = blf_open_pinned(o->bpffs, &idx);
+	e = batch_open(o->batch, o->flows, &b);
 	if (e)
 		return e;
+	e = blf_open_pinned(o->bpffs, &idx);
+	if (e) {
+		batch_close(b);
+		return e;
+	}
 	if (blf_count(idx)) { /* the sizes are cumulative from an empty blocklist */
 		fprintf(stderr, "xdpd-flows: the blocklist under %s is not empty\n", o->bpffs);
 		blf_free(idx);
+		batch_close(b);
 		return -EEXIST;
 	}
-	printf("| prefixes | family | of the family | floor ns (cold / warm) | plain LPM: excess | "
-	       "xdpd: excess | LPM: lookup part | xdpd: blocklist part | one random read: excess "
-	       "| LPM / xdpd lookup | verdicts |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
+	printf("| prefixes | family | of the family | timing | floor ns (cold / warm) | plain LPM: "
+	       "excess | xdpd: excess | LPM: lookup part | xdpd: blocklist part | one random read: "
+	       "excess | LPM / xdpd lookup | verdicts |\n"
+	       "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
 	for (int i = 0; i < o->nsizes && !e; i++) {
 		uint32_t n4 = (uint32_t)(o->sizes[i] * 0.7), n6 = o->sizes[i] - n4;
 
@@ -203,11 +275,12 @@ static int blocklist(const struct opts *o)
 		have4 = n4;
 		have6 = n6;
 		if (!e)
-			e = row(o, ifindex, 4, o->sizes[i], n4, c);
+			e = row(o, ifindex, 4, o->sizes[i], n4, c, b);
 		if (!e)
-			e = row(o, ifindex, 6, o->sizes[i], n6, c);
+			e = row(o, ifindex, 6, o->sizes[i], n6, c, b);
 	}
 	blf_free(idx);
+	batch_close(b);
 	if (e)
 		return e;
 	return targets(o->sizes[o->nsizes - 1], o->flows) ? 1 : 0;
@@ -226,7 +299,7 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 	    {"bpffs", 1, 0, 'b'},  {"xdpd", 1, 0, 'x'},	 {"floor", 1, 0, 'f'}, {"lpm", 1, 0, 'l'},
 	    {"ifname", 1, 0, 'i'}, {"sizes", 1, 0, 's'}, {"flows", 1, 0, 'n'}, {"park", 1, 0, 'P'},
-	    {"one-read", 1, 0, 'r'}, {0, 0, 0, 0}};
+	    {"one-read", 1, 0, 'r'}, {"batch", 1, 0, 'B'}, {0, 0, 0, 0}};
 	struct opts o = {.flows = 65536, .sizes = {0, 1000, 100000, 1000000}, .nsizes = 4};
 	int c, r;
 
@@ -270,14 +343,18 @@ int main(int argc, char **argv)
 		case 'r':
 			o.one_read = optarg;
 			break;
+		case 'B':
+			o.batch = optarg;
+			break;
 		default:
 			return 2;
 		}
 	}
-	if (!o.bpffs || !o.xdpd || !o.floor || !o.lpm || !o.one_read || !o.ifname) {
+	if (!o.bpffs || !o.xdpd || !o.floor || !o.lpm || !o.one_read || !o.batch || !o.ifname ||
+	    !o.flows) {
 		fprintf(stderr,
-			"xdpd-flows blocklist: --bpffs, --xdpd, --floor, --lpm, --one-read and "
-			"--ifname are required\n");
+			"xdpd-flows blocklist: --bpffs, --xdpd, --floor, --lpm, --one-read, --batch, "
+			"--ifname and a non-zero --flows are required\n");
 		return 2;
 	}
 	r = blocklist(&o);
