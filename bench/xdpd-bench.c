@@ -128,7 +128,7 @@ static void usage(FILE *f)
 	      "       xdpd-bench measure --ifname IF --floor OBJ --seed OBJ [--xdpd PIN]\n"
 	      "                  [--xf IF] --section S --size N [--rules N] [--nbl N]\n"
 	      "                  --probes P,P.. [--repeat R] [--rounds K] [--distinct M] --out F\n"
-	      "                  [--park IF_FLOOR,IF_SEED] [--batch DRIVER_OBJ]\n"
+	      "                  [--park IF_FLOOR,IF_SEED] [--batch DRIVER_OBJ, with --distinct]\n"
 	      "       xdpd-bench report MEAS OPS ENV [--quick]\n",
 	      f);
 }

@@ -334,9 +334,16 @@ int main(int argc, char **argv)
 			if (parse_sizes(&o, optarg))
 				return 2;
 			break;
-		case 'n':
-			o.flows = strtoul(optarg, NULL, 10);
+		case 'n': {
+			char *end;
+
+			o.flows = strtoul(optarg, &end, 10);
+			if (*end || end == optarg) {
+				fprintf(stderr, "xdpd-flows: --flows '%s': not a number\n", optarg);
+				return 2;
+			}
 			break;
+		}
 		case 'P':
 			o.park = optarg;
 			break;
