@@ -27,13 +27,12 @@
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
-#include <linux/icmp.h>
-#include <linux/icmpv6.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
 #include "xdpd_abi.h"
 #include "csum.h"
+#include "icmp.h"
 #include "maps_lb.h"
 #include "parse.h"
 
@@ -243,11 +242,11 @@ static __always_inline int lb_rewrite_addr(struct lb_hdrs *h, const struct flow_
 			return -1;
 		check = &uh->check;
 	} else if (k->proto == IPPROTO_ICMPV6) {
-		struct icmp6hdr *ih = h->l4;
+		struct xdpd_icmphdr *ih = h->l4;
 
 		if ((void *)(ih + 1) > h->end)
 			return -1;
-		check = &ih->icmp6_cksum;
+		check = &ih->cksum;
 	} /* ICMP over IPv4: its checksum covers no address */
 	__builtin_memcpy(new, addr, 16);
 	if (h->ip4) {
@@ -336,7 +335,8 @@ static __always_inline int lb_is_echo_request(const struct flow_key *k)
 {
 	if (!k->has_icmp)
 		return 0;
-	return k->family == 4 ? k->icmp_type == ICMP_ECHO : k->icmp_type == ICMPV6_ECHO_REQUEST;
+	return k->family == 4 ? k->icmp_type == XDPD_ICMP_ECHO
+			       : k->icmp_type == XDPD_ICMPV6_ECHO_REQUEST;
 }
 
 /* What a balancer decided. */

@@ -19,10 +19,10 @@
 #include <linux/ipv6.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
-#include <linux/icmp.h>
-#include <linux/icmpv6.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
+
+#include "icmp.h"
 
 #define XDPD_VLAN_MAX	  2 /* tags looked through (802.1Q / 802.1ad) */
 #define XDPD_IPV6_EXT_MAX 6 /* IPv6 extension headers walked */
@@ -227,8 +227,7 @@ static __always_inline int parse_l4(struct cursor *c, struct flow_key *k)
 		k->has_ports = 1;
 	} else if ((k->family == 4 && k->proto == IPPROTO_ICMP) ||
 		   (k->family == 6 && k->proto == IPPROTO_ICMPV6)) {
-		/* icmphdr and icmp6hdr are both 8 bytes, type first */
-		struct icmphdr *ih = cursor_pull(c, sizeof(*ih));
+		struct xdpd_icmphdr *ih = cursor_pull(c, sizeof(*ih));
 
 		if (!ih)
 			return -1;
