@@ -16,7 +16,7 @@
  * word, candidate word or candidate rule, so the verifier sees one short body
  * instead of nested loops, and the cost follows the number of candidates
  * rather than the number of rules. Addresses find their class by hash, one
- * lookup per prefix length, when their table has few lengths (cls_pfx4_class,
+ * probe per prefix length, when their table has few lengths (cls_pfx4_class,
  * cls_pfx6_class).
  */
 #ifndef XDPD_CLASSIFY_H
@@ -177,63 +177,109 @@ struct cls_addr {
 	__u8 b[16];
 };
 
-/* The class of the longest match among IPv4 table t's prefixes, by one
- * lookup of cls_pfx4 per length (cfg.pfx_len, longest first), miss without
- * one. A global function: the verifier checks it once, for any arguments,
+/* 1 + the class of IPv4 key in bucket b, or 0 when it is not there. */
+static __always_inline __u32 pfx4_in(const struct xdpd_pfx4_bucket *b, __u64 key)
+{
+	int s;
+
+#pragma unroll
+	for (s = 0; s < XDPD_PFX4_SLOTS; s++)
+		if (b->cls1[s] && b->key[s] == key)
+			return b->cls1[s];
+	return 0;
+}
+
+/* 1 + the class of key in cls_pfx4 (struct xdpd_pfx4_bucket), or 0: its
+ * home bucket, and the next one when the home one spilled. */
+static __always_inline __u32 pfx4_probe(__u64 key)
+{
+	__u32 h = xdpd_pfx_hash(key, 0) & cfg.pfx4_mask, c1;
+	const struct xdpd_pfx4_bucket *b = bpf_map_lookup_elem(&cls_pfx4, &h);
+
+	if (!b)
+		return 0;
+	c1 = pfx4_in(b, key);
+	if (c1 || !b->spill)
+		return c1;
+	h = (h + 1) & cfg.pfx4_mask;
+	b = bpf_map_lookup_elem(&cls_pfx4, &h);
+	return b ? pfx4_in(b, key) : 0;
+}
+
+/* The class of the longest match among IPv4 table t's prefixes, one probe
+ * of cls_pfx4 per length (cfg.pfx_len, longest first), miss without one.
+ * A global function: the verifier checks it once, for any arguments,
  * instead of once per state of its callers (the inline search reaches the
  * address lookups in many). */
 __attribute__((noinline)) __u32 cls_pfx4_class(__u32 t, __u32 addr, __u32 miss)
 {
-	struct xdpd_pfx4_key key = {};
-	__u32 *c;
 	int j;
 
 	if (t > XDPD_PFX_DST4)
 		return miss;
-	key.table = t;
 #pragma unroll
 	for (j = 0; j < XDPD_PFX_LENS; j++) {
-		__u32 len = cfg.pfx_len[t][j], w;
+		__u32 len = cfg.pfx_len[t][j], c1;
 
 		if (len > 32)
 			return miss;
-		key.len = len;
-		w = pfx_word((const __u8 *)&addr, len, 0);
-		__builtin_memcpy(key.addr, &w, 4);
-		c = bpf_map_lookup_elem(&cls_pfx4, &key);
-		if (c)
-			return *c;
+		c1 = pfx4_probe(xdpd_pfx4_word(t, len, pfx_word((const __u8 *)&addr, len, 0)));
+		if (c1)
+			return c1 - 1;
 	}
 	return miss;
 }
 
-/* The same for IPv6 table XDPD_PFX_SRC6 + t6, in cls_pfx. */
+static __always_inline __u32 pfx6_in(const struct xdpd_pfx6_bucket *b, __u64 hi, __u64 lo, __u32 tl)
+{
+	int s;
+
+#pragma unroll
+	for (s = 0; s < XDPD_PFX6_SLOTS; s++) {
+		const struct xdpd_pfx6_slot *e = &b->s[s];
+
+		if (e->cls1 && e->hi == hi && e->lo == lo && e->tl == tl)
+			return e->cls1;
+	}
+	return 0;
+}
+
+static __always_inline __u32 pfx6_probe(__u64 hi, __u64 lo, __u32 tl)
+{
+	__u32 h = xdpd_pfx_hash(hi ^ tl, lo) & cfg.pfx6_mask, c1;
+	const struct xdpd_pfx6_bucket *b = bpf_map_lookup_elem(&cls_pfx6, &h);
+
+	if (!b)
+		return 0;
+	c1 = pfx6_in(b, hi, lo, tl);
+	if (c1 || !b->spill)
+		return c1;
+	h = (h + 1) & cfg.pfx6_mask;
+	b = bpf_map_lookup_elem(&cls_pfx6, &h);
+	return b ? pfx6_in(b, hi, lo, tl) : 0;
+}
+
+/* The same for IPv6 table XDPD_PFX_SRC6 + t6, in cls_pfx6. */
 __attribute__((noinline)) __u32 cls_pfx6_class(__u32 t6, const struct cls_addr *addr, __u32 miss)
 {
-	struct xdpd_pfx_key key = {};
-	__u32 *c, t;
-	int j, i;
+	__u32 t, c1;
+	int j;
 
 	if (!addr || t6 > XDPD_PFX_DST6 - XDPD_PFX_SRC6)
 		return miss;
 	t = XDPD_PFX_SRC6 + t6;
-	key.table = t;
 #pragma unroll
 	for (j = 0; j < XDPD_PFX_LENS; j++) {
 		__u32 len = cfg.pfx_len[t][j];
+		__u64 hi, lo;
 
 		if (len > 128)
 			return miss;
-		key.len = len;
-#pragma unroll
-		for (i = 0; i < 4; i++) {
-			__u32 w = pfx_word(addr->b, len, i);
-
-			__builtin_memcpy(key.addr + 4 * i, &w, 4);
-		}
-		c = bpf_map_lookup_elem(&cls_pfx, &key);
-		if (c)
-			return *c;
+		hi = xdpd_pfx_half(pfx_word(addr->b, len, 0), pfx_word(addr->b, len, 1));
+		lo = xdpd_pfx_half(pfx_word(addr->b, len, 2), pfx_word(addr->b, len, 3));
+		c1 = pfx6_probe(hi, lo, t << 8 | len);
+		if (c1)
+			return c1 - 1;
 	}
 	return miss;
 }

@@ -72,21 +72,21 @@ struct {
 		__type(value, __u32);                                                              \
 	} name SEC(".maps")
 
-/* struct xdpd_pfx_key -> class, for the IPv6 tables cfg.pfx_len sends here */
+/* The buckets of the address tables cfg.pfx_len sends to a hash search
+ * (struct xdpd_pfx4_bucket): cfg.pfx4_mask + 1 and cfg.pfx6_mask + 1 */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
-	__type(key, struct xdpd_pfx_key);
-	__type(value, __u32);
-} cls_pfx SEC(".maps");
-
-/* struct xdpd_pfx4_key -> class, the same for the IPv4 tables */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1);
-	__type(key, struct xdpd_pfx4_key);
-	__type(value, __u32);
+	__type(key, __u32);
+	__type(value, struct xdpd_pfx4_bucket);
 } cls_pfx4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdpd_pfx6_bucket);
+} cls_pfx6 SEC(".maps");
 
 XDPD_CLS_LPM(cls_src4, struct xdpd_lpm4);
 XDPD_CLS_LPM(cls_dst4, struct xdpd_lpm4);

@@ -126,11 +126,10 @@ struct xdpd_config {
 	struct xdpd_scan6 scan6[2][XDPD_SCAN6_MAX];
 	/* Per address table (XDPD_PFX_*): its prefix lengths, longest first,
 	 * XDPD_PFX_NONE after the last, when it has at most XDPD_PFX_LENS of
-	 * them: the datapath then looks the address up in the "cls_pfx4" or
-	 * "cls_pfx" hash once per length, longest first, the first hit being
-	 * the longest match (struct xdpd_pfx4_key, xdpd_pfx_key). XDPD_PFX_TRIE in [0]: more lengths, the
-	 * LPM trie answers. A trie lookup walks a node per bit that tells the
-	 * prefixes apart, which costs far more than one hash lookup. */
+	 * them: the datapath then searches "cls_pfx4" / "cls_pfx6" once per
+	 * length (struct xdpd_pfx4_bucket). XDPD_PFX_TRIE in [0]: more
+	 * lengths, the LPM trie answers. A trie lookup walks a node per bit
+	 * that tells the prefixes apart, which costs far more than one probe. */
 	xu8 pfx_len[4][4];
 	xu32 prim_mask; /* 1 << the primary field of some rule (xdpd_cls_sum_word) */
 	/* Per port table (dir * 2 + l4, as cls_port), when its 65,536 ports
@@ -140,6 +139,8 @@ struct xdpd_config {
 	 * port misses in the caches. 0: cls_port decides. */
 	xu32 pscan_n[4];
 	struct xdpd_port_run pscan[4][XDPD_PSCAN_MAX];
+	/* Buckets of "cls_pfx4" and "cls_pfx6", minus one (powers of two). */
+	xu32 pfx4_mask, pfx6_mask;
 };
 #define XDPD_PFX_SRC4 0
 #define XDPD_PFX_DST4 1
@@ -149,28 +150,67 @@ struct xdpd_config {
 #define XDPD_PFX_NONE 0xff
 #define XDPD_PFX_TRIE 0xfe
 
-/* Key of the per-generation "cls_pfx" hash (value: xu32 class): the table
- * (XDPD_PFX_*), the prefix length and the address with the bits beyond it
- * cleared (IPv4 in the first four bytes, the rest zero). */
+/* The address tables with few prefix lengths (config.pfx_len) are searched
+ * by hash, one probe per length, longest first: the first hit is the
+ * longest match (each entry holds the class of everything its prefix
+ * implies). A key is the table (XDPD_PFX_*), the prefix length and the
+ * address with the bits beyond it cleared. The tables are open-addressed
+ * arrays of one-cache-line buckets, "cls_pfx4" for IPv4 and "cls_pfx6" for
+ * IPv6, built by the daemon (daemon/compile_pfxhash.c) and probed inline by
+ * the datapath: a probe reads the key's home bucket, and the next bucket
+ * only when the home one overflowed into it (spill). A kernel hash map read
+ * a bucket head, then the element, in a call to its lookup function: two
+ * dependent cache misses for a new flow, where this is one. A slot holds its
+ * class plus one; 0 marks a free slot. */
 struct xdpd_pfx_key {
 	xu8 table;
 	xu8 len;
 	xu8 pad[2];
-	xu8 addr[16];
+	xu8 addr[16]; /* IPv4 in the first four bytes, the rest zero */
 };
 
-/* The IPv4 tables' entries live in "cls_pfx4" instead, under an 8-byte key
- * (the same fields, the address's 4 bytes): an element of a preallocated
- * hash is then 64 bytes (the kernel's 48-byte header, key, value), one
- * cache line, and a lookup reads the bucket and that line; with the 20-byte
- * key an element straddles two lines, one more miss per address of a new
- * flow. */
-struct xdpd_pfx4_key {
-	xu8 table;
-	xu8 len;
-	xu8 pad[2];
-	xu8 addr[4];
+#define XDPD_PFX4_SLOTS 4
+struct xdpd_pfx4_bucket {
+	xu64 key[XDPD_PFX4_SLOTS]; /* xdpd_pfx4_word() */
+	xu32 cls1[XDPD_PFX4_SLOTS];
+	xu32 spill; /* 1: a key whose home this is lives in the next bucket */
+	xu32 pad[3];
 };
+
+#define XDPD_PFX6_SLOTS 2
+struct xdpd_pfx6_slot {
+	xu64 hi, lo; /* xdpd_pfx_half() of address words 0-1 and 2-3 */
+	xu32 tl;     /* table << 8 | length */
+	xu32 cls1;
+};
+struct xdpd_pfx6_bucket {
+	struct xdpd_pfx6_slot s[XDPD_PFX6_SLOTS];
+	xu32 spill;
+	xu32 pad[3];
+};
+
+/* Address words are four address bytes as a native load reads them (no
+ * byte swap), the same in the program and in the daemon. */
+static inline xu64 xdpd_pfx_half(xu32 w0, xu32 w1)
+{
+	return (xu64)w0 | (xu64)w1 << 32;
+}
+
+static inline xu64 xdpd_pfx4_word(xu32 table, xu32 len, xu32 addr)
+{
+	return (xu64)table | (xu64)len << 8 | (xu64)addr << 32;
+}
+
+/* A key's home bucket, before the mask: two independent products (they
+ * overlap in the CPU), folded, and a last product whose high half depends
+ * on every bit. IPv4 keys pass b = 0. */
+static inline xu32 xdpd_pfx_hash(xu64 a, xu64 b)
+{
+	xu64 h = a * 0x9e3779b97f4a7c15ULL ^ b * 0xc2b2ae3d27d4eb4fULL;
+
+	h ^= h >> 29;
+	return (xu32)((h * 0xbf58476d1ce4e5b9ULL) >> 32);
+}
 
 /* The summary of a class (one cls_summary entry per class): bit w % 64 of
  * word w / 64 describes word w of the class; words from nsum on are zero.

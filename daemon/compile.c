@@ -193,6 +193,8 @@ void compiled_policy_free(struct compiled_policy *c)
 	free(c->src6);
 	free(c->dst6);
 	free(c->pfx);
+	free(c->pfx4);
+	free(c->pfx6);
 	free(c->ifaces);
 	free(c->rules);
 	compiled_lb_free(c->lb);

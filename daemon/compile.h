@@ -65,9 +65,13 @@ struct compiled_policy {
 	struct cls_lpm4_entry *src4, *dst4; size_t n_src4, n_dst4;
 	struct cls_lpm6_entry *src6, *dst6; size_t n_src6, n_dst6;
 
-	/* The address tables searched by hash (config.pfx_len), as entries
-	 * of "cls_pfx"; the LPM lists above hold them too. */
+	/* The address tables searched by hash (config.pfx_len): their
+	 * entries (the LPM lists above hold them too), and the buckets of
+	 * "cls_pfx4" and "cls_pfx6" that hold them (config.pfx4_mask + 1 and
+	 * config.pfx6_mask + 1 buckets). */
 	struct cls_pfx_entry *pfx; size_t n_pfx;
+	struct xdpd_pfx4_bucket *pfx4;
+	struct xdpd_pfx6_bucket *pfx6;
 
 	struct cls_iface_entry *ifaces; size_t n_ifaces;
 

@@ -62,21 +62,6 @@ static uint32_t iface_tab_entries(const struct compiled_policy *c)
 	return max < IFACE_TAB_MAX ? max + 1 : 0;
 }
 
-static bool pfx_is4(const struct cls_pfx_entry *e)
-{
-	return e->key.table == XDPD_PFX_SRC4 || e->key.table == XDPD_PFX_DST4;
-}
-
-/* The entries of cls_pfx that go to cls_pfx4 (struct xdpd_pfx4_key). */
-static size_t pfx4_entries(const struct compiled_policy *c)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < c->n_pfx; i++)
-		n += pfx_is4(&c->pfx[i]);
-	return n;
-}
-
 static size_t policy_map_sizes(struct xdpd *skel, const struct compiled_policy *c,
 			       struct map_size *out)
 {
@@ -87,8 +72,8 @@ static size_t policy_map_sizes(struct xdpd *skel, const struct compiled_policy *
 	    {skel->maps.cls_proto, 256, false},
 	    {skel->maps.cls_port, XDPD_PORT_TABLE_SIZE, true},
 	    {skel->maps.cls_icmp, XDPD_ICMP_TABLE_SIZE, false},
-	    {skel->maps.cls_pfx, at_least_one(c->n_pfx - pfx4_entries(c)), false},
-	    {skel->maps.cls_pfx4, at_least_one(pfx4_entries(c)), false},
+	    {skel->maps.cls_pfx4, c->config.pfx4_mask + 1, false},
+	    {skel->maps.cls_pfx6, c->config.pfx6_mask + 1, false},
 	    {skel->maps.cls_src4, at_least_one(c->n_src4), false},
 	    {skel->maps.cls_dst4, at_least_one(c->n_dst4), false},
 	    {skel->maps.cls_src6, at_least_one(c->n_src6), false},
@@ -243,32 +228,6 @@ static int fill_lpm(struct bpf_map *m, const void *entries, size_t esz, size_t k
 	return ret;
 }
 
-/* cls_pfx (m6) and cls_pfx4 (m4): each entry under its family's key. */
-static int fill_pfx(struct bpf_map *m6, struct bpf_map *m4, const struct compiled_policy *c,
-		    char *err, size_t errlen)
-{
-	int ret = check_layout(m6, sizeof(struct xdpd_pfx_key), sizeof(uint32_t), err, errlen);
-
-	if (!ret)
-		ret = check_layout(m4, sizeof(struct xdpd_pfx4_key), sizeof(uint32_t), err, errlen);
-	for (size_t i = 0; i < c->n_pfx && !ret; i++) {
-		const struct cls_pfx_entry *e = &c->pfx[i];
-		struct xdpd_pfx4_key k4 = {.table = e->key.table, .len = e->key.len};
-		struct bpf_map *m = pfx_is4(e) ? m4 : m6;
-		const void *key = &e->key;
-
-		if (m == m4) {
-			memcpy(k4.addr, e->key.addr, sizeof(k4.addr));
-			key = &k4;
-		}
-		if (bpf_map_update_elem(bpf_map__fd(m), key, &e->cls, BPF_ANY)) {
-			ret = -errno;
-			snprintf(err, errlen, "map '%s': %s", bpf_map__name(m), strerror(errno));
-		}
-	}
-	return ret;
-}
-
 static int fill_iface_tab(struct bpf_map *m, const struct compiled_policy *c, char *err,
 			  size_t errlen)
 {
@@ -344,7 +303,11 @@ int maps_fill(struct xdpd *skel, const struct compiled_policy *c, char *err, siz
 		ret = fill_lpm(skel->maps.cls_dst6, c->dst6, sizeof(*c->dst6),
 			       sizeof(struct xdpd_lpm6), c->n_dst6, err, errlen);
 	if (!ret)
-		ret = fill_pfx(skel->maps.cls_pfx, skel->maps.cls_pfx4, c, err, errlen);
+		ret = fill_array(skel->maps.cls_pfx4, c->pfx4, sizeof(*c->pfx4),
+				 c->config.pfx4_mask + 1, err, errlen);
+	if (!ret)
+		ret = fill_array(skel->maps.cls_pfx6, c->pfx6, sizeof(*c->pfx6),
+				 c->config.pfx6_mask + 1, err, errlen);
 	if (!ret)
 		ret = fill_ifaces(skel, c, err, errlen);
 	if (!ret)

@@ -651,6 +651,105 @@ START_TEST(pfx_lengths)
 }
 END_TEST
 
+/* A probe of the bucket tables as the datapath does it (bpf/classify.h):
+ * 1 + class, or 0. */
+static uint32_t probe4(const struct compiled_policy *c, const struct cls_pfx_entry *e)
+{
+	uint32_t w, h, mask = c->config.pfx4_mask;
+	uint64_t key;
+
+	memcpy(&w, e->key.addr, 4);
+	key = xdpd_pfx4_word(e->key.table, e->key.len, w);
+	h = xdpd_pfx_hash(key, 0) & mask;
+	for (int step = 0; step < 2; step++) {
+		const struct xdpd_pfx4_bucket *b = &c->pfx4[(h + step) & mask];
+
+		for (int s = 0; s < XDPD_PFX4_SLOTS; s++)
+			if (b->cls1[s] && b->key[s] == key)
+				return b->cls1[s];
+		if (!b->spill)
+			break;
+	}
+	return 0;
+}
+
+static uint32_t probe6(const struct compiled_policy *c, const struct cls_pfx_entry *e)
+{
+	uint32_t w[4], h, mask = c->config.pfx6_mask, tl = (uint32_t)e->key.table << 8 | e->key.len;
+	uint64_t hi, lo;
+
+	memcpy(w, e->key.addr, 16);
+	hi = xdpd_pfx_half(w[0], w[1]);
+	lo = xdpd_pfx_half(w[2], w[3]);
+	h = xdpd_pfx_hash(hi ^ tl, lo) & mask;
+	for (int step = 0; step < 2; step++) {
+		const struct xdpd_pfx6_bucket *b = &c->pfx6[(h + step) & mask];
+
+		for (int s = 0; s < XDPD_PFX6_SLOTS; s++)
+			if (b->s[s].cls1 && b->s[s].hi == hi && b->s[s].lo == lo &&
+			    b->s[s].tl == tl)
+				return b->s[s].cls1;
+		if (!b->spill)
+			break;
+	}
+	return 0;
+}
+
+static uint32_t probe(const struct compiled_policy *c, const struct cls_pfx_entry *e)
+{
+	return e->key.table <= XDPD_PFX_DST4 ? probe4(c, e) : probe6(c, e);
+}
+
+/* Every hash-searched prefix is found with its class by the datapath's
+ * probe (its home bucket, or the next after a spill), a prefix of another
+ * length or table is not, and the tables stay about half full. */
+START_TEST(pfx_buckets)
+{
+	struct policy *p = fx_policy_new(1200);
+	struct compiled_policy *c;
+	size_t n4 = 0, n6 = 0, spills = 0;
+	uint32_t x = 12345;
+	char a[64];
+
+	/* scattered addresses: a multiplicative hash spreads a sequence too
+	 * evenly to ever fill a bucket */
+	for (int i = 0; i < 600; i++) {
+		x = x * 1103515245u + 12345u;
+		snprintf(a, sizeof(a), "%d.%u.%d.0/24", 10 + (i >> 8), x >> 24, i & 255);
+		fx_add_src(fx_rule_add(p), a);
+		snprintf(a, sizeof(a), "2001:db8:%x:%x::/%d", x >> 16, i, i % 2 ? 48 : 64);
+		fx_add_dst(fx_rule_add(p), a);
+	}
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->config.pfx_len[XDPD_PFX_SRC4][0], 24);
+	ck_assert_uint_eq(c->config.pfx_len[XDPD_PFX_DST6][0], 64);
+	for (size_t i = 0; i < c->n_pfx; i++) {
+		struct cls_pfx_entry other = c->pfx[i];
+
+		ck_assert_uint_eq(probe(c, &c->pfx[i]), c->pfx[i].cls + 1);
+		other.key.len--;
+		ck_assert_uint_eq(probe(c, &other), 0);
+		other = c->pfx[i];
+		other.key.table ^= 1; /* source <-> destination */
+		ck_assert_uint_eq(probe(c, &other), 0);
+		if (c->pfx[i].key.table <= XDPD_PFX_DST4)
+			n4++;
+		else
+			n6++;
+	}
+	ck_assert_uint_eq(n4, 600);
+	ck_assert_uint_eq(n6, 600);
+	ck_assert_uint_ge((c->config.pfx4_mask + 1) * XDPD_PFX4_SLOTS, 2 * n4);
+	ck_assert_uint_le((c->config.pfx4_mask + 1) * XDPD_PFX4_SLOTS, 8 * n4);
+	ck_assert_uint_ge((c->config.pfx6_mask + 1) * XDPD_PFX6_SLOTS, 2 * n6);
+	for (uint32_t b = 0; b <= c->config.pfx6_mask; b++)
+		spills += c->pfx6[b].spill;
+	ck_assert_uint_gt(spills, 0); /* the second bucket was needed, and found */
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
 /* The primary field (struct xdpd_cls_sum_word): the narrowest constraint. */
 START_TEST(primary_field)
 {
@@ -854,6 +953,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(t, from_yaml);
 	tcase_add_test(t, primary_field);
 	tcase_add_test(t, pfx_lengths);
+	tcase_add_test(t, pfx_buckets);
 	tcase_add_test(t, mix_pruned);
 	tcase_set_timeout(r, 120);
 	tcase_add_test(r, random_small);
