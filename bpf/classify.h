@@ -89,9 +89,12 @@ _Static_assert(__builtin_offsetof(struct cls_search, cls) == sizeof(struct flow_
 /* A slot whose key is all zero is empty: a real key has family 4 or 6. */
 struct cls_cache_slot {
 	__u64 key[XDPD_CLS_CACHE_WORDS];
-	__u32 rule; /* index of the first matching rule, or XDPD_CLS_CACHE_NONE */
-	__u32 pad;
+	__u32 rule;  /* index of the first matching rule, or XDPD_CLS_CACHE_NONE */
+	__u16 slot;  /* the rule's counter slot (< XDPD_MAX_RULES) */
+	__u8 action; /* and its action: a hit reads no rule_info */
+	__u8 pad;
 };
+_Static_assert(XDPD_MAX_RULES <= 0x10000, "a rule slot fits a cache slot's __u16");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -733,9 +736,10 @@ static __always_inline void cls_cache_key(const struct cls_search *st, __u64 *kw
 	kw[5] = CLS_FIELD(d[3]) | CLS_FIELD(st->cls[XDPD_F_IFACE]) << 32;
 }
 
-/* The search through the cache. A cached rule is checked again by
- * rule_accepts (it cannot be rate-limited, and its TCP flags are in the key):
- * same verdict, same counters as the search. */
+/* The search through the cache. A cached rule needs no second look at its
+ * rule_info: it cannot be rate-limited (such a search is not cached) and its
+ * TCP flags are in the key, so the search would accept it again: same
+ * verdict, same counters. */
 static __always_inline int classify_cached(struct cls_search *st,
 					   const struct xdpd_iface_cfg *ic)
 {
@@ -748,8 +752,15 @@ static __always_inline int classify_cached(struct cls_search *st,
 	cls_cache_key(st, kw);
 	idx = cls_cache_index(kw);
 	e = bpf_map_lookup_elem(&cls_cache, &idx);
-	if (e && cls_cache_holds(e, kw))
-		return e->rule == XDPD_CLS_CACHE_NONE ? 0 : rule_accepts(st, e->rule);
+	if (e && cls_cache_holds(e, kw)) {
+		if (e->rule == XDPD_CLS_CACHE_NONE)
+			return 0;
+		st->rule = e->rule;
+		st->slot = e->slot;
+		st->action = e->action;
+		st->matched = 1;
+		return 1;
+	}
 	if (cfg.nwords <= XDPD_CLS_INLINE_WORDS)
 		classify_inline(st, ic);
 	else
@@ -759,6 +770,8 @@ static __always_inline int classify_cached(struct cls_search *st,
 		for (i = 0; i < XDPD_CLS_CACHE_WORDS; i++)
 			e->key[i] = kw[i];
 		e->rule = st->matched ? st->rule : XDPD_CLS_CACHE_NONE;
+		e->slot = (__u16)st->slot;
+		e->action = st->action;
 	}
 	return st->matched;
 }

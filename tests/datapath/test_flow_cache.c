@@ -50,12 +50,15 @@
 #define NO_RULE 0xffffffffu
 
 /* A slot of the cache (struct cls_cache_slot in bpf/classify.h): the key
- * as words, all zero when empty, then the rule index. Per CPU. */
+ * as words, all zero when empty, then the rule index, its counter slot and
+ * action. Per CPU. */
 #define KEY_WORDS 6
 struct cache_slot {
 	uint64_t key[KEY_WORDS];
 	uint32_t rule;
-	uint32_t pad;
+	uint16_t slot;
+	uint8_t action;
+	uint8_t pad;
 };
 
 /* head, then the rules of body, then NFILLER rules no probe matches. */
