@@ -89,13 +89,13 @@ static __always_inline __u32 bl_top6(__u32 i)
 	return l ? l->b[i & (BLF_LINE - 1)] : 0;
 }
 
-/* Bucket i of bl4_top. */
-static __always_inline __u64 bl_top4(__u32 i)
+/* Entry i of bl4_top. */
+static __always_inline struct blf_top4 *bl_top4(__u32 i)
 {
 	__u32 el = i / BLF_LINE4;
 	struct blf_line4 *l = bpf_map_lookup_elem(&bl4_top, &el);
 
-	return l ? l->b[i & (BLF_LINE4 - 1)] : 0;
+	return l ? &l->b[i & (BLF_LINE4 - 1)] : NULL;
 }
 
 /* The verdict of a record: 1 blocked (its hit counted), 0 expired (the
@@ -122,19 +122,43 @@ static __always_inline int bl_judge_slot(__u32 s1, __u8 trace)
 	return e ? bl_judge(e, trace) : 0;
 }
 
+/* A hit on a /24 whose deciding prefixes have no expiry: counted in the
+ * entry just read, so that the verdict costs that one cache line and not a
+ * second, dependent miss on bl_rec (blocklist_abi.h). */
+static __always_inline int bl4_count_inline(__u32 *pk, __u8 trace)
+{
+	if (!trace)
+		__sync_fetch_and_add(pk, 1);
+	return 1;
+}
+
+/* The verdict of 1 + slot s1, named by the /24 entry t whose counter pk
+ * counts it (BLF_T4_REC clear) or by bl_rec (set). */
+static __always_inline int bl4_judge_named(__u64 v, __u32 s1, __u32 *pk, __u8 trace)
+{
+	if (!s1)
+		return 0;
+	return v & BLF_T4_REC ? bl_judge_slot(s1, trace) : bl4_count_inline(pk, trace);
+}
+
 static __always_inline int bl4_judge(const __u8 *src, __u8 trace)
 {
 	struct blf_long4_key lk;
+	struct blf_top4 *t;
 	__u32 a, m, len, *slot;
 	__u64 v;
 
 	__builtin_memcpy(&a, src, 4);
 	a = bpf_ntohl(a);
-	v = bl_top4(a >> 8);
+	t = bl_top4(a >> 8);
+	if (!t)
+		return 0;
+	v = t->w;
 	if (v & BLF_T4_SINGLE) { /* the /24's only longer prefix, inline */
 		len = 25 + ((v >> BLF_T4_SLEN_SHIFT) & 7);
 		if ((a & 0xff & (0xff << (32 - len))) == ((v >> BLF_T4_SBYTE_SHIFT) & 0xff))
-			return bl_judge_slot(((v >> BLF_T4_SSLOT_SHIFT) & BLF_SLOT) + 1, trace);
+			return bl4_judge_named(v, ((v >> BLF_T4_SSLOT_SHIFT) & BLF_T4_SSLOT) + 1,
+					       &t->pk[1], trace);
 	} else if (v & BLF_T4_MASK) {
 		/* several: one probe per length present, longest first */
 #pragma unroll
@@ -149,7 +173,7 @@ static __always_inline int bl4_judge(const __u8 *src, __u8 trace)
 				return bl_judge_slot(*slot + 1, trace);
 		}
 	}
-	return bl_judge_slot(v & BLF_T4_SLOT, trace);
+	return bl4_judge_named(v, v & BLF_T4_SLOT, &t->pk[0], trace);
 }
 
 /* Index of the highest set bit of x != 0. */

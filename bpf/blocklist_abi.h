@@ -10,7 +10,8 @@
  * per prefix:
  *
  * IPv4, DIR-24 style:
- *   bl4_top[addr >> 8]   u64 (BLF_LINE4 per map element):
+ *   bl4_top[addr >> 8]   struct blf_top4 (BLF_LINE4 per map element): a
+ *                        word w and two hit counters. In w:
  *                        BLF_T4_SLOT: 1 + slot of the longest prefix of
  *                        length <= 24 covering this /24 (0: none);
  *                        BLF_T4_MASK: one bit per length 25..32 that some
@@ -19,6 +20,17 @@
  *                        prefix, inline: its length, its last address byte
  *                        and its slot. A source under a lone host entry (the
  *                        common case) is decided by this one read.
+ *                        BLF_T4_REC: a prefix deciding here (the covering
+ *                        one or the inline one) has an expiry: its hits
+ *                        are counted in bl_rec, which holds the expiry.
+ *                        Without it (the common case: no ttl) a hit is
+ *                        counted in the entry itself, pk[0] for the
+ *                        covering slot and pk[1] for the inline one, and
+ *                        the packet is decided by this one cache line.
+ *                        The daemon folds those counters into bl_rec
+ *                        before it rewrites w, and every few seconds (they
+ *                        are 32 bits wide), so bl_rec + the entries' counts
+ *                        is each prefix's hit count.
  *   bl4_long             hash {len, addr masked} -> slot, for lengths 25..32,
  *                        probed only for the lengths the mask names, longest
  *                        first, when the inline one does not match.
@@ -56,7 +68,9 @@
 #define BLF_T4_SINGLE	     (1ULL << 30)
 #define BLF_T4_SLEN_SHIFT    31	 /* 3 bits: len - 25 */
 #define BLF_T4_SBYTE_SHIFT   34	 /* 8 bits: last address byte, masked to len */
-#define BLF_T4_SSLOT_SHIFT   42	 /* 22 bits: slot (not + 1) */
+#define BLF_T4_SSLOT_SHIFT   42	 /* 21 bits: slot (not + 1) */
+#define BLF_T4_SSLOT	     0x1fffffULL
+#define BLF_T4_REC	     (1ULL << 63)
 #define BLF_T6_BITS  16
 #define BLF_T6_MID   0x80000000u
 /* bl6_mid buckets and bl6_long entries: enough for a million prefixes plus
@@ -96,13 +110,19 @@ struct blf_slotkey {
 	xu32 pad2;    /* a multiple of 8: array elements are, also when mmapped */
 };
 
+/* An IPv4 /24: the word described above, and its hits when !BLF_T4_REC. */
+struct blf_top4 {
+	xu64 w;
+	xu32 pk[2]; /* [0] the covering slot's hits, [1] the inline prefix's */
+};
+
 /* The top arrays hold a cache line of buckets per element, and the count
  * map one element: array elements are 8-byte aligned, so a u32 per element
  * would double the memory, and user space mmaps them as plain arrays. */
-#define BLF_LINE4 8
+#define BLF_LINE4 4
 #define BLF_LINE  16
 struct blf_line4 {
-	xu64 b[BLF_LINE4];
+	struct blf_top4 b[BLF_LINE4];
 };
 struct blf_line {
 	xu32 b[BLF_LINE];

@@ -16,6 +16,7 @@ enum { BL_V4, BL_V6, BL_NMAPS };
 
 struct blocklist {
 	sd_event_source *timer; /* NULL without an event loop */
+	sd_event_source *fold;	/* folds the index's in-entry hit counters */
 	int fd[BL_NMAPS];
 	struct bl_index idx; /* every key in the maps, with its expiry */
 	struct blf *fast;    /* the datapath's lookup index; NULL: none (xh13) */
@@ -25,6 +26,11 @@ struct blocklist {
 #define REAP_ACCURACY_USEC (100 * 1000ULL)
 /* Deletions per timer event: a mass expiry is spread over loop turns. */
 #define REAP_BATCH 1024
+/* The IPv4 index counts hits in 32-bit counters in its /24 entries
+ * (blocklist_abi.h): 2^19 entries a second sweeps all 2^24 in 32 s, before
+ * even 100 Mpps on one /24 (43 s) could wrap one; a few ms a second. */
+#define FOLD_PERIOD_USEC (1000 * 1000ULL)
+#define FOLD_BATCH	 (1u << 19)
 
 uint64_t blocklist_now_ns(void)
 {
@@ -138,6 +144,35 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
+static int on_fold(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct blocklist *b = userdata;
+
+	if (b->fast)
+		blf_fold(b->fast, FOLD_BATCH);
+	sd_event_source_set_time(s, usec + FOLD_PERIOD_USEC);
+	return 0;
+}
+
+/* The expiry timer (off until armed) and the fold timer (every period). */
+static int add_timers(sd_event *ev, struct blocklist *b)
+{
+	int r = sd_event_add_time(ev, &b->timer, CLOCK_MONOTONIC, 0, REAP_ACCURACY_USEC,
+				  on_timer, b);
+
+	if (r < 0)
+		return r;
+	sd_event_source_set_enabled(b->timer, SD_EVENT_OFF);
+	sd_event_source_set_description(b->timer, "blocklist-expiry");
+	r = sd_event_add_time_relative(ev, &b->fold, CLOCK_MONOTONIC, FOLD_PERIOD_USEC,
+				       FOLD_PERIOD_USEC / 10, on_fold, b);
+	if (r < 0)
+		return r;
+	sd_event_source_set_enabled(b->fold, SD_EVENT_ON);
+	sd_event_source_set_description(b->fold, "blocklist-fold");
+	return 0;
+}
+
 int blocklist_open(sd_event *ev, int fd4, int fd6, struct blocklist **out)
 {
 	struct blocklist *b = calloc(1, sizeof(*b));
@@ -148,17 +183,9 @@ int blocklist_open(sd_event *ev, int fd4, int fd6, struct blocklist **out)
 	b->fd[BL_V4] = fd4;
 	b->fd[BL_V6] = fd6;
 	bl_index_init(&b->idx);
-	if (ev) {
-		r = sd_event_add_time(ev, &b->timer, CLOCK_MONOTONIC, 0, REAP_ACCURACY_USEC,
-				      on_timer, b);
-		if (r < 0) {
-			free(b);
-			return r;
-		}
-		sd_event_source_set_enabled(b->timer, SD_EVENT_OFF);
-		sd_event_source_set_description(b->timer, "blocklist-expiry");
-	}
-	r = index_map(b, BL_V4);
+	r = ev ? add_timers(ev, b) : 0;
+	if (r == 0)
+		r = index_map(b, BL_V4);
 	if (r == 0)
 		r = index_map(b, BL_V6);
 	if (r < 0) {
@@ -175,6 +202,7 @@ void blocklist_free(struct blocklist *b)
 	if (!b)
 		return;
 	sd_event_source_disable_unref(b->timer);
+	sd_event_source_disable_unref(b->fold);
 	bl_index_free(&b->idx);
 	blf_free(b->fast);
 	free(b);

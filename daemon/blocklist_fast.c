@@ -37,6 +37,7 @@ struct blf {
 	uint32_t *free; /* stack of free slots */
 	size_t nfree;
 	size_t n;
+	uint32_t fold_next; /* blf_fold's cursor over top4 */
 };
 
 static int fam_idx(int family)
@@ -144,40 +145,116 @@ static void top6_unpaint(struct blf *f, uint32_t b0, uint32_t n, uint32_t s1, ui
 			store32(&top[b], (top[b] & ~BLF_SLOT) | parent);
 }
 
+/* The record of 1 + slot s1; NULL for none (0, or out of range in a
+ * word that some other writer left). */
+static struct blf_rec *rec_of(const struct blf *f, uint32_t s1)
+{
+	return s1 && s1 <= BLF_SLOTS ? &f->st.rec[s1 - 1] : NULL;
+}
+
+/* 1 + slot of the inline prefix of the word w of a /24, 0 when none. */
+static uint32_t t4_single(uint64_t w)
+{
+	return w & BLF_T4_SINGLE ? (uint32_t)((w >> BLF_T4_SSLOT_SHIFT) & BLF_T4_SSLOT) + 1 : 0;
+}
+
+/* Whether a prefix the word w names has an expiry: then the datapath
+ * counts their hits in bl_rec, next to the expiry it must read. */
+static bool t4_needs_rec(const struct blf *f, uint64_t w)
+{
+	const struct blf_rec *c = rec_of(f, (uint32_t)(w & BLF_T4_SLOT));
+	const struct blf_rec *i = rec_of(f, t4_single(w));
+
+	return (c && c->expires_ns) || (i && i->expires_ns);
+}
+
+/* Moves one in-entry hit counter into the record of 1 + slot s1. */
+static void fold_one(struct blf *f, uint32_t *pk, uint32_t s1)
+{
+	struct blf_rec *r = rec_of(f, s1);
+	uint32_t n;
+
+	if (!__atomic_load_n(pk, __ATOMIC_RELAXED))
+		return;
+	n = __atomic_exchange_n(pk, 0, __ATOMIC_ACQ_REL);
+	if (n && r)
+		__atomic_fetch_add(&r->packets, n, __ATOMIC_RELAXED);
+}
+
+/* The hits counted in the /24 b into the records of the prefixes its word
+ * names (blocklist_abi.h). */
+static void top4_fold(struct blf *f, uint32_t b)
+{
+	struct blf_top4 *t = &f->st.top4[b];
+	uint64_t w = __atomic_load_n(&t->w, __ATOMIC_ACQUIRE);
+
+	fold_one(f, &t->pk[0], (uint32_t)(w & BLF_T4_SLOT));
+	fold_one(f, &t->pk[1], t4_single(w));
+}
+
+/* Every write of a /24's word: its counters go to the prefixes that earned
+ * them first, and BLF_T4_REC is derived here, from the records. */
+static void top4_write(struct blf *f, uint32_t b, uint64_t w)
+{
+	struct blf_top4 *t = &f->st.top4[b];
+
+	w &= ~BLF_T4_REC;
+	if (t4_needs_rec(f, w))
+		w |= BLF_T4_REC;
+	if (w == t->w)
+		return;
+	top4_fold(f, b);
+	store64(&t->w, w);
+}
+
 static void top4_paint(struct blf *f, uint32_t b0, uint32_t n, uint32_t s1, int len)
 {
-	uint64_t *top = f->st.top4;
-
 	for (uint32_t b = b0; b < b0 + n; b++) {
-		uint64_t v = top[b];
+		uint64_t v = f->st.top4[b].w;
 		uint32_t cur = (uint32_t)(v & BLF_T4_SLOT);
 
 		if (!cur || slot_len(f, cur) <= len)
-			store64(&top[b], (v & ~BLF_T4_SLOT) | s1);
+			top4_write(f, b, (v & ~BLF_T4_SLOT) | s1);
 	}
 }
 
 static void top4_unpaint(struct blf *f, uint32_t b0, uint32_t n, uint32_t s1, uint32_t parent)
 {
-	uint64_t *top = f->st.top4;
+	for (uint32_t b = b0; b < b0 + n; b++) {
+		uint64_t v = f->st.top4[b].w;
 
-	for (uint32_t b = b0; b < b0 + n; b++)
-		if ((top[b] & BLF_T4_SLOT) == s1)
-			store64(&top[b], (top[b] & ~BLF_T4_SLOT) | parent);
+		if ((v & BLF_T4_SLOT) == s1)
+			top4_write(f, b, (v & ~BLF_T4_SLOT) | parent);
+	}
+}
+
+/* Rewrites the /24s whose word names 1 + slot s1 (of prefix p), after its
+ * expiry changed: BLF_T4_REC follows. */
+static void top4_reexpire(struct blf *f, const struct prefix *p, uint32_t s1)
+{
+	uint32_t b0 = be32_at(p->addr) >> 8;
+	uint32_t n = p->len <= BLF_T4_BITS ? 1u << (BLF_T4_BITS - p->len) : 1;
+
+	for (uint32_t b = b0; b < b0 + n; b++) {
+		uint64_t v = f->st.top4[b].w;
+
+		if ((v & BLF_T4_SLOT) == s1 || t4_single(v) == s1)
+			top4_write(f, b, v);
+	}
 }
 
 /* ---- IPv4 ---- */
 
 #define T4_SINGLE_BITS                                                                             \
 	(BLF_T4_SINGLE | 7ULL << BLF_T4_SLEN_SHIFT | 0xffULL << BLF_T4_SBYTE_SHIFT |               \
-	 (uint64_t)BLF_SLOT << BLF_T4_SSLOT_SHIFT)
+	 BLF_T4_SSLOT << BLF_T4_SSLOT_SHIFT)
 
 /* The one longer prefix under the /24 b (its top4 bits say which lengths
  * to look at): its length, and its slot and last address byte; 0 when none.
  * At most 2^8 shadow probes per length. */
 static int lone_long4(const struct blf *f, uint32_t b, uint32_t *slot, uint8_t *byte)
 {
-	uint64_t v = f->st.top4[b];
+	uint64_t v = f->st.top4[b].w;
 
 	for (int len = 32; len >= 25; len--) {
 		if (!(v & 1ULL << (BLF_T4_MASK_SHIFT + len - 25)))
@@ -200,7 +277,7 @@ static int lone_long4(const struct blf *f, uint32_t b, uint32_t *slot, uint8_t *
  * having just become n: set when n is 1, clear otherwise. */
 static void single4_refresh(struct blf *f, uint32_t b, uint64_t n)
 {
-	uint64_t v = f->st.top4[b] & ~T4_SINGLE_BITS;
+	uint64_t v = f->st.top4[b].w & ~T4_SINGLE_BITS;
 	uint32_t slot;
 	uint8_t byte;
 	int len = n == 1 ? lone_long4(f, b, &slot, &byte) : 0;
@@ -208,7 +285,7 @@ static void single4_refresh(struct blf *f, uint32_t b, uint64_t n)
 	if (len)
 		v |= BLF_T4_SINGLE | (uint64_t)(len - 25) << BLF_T4_SLEN_SHIFT |
 		     (uint64_t)byte << BLF_T4_SBYTE_SHIFT | (uint64_t)slot << BLF_T4_SSLOT_SHIFT;
-	store64(&f->st.top4[b], v);
+	top4_write(f, b, v);
 }
 
 static int v4_add(struct blf *f, const struct prefix *p, uint32_t s)
@@ -236,7 +313,7 @@ static int v4_add(struct blf *f, const struct prefix *p, uint32_t s)
 		f->st.ops->del(f->st.ctx, BLF_H_LONG4, &lk);
 		return r;
 	}
-	store64(&f->st.top4[b], f->st.top4[b] | 1ULL << (BLF_T4_MASK_SHIFT + p->len - 25));
+	top4_write(f, b, f->st.top4[b].w | 1ULL << (BLF_T4_MASK_SHIFT + p->len - 25));
 	single4_refresh(f, b, n);
 	return 0;
 }
@@ -258,8 +335,7 @@ static void v4_del(struct blf *f, const struct prefix *p, uint32_t s)
 	ck = kv_key(K_CNT4, AF_INET, p->len, p->addr, BLF_T4_BITS);
 	tk = kv_key(K_TOT4, AF_INET, 0, p->addr, BLF_T4_BITS);
 	if (blkv_get(&f->kv, &ck) && blkv_add(&f->kv, &ck, -1, &now) == 0 && !now)
-		store64(&f->st.top4[b],
-			f->st.top4[b] & ~(1ULL << (BLF_T4_MASK_SHIFT + p->len - 25)));
+		top4_write(f, b, f->st.top4[b].w & ~(1ULL << (BLF_T4_MASK_SHIFT + p->len - 25)));
 	if (blkv_get(&f->kv, &tk) && blkv_add(&f->kv, &tk, -1, &n) == 0)
 		single4_refresh(f, b, n);
 	f->st.ops->del(f->st.ctx, BLF_H_LONG4, &lk);
@@ -501,9 +577,11 @@ static void index_del(struct blf *f, const struct prefix *p, uint32_t s)
 }
 
 /* A new expiry for an indexed prefix; its hit count stays. */
-static int set_expiry(struct blf *f, uint32_t s, uint64_t expires_ns)
+static int set_expiry(struct blf *f, const struct prefix *p, uint32_t s, uint64_t expires_ns)
 {
 	__atomic_store_n(&f->st.rec[s].expires_ns, expires_ns, __ATOMIC_RELAXED);
+	if (p->family == AF_INET)
+		top4_reexpire(f, p, s + 1);
 	return 0;
 }
 
@@ -519,7 +597,7 @@ int blf_add(struct blf *f, const struct prefix *in, uint64_t expires_ns)
 		return -EINVAL;
 	s1 = shadow_slot(f, p.family, p.len, p.addr);
 	if (s1)
-		return set_expiry(f, s1 - 1, expires_ns);
+		return set_expiry(f, &p, s1 - 1, expires_ns);
 	if (!f->nfree)
 		return -ENOSPC;
 	s = f->free[f->nfree - 1];
@@ -569,6 +647,21 @@ int blf_del(struct blf *f, const struct prefix *in)
 	return 0;
 }
 
+/* The hits of IPv4 prefix p (1 + slot s1) still counted in /24 entries. */
+static uint64_t inline_hits4(const struct blf *f, const struct prefix *p, uint32_t s1)
+{
+	uint32_t b0 = be32_at(p->addr) >> 8;
+	const struct blf_top4 *t = f->st.top4;
+	uint64_t sum = 0;
+
+	if (p->len > BLF_T4_BITS)
+		return t4_single(t[b0].w) == s1 ? __atomic_load_n(&t[b0].pk[1], __ATOMIC_RELAXED) : 0;
+	for (uint32_t b = b0; b < b0 + (1u << (BLF_T4_BITS - p->len)); b++)
+		if ((t[b].w & BLF_T4_SLOT) == s1)
+			sum += __atomic_load_n(&t[b].pk[0], __ATOMIC_RELAXED);
+	return sum;
+}
+
 int blf_get(const struct blf *f, const struct prefix *in, struct blf_rec *rec)
 {
 	struct prefix p;
@@ -580,7 +673,19 @@ int blf_get(const struct blf *f, const struct prefix *in, struct blf_rec *rec)
 		return -ENOENT;
 	rec->expires_ns = f->st.rec[s1 - 1].expires_ns;
 	rec->packets = __atomic_load_n(&f->st.rec[s1 - 1].packets, __ATOMIC_RELAXED);
+	if (p.family == AF_INET)
+		rec->packets += inline_hits4(f, &p, s1);
 	return 0;
+}
+
+void blf_fold(struct blf *f, uint32_t n)
+{
+	if (!f->st.count[0])
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		top4_fold(f, f->fold_next);
+		f->fold_next = (f->fold_next + 1) & ((1u << BLF_T4_BITS) - 1);
+	}
 }
 
 size_t blf_count(const struct blf *f)
@@ -705,6 +810,52 @@ static int count_mids(struct blf *f, struct mids *m)
 	return r;
 }
 
+/* Whether bl4_top lost what the adopted IPv4 prefixes painted: every such
+ * prefix marks its own /24, so the first one tells. It is new and empty when
+ * the pin of an older layout was replaced (datapath_load.c). */
+static bool top4_lost(const struct blf *f)
+{
+	for (uint32_t s = 0; s < BLF_SLOTS; s++)
+		if (f->st.slotkey[s].family == 4)
+			return f->st.top4[be32_at(f->st.slotkey[s].addr) >> 8].w == 0;
+	return false;
+}
+
+/* Paints bl4_top anew from the adopted IPv4 prefixes, shortest first, so
+ * that the longest covering one ends up in each /24 (as adds would have). */
+static int top4_repaint(struct blf *f)
+{
+	uint32_t *v = malloc(BLF_SLOTS * sizeof(*v));
+	size_t n = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (uint32_t s = 0; s < BLF_SLOTS; s++)
+		if (f->st.slotkey[s].family == 4)
+			v[n++] = (uint32_t)f->st.slotkey[s].len << 21 | s; /* slots < 2^21 */
+	qsort(v, n, sizeof(*v), cmp_u32);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t s = v[i] & BLF_T4_SSLOT, b = be32_at(f->st.slotkey[s].addr) >> 8;
+		int len = (int)(v[i] >> 21);
+
+		if (len <= BLF_T4_BITS)
+			top4_paint(f, b, 1u << (BLF_T4_BITS - len), s + 1, len);
+		else
+			top4_write(f, b, f->st.top4[b].w | 1ULL << (BLF_T4_MASK_SHIFT + len - 25));
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t s = v[i] & BLF_T4_SSLOT;
+		const uint8_t *a = f->st.slotkey[s].addr;
+		struct blkv_key tk = kv_key(K_TOT4, AF_INET, 0, a, BLF_T4_BITS);
+		uint64_t *tot = blkv_get(&f->kv, &tk);
+
+		if ((v[i] >> 21) > BLF_T4_BITS && tot)
+			single4_refresh(f, be32_at(a) >> 8, *tot);
+	}
+	free(v);
+	return 0;
+}
+
 int blf_new(const struct blf_store *st, struct blf **out)
 {
 	struct blf *f = calloc(1, sizeof(*f));
@@ -733,6 +884,8 @@ int blf_new(const struct blf_store *st, struct blf **out)
 	}
 	if (r == 0)
 		r = count_mids(f, &mids);
+	if (r == 0 && top4_lost(f))
+		r = top4_repaint(f);
 	free(mids.v);
 	if (r < 0) {
 		blf_free(f);
@@ -760,13 +913,13 @@ void blf_free(struct blf *f)
 static uint32_t match4(const struct blf *f, const uint8_t *addr)
 {
 	uint32_t a = be32_at(addr), s;
-	uint64_t v = f->st.top4[a >> 8];
+	uint64_t v = f->st.top4[a >> 8].w;
 
 	if (v & BLF_T4_SINGLE) {
 		int len = 25 + (int)((v >> BLF_T4_SLEN_SHIFT) & 7);
 
 		if ((a & 0xff & (0xffu << (32 - len))) == ((v >> BLF_T4_SBYTE_SHIFT) & 0xff))
-			return (uint32_t)((v >> BLF_T4_SSLOT_SHIFT) & BLF_SLOT) + 1;
+			return t4_single(v);
 	} else {
 		for (int len = 32; len >= 25; len--) {
 			struct blf_long4_key lk = {.len = (uint32_t)len};

@@ -32,7 +32,7 @@ struct blf_hash_ops {
 };
 
 struct blf_store {
-	uint64_t *top4;		     /* 1 << BLF_T4_BITS */
+	struct blf_top4 *top4;	     /* 1 << BLF_T4_BITS */
 	uint32_t *top6;		     /* 1 << BLF_T6_BITS */
 	struct blf_rec *rec;	     /* BLF_SLOTS */
 	struct blf_slotkey *slotkey; /* BLF_SLOTS */
@@ -55,8 +55,12 @@ void blf_free(struct blf *f);
 int blf_add(struct blf *f, const struct prefix *p, uint64_t expires_ns);
 /* -ENOENT when exactly p is not in the index. */
 int blf_del(struct blf *f, const struct prefix *p);
-/* The record of exactly p: 0 or -ENOENT. */
+/* The record of exactly p: 0 or -ENOENT. Its packets are the record's
+ * plus the hits still counted in IPv4 /24 entries (blocklist_abi.h). */
 int blf_get(const struct blf *f, const struct prefix *p, struct blf_rec *rec);
+/* Folds the hit counters of the next n IPv4 /24 entries (round robin) into
+ * the records: called often enough that a 32-bit counter never wraps. */
+void blf_fold(struct blf *f, uint32_t n);
 size_t blf_count(const struct blf *f);
 /* Each prefix of the index; cb returning non-zero stops and is returned. */
 int blf_foreach(const struct blf *f, int (*cb)(const struct prefix *p, void *ctx), void *ctx);

@@ -23,7 +23,7 @@ static const char *const hash_names[BLF_NHMAPS] = {"bl4_long", "bl6_long", "bl6_
 
 /* Expected value size x entries of each array (the layout of this build). */
 static const size_t array_bytes[NARRAYS] = {
-    sizeof(uint64_t) << BLF_T4_BITS,	sizeof(uint32_t) << BLF_T6_BITS,
+    sizeof(struct blf_top4) << BLF_T4_BITS, sizeof(uint32_t) << BLF_T6_BITS,
     sizeof(struct blf_rec) * BLF_SLOTS, sizeof(struct blf_slotkey) * BLF_SLOTS,
     sizeof(struct blf_counts),
 };

@@ -93,7 +93,7 @@ int blf_mem_store(struct blf_store *st)
 	struct blf_mem *mm = calloc(1, sizeof(*mm));
 
 	memset(st, 0, sizeof(*st));
-	st->top4 = calloc(1u << BLF_T4_BITS, sizeof(uint64_t));
+	st->top4 = calloc(1u << BLF_T4_BITS, sizeof(struct blf_top4));
 	st->top6 = calloc(1u << BLF_T6_BITS, sizeof(uint32_t));
 	st->rec = calloc(BLF_SLOTS, sizeof(*st->rec));
 	st->slotkey = calloc(BLF_SLOTS, sizeof(*st->slotkey));

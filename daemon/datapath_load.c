@@ -10,9 +10,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "datapath_internal.h"
+#include "log.h"
 #include "maps_write.h"
 #include "sample_maps.h"
 #include "sha256.h"
@@ -97,6 +100,43 @@ static int load_object(struct xdpd *skel, char *err, size_t errlen)
 	return r;
 }
 
+/* Pinned maps derived from others, which the daemon rebuilds when it finds
+ * them empty (blocklist_fast.c repaints bl4_top from bl_slotkey): a pin of
+ * an older layout is replaced rather than refused, so an upgrade that
+ * changes their layout needs no teardown. */
+static const char *const rebuildable_maps[] = {"bl4_top", NULL};
+
+static bool is_rebuildable(const char *name)
+{
+	for (const char *const *n = rebuildable_maps; *n; n++)
+		if (!strcmp(*n, name))
+			return true;
+	return false;
+}
+
+/* Unpins path when it holds a map of another shape than m's. */
+static void drop_other_layout(const struct bpf_map *m, const char *path)
+{
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info);
+	int fd = bpf_obj_get(path);
+	bool same;
+
+	if (fd < 0)
+		return;
+	same = bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+	       info.type == bpf_map__type(m) && info.key_size == bpf_map__key_size(m) &&
+	       info.value_size == bpf_map__value_size(m) &&
+	       info.max_entries == bpf_map__max_entries(m) && info.map_flags == bpf_map__map_flags(m);
+	close(fd);
+	if (same)
+		return;
+	log_warning("map '%s': the pinned one has an older layout: replaced, and rebuilt from the "
+		    "blocklist's slot table once the daemon is up",
+		    bpf_map__name(m));
+	unlink(path);
+}
+
 static int set_pin_paths(struct xdpd *skel, const char *dir, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
@@ -110,6 +150,8 @@ static int set_pin_paths(struct xdpd *skel, const char *dir, char *err, size_t e
 		if (!dp_map_is_stateful(name))
 			continue;
 		dp_path(path, sizeof(path), dir, "maps", name);
+		if (is_rebuildable(name))
+			drop_other_layout(m, path);
 		r = bpf_map__set_pin_path(m, path);
 		if (r < 0) {
 			snprintf(err, errlen, "map '%s': cannot pin at %s: %s", name, path,

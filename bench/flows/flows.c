@@ -197,7 +197,7 @@ static int targets_of(int m, uint32_t total, size_t flows)
 			short_ += !ok1 + !ok2;
 		}
 	}
-	printf("\nThe bound, %s: one random 8-byte read of a 128 MiB BPF array (the size of "
+	printf("\nThe bound, %s: one random 8-byte read of a 256 MiB BPF array (the size of "
 	       "the IPv4 index's first level) per packet, nothing else, on the same flows, costs "
 	       "%.0f / %.0f ns (IPv4, cold / warm) and %.0f / %.0f ns (IPv6) over the floor; "
 	       "an exact lookup over %u prefixes reads a table of that size at least once.\n",

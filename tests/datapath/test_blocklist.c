@@ -245,6 +245,48 @@ START_TEST(expired_longest_match_passes)
 }
 END_TEST
 
+/* The /24 entry of 198.18.7.0 as the datapath sees it. */
+static struct blf_top4 top_of_198_18_7(struct dp *d)
+{
+	uint32_t b = 198u << 16 | 18u << 8 | 7u, el = b / BLF_LINE4;
+	struct blf_line4 line;
+
+	ck_assert_int_eq(bpf_map__lookup_elem(d->skel->maps.bl4_top, &el, sizeof(el), &line,
+					      sizeof(line), 0),
+			 0);
+	return line.b[b % BLF_LINE4];
+}
+
+/* A hit under a prefix without expiry is counted in the /24 entry the
+ * lookup just read (no second, dependent read of bl_rec); with an expiry,
+ * in bl_rec next to it. Either way the entry's count is the sum. */
+START_TEST(hits_counted_in_the_entry_without_ttl)
+{
+	struct dp *d = dp_load(POLICY);
+	struct blf_top4 t;
+
+	dp_block(d, "198.18.0.0/16", 0);
+	dp_block(d, "198.18.7.9/32", 0);
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(verdict(d, "198.18.7.1"), XDP_DROP);
+	ck_assert_int_eq(verdict(d, "198.18.7.9"), XDP_DROP);
+	t = top_of_198_18_7(d);
+	ck_assert(!(t.w & BLF_T4_REC));
+	ck_assert_uint_eq(t.pk[0], 3);
+	ck_assert_uint_eq(t.pk[1], 1);
+	ck_assert_uint_eq(dp_block_hits(d, "198.18.0.0/16"), 3);
+	ck_assert_uint_eq(dp_block_hits(d, "198.18.7.9/32"), 1);
+	dp_block(d, "198.18.7.9/32", 3600LL * 1000000000LL); /* a ttl: bl_rec */
+	ck_assert_int_eq(verdict(d, "198.18.7.9"), XDP_DROP);
+	ck_assert_int_eq(verdict(d, "198.18.7.2"), XDP_DROP);
+	t = top_of_198_18_7(d);
+	ck_assert((t.w & BLF_T4_REC) && t.pk[0] == 0 && t.pk[1] == 0);
+	ck_assert_uint_eq(dp_block_hits(d, "198.18.7.9/32"), 2);
+	ck_assert_uint_eq(dp_block_hits(d, "198.18.0.0/16"), 4);
+	dp_free(d);
+}
+END_TEST
+
 /* With no entry of a family the program never reads the index: a corrupt
  * top array would not matter. Proven by writing garbage there. */
 START_TEST(empty_family_skips_lookup)
@@ -257,7 +299,7 @@ START_TEST(empty_family_skips_lookup)
 	dp_block(d, "2001:db8::/32", 0); /* the index exists, IPv4 is empty */
 	top = d->skel->maps.bl4_top;
 	for (int i = 0; i < BLF_LINE4; i++)
-		line.b[i] = 1; /* slot 0: the IPv6 entry */
+		line.b[i] = (struct blf_top4){.w = 1}; /* slot 0: the IPv6 entry */
 	ck_assert_int_eq(bpf_map__update_elem(top, &el, sizeof(el), &line, sizeof(line), 0), 0);
 	ck_assert_int_eq(verdict(d, "198.51.100.1"), XDP_PASS);
 	dp_block(d, "203.0.113.0/24", 0); /* now IPv4 counts: the garbage is read */
@@ -276,6 +318,7 @@ int main(void)
 	tcase_add_test(tc, zero_length_and_hosts);
 	tcase_add_test(tc, expired_longest_match_passes);
 	tcase_add_test(tc, empty_family_skips_lookup);
+	tcase_add_test(tc, hits_counted_in_the_entry_without_ttl);
 	suite_add_tcase(s, tc);
 	return dp_test_main("test_blocklist", srunner_create(s));
 }

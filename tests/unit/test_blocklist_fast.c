@@ -129,7 +129,7 @@ static void check_str(const char *addr, const char *want)
 static void check_empty(void)
 {
 	for (uint32_t i = 0; i < 1u << BLF_T4_BITS; i++)
-		EXPECT(st.top4[i] == 0);
+		EXPECT(st.top4[i].w == 0 && st.top4[i].pk[0] == 0 && st.top4[i].pk[1] == 0);
 	for (uint32_t i = 0; i < 1u << BLF_T6_BITS; i++)
 		EXPECT(st.top6[i] == 0);
 	for (int m = 0; m < BLF_NHMAPS; m++)
@@ -292,6 +292,12 @@ START_TEST(random_churn_matches_reference)
 	blf_free(f);
 	ck_assert_int_eq(blf_new(&st, &f), 0);
 	EXPECT(blf_count(f) == nref);
+	check_random_addrs(2000);
+	/* and one whose bl4_top was replaced by an empty one (the pin of an
+	 * older layout, datapath_load.c) paints it again from the slot table */
+	blf_free(f);
+	memset(st.top4, 0, sizeof(*st.top4) << BLF_T4_BITS);
+	ck_assert_int_eq(blf_new(&st, &f), 0);
 	check_random_addrs(2000);
 	while (nref) {
 		struct prefix p = ref[rand() % nref];
@@ -457,6 +463,60 @@ START_TEST(reconcile_with_records)
 }
 END_TEST
 
+static uint64_t hits(const char *prefix)
+{
+	struct prefix p = pfx(prefix);
+	struct blf_rec r;
+
+	ck_assert_int_eq(blf_get(f, &p, &r), 0);
+	return r.packets;
+}
+
+/* Without an expiry, a /24's hits are counted in its own entry (pk[0] the
+ * covering prefix's, pk[1] the inline one's): blf_get adds them, and every
+ * rewrite of the entry first hands them to the prefixes that earned them,
+ * so no hit moves to another prefix or is lost. An expiry sends the /24's
+ * counting to bl_rec (BLF_T4_REC), where the datapath reads it. */
+START_TEST(hits_in_entries_follow_their_prefix)
+{
+	struct prefix p16 = pfx("10.1.0.0/16"), p24 = pfx("10.1.5.0/24"), h = pfx("10.1.5.7/32");
+	struct blf_top4 *t = &st.top4[10u << 16 | 1u << 8 | 5u], *o = &st.top4[10u << 16 | 1u << 8];
+
+	add(&p16);
+	EXPECT(!(t->w & BLF_T4_REC));
+	t->pk[0] += 5; /* what the datapath would have counted */
+	o->pk[0] += 1;
+	EXPECT(hits("10.1.0.0/16") == 6);
+	add(&p24); /* the /24's entry now names the /24: its 5 stay the /16's */
+	EXPECT(hits("10.1.0.0/16") == 6 && hits("10.1.5.0/24") == 0 && t->pk[0] == 0);
+	t->pk[0] += 2;
+	EXPECT(hits("10.1.5.0/24") == 2 && hits("10.1.0.0/16") == 6);
+	add(&h); /* the inline prefix appears: the word changes, counts move out */
+	EXPECT(t->w & BLF_T4_SINGLE);
+	t->pk[1] += 3;
+	EXPECT(hits("10.1.5.7/32") == 3 && hits("10.1.5.0/24") == 2);
+	ck_assert_int_eq(blf_add(f, &h, 5000), 0); /* a ttl: bl_rec counts */
+	EXPECT((t->w & BLF_T4_REC) && t->pk[1] == 0 && !(o->w & BLF_T4_REC));
+	EXPECT(hits("10.1.5.7/32") == 3 && hits("10.1.5.0/24") == 2);
+	ck_assert_int_eq(blf_add(f, &h, 0), 0); /* no ttl again */
+	EXPECT(!(t->w & BLF_T4_REC));
+	ck_assert_int_eq(blf_add(f, &p16, 9000), 0); /* the /16's other /24s */
+	EXPECT((o->w & BLF_T4_REC) && !(t->w & BLF_T4_REC) && o->pk[0] == 0);
+	EXPECT(hits("10.1.0.0/16") == 6);
+	/* the periodic fold empties the counters and keeps the sums */
+	t->pk[0] += 4;
+	t->pk[1] += 1;
+	blf_fold(f, 1u << BLF_T4_BITS);
+	EXPECT(t->pk[0] == 0 && t->pk[1] == 0);
+	EXPECT(hits("10.1.5.0/24") == 6 && hits("10.1.5.7/32") == 4 && hits("10.1.0.0/16") == 6);
+	del(&h);
+	del(&p24);
+	EXPECT(hits("10.1.0.0/16") == 6);
+	del(&p16);
+	check_empty();
+}
+END_TEST
+
 /* A /24's lone longer prefix is kept inline in its top entry, so that it is
  * decided by one read; with two or more the hash decides. Every transition
  * keeps the answers right. */
@@ -464,7 +524,7 @@ START_TEST(inline_single_of_a_24)
 {
 	struct prefix h = pfx("203.0.113.7/32"), n30 = pfx("203.0.113.8/30"),
 		      n25 = pfx("203.0.113.128/25"), p24 = pfx("203.0.113.0/24");
-	uint64_t *t = &st.top4[203u << 16 | 0u << 8 | 113u];
+	uint64_t *t = &st.top4[203u << 16 | 0u << 8 | 113u].w;
 
 	add(&p24);
 	add(&h);
@@ -542,6 +602,7 @@ int main(void)
 	tcase_add_test(tc, full_map_leaves_index_unchanged);
 	tcase_add_test(tc, reconcile_with_records);
 	tcase_add_test(tc, inline_single_of_a_24);
+	tcase_add_test(tc, hits_in_entries_follow_their_prefix);
 	tcase_add_test(tc, inline_single_of_a_v6_32);
 	tcase_add_loop_test(tc, random_churn_matches_reference, 0, 4);
 	suite_add_tcase(s, tc);
