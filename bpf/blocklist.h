@@ -57,6 +57,14 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << BLF_H6_BITS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct blf_home6);
+} bl6_home SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, BLF_SLOTS);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
@@ -125,7 +133,7 @@ static __always_inline int bl_judge_slot(__u32 s1, __u8 trace)
 /* A hit on a /24 whose deciding prefixes have no expiry: counted in the
  * entry just read, so that the verdict costs that one cache line and not a
  * second, dependent miss on bl_rec (blocklist_abi.h). */
-static __always_inline int bl4_count_inline(__u32 *pk, __u8 trace)
+static __always_inline int bl_count_inline(__u32 *pk, __u8 trace)
 {
 	if (!trace)
 		__sync_fetch_and_add(pk, 1);
@@ -138,7 +146,7 @@ static __always_inline int bl4_judge_named(__u64 v, __u32 s1, __u32 *pk, __u8 tr
 {
 	if (!s1)
 		return 0;
-	return v & BLF_T4_REC ? bl_judge_slot(s1, trace) : bl4_count_inline(pk, trace);
+	return v & BLF_T4_REC ? bl_judge_slot(s1, trace) : bl_count_inline(pk, trace);
 }
 
 static __always_inline int bl4_judge(const __u8 *src, __u8 trace)
@@ -248,45 +256,119 @@ static long bl6_probe_step(__u32 i, void *data)
 	return 1;
 }
 
+/* The verdict under the bl6_mid bucket m; v is the /16's bl6_top word,
+ * the answer when nothing under the /32 matches. */
+static __always_inline int bl6_bucket(struct bl6_probe *p, const struct blf_mid6 *m,
+				      const __u8 *src, __u32 v, __u8 trace)
+{
+	__builtin_memcpy(&p->hi, src, 8);
+	__builtin_memcpy(&p->lo, src + 8, 8);
+	p->hi = bpf_be64_to_cpu(p->hi);
+	p->lo = bpf_be64_to_cpu(p->lo);
+	if (m->single) { /* the only longer prefix: compare inline */
+		__u32 len = m->slen;
+		__u64 h = p->hi, l = p->lo;
+
+		if (len > 64) {
+			l &= ~0ULL << ((128 - len) & 63);
+		} else {
+			h &= ~0ULL << ((64 - len) & 63);
+			l = 0;
+		}
+		if (h == m->shi && l == m->slo)
+			return bl_judge_slot(m->single, trace);
+	} else if (m->mask[0] | m->mask[1]) {
+		p->m0 = m->mask[0];
+		p->m1 = m->mask[1];
+		bpf_loop(96, bl6_probe_step, p, 0);
+		if (p->found)
+			return bl_judge_slot(p->found, trace);
+	}
+	if (m->best)
+		return bl_judge_slot(m->best, trace);
+	return bl_judge_slot(v & BLF_SLOT, trace);
+}
+
+#define BL_ONCE32(x) (*(volatile __u32 *)&(x))
+#define BL_ONCE64(x) (*(volatile __u64 *)&(x))
+
+/* Bits 0..63 (half 0) or 64..127 (half 1) of the source, host order, from
+ * the flow key's 4-byte aligned address (two loads, not eight). */
+static __always_inline __u64 bl6_half(const __u8 *src, int half)
+{
+	const __u32 *w = (const void *)src;
+
+	return (__u64)bpf_ntohl(w[2 * half]) << 32 | bpf_ntohl(w[2 * half + 1]);
+}
+
+/* The verdict from the /32's bl6_home line, read in place and checked
+ * against its seq afterwards (blocklist_abi.h); -1 when bl6_mid must
+ * decide: another /32 may be there only, the daemon was rewriting the
+ * line, or the /32 has several longer prefixes (their lengths' probes are
+ * bl6_bucket's). Few instructions after the line's miss: the next packet's
+ * miss can start while this one's is outstanding. */
+static __always_inline int bl6_line_judge(const __u8 *src, __u32 key32, __u32 v, __u8 trace)
+{
+	__u32 h = blf_home6_idx(key32), seq, fl, s1 = 0, len;
+	struct blf_home6 *l = bpf_map_lookup_elem(&bl6_home, &h);
+	__u64 hi, lo;
+	int which = 0;
+
+	if (!l)
+		return -1;
+	seq = BL_ONCE32(l->seq);
+	fl = BL_ONCE32(l->flags);
+	if (!(fl & BLF_H6_VALID) || BL_ONCE32(l->key) != key32) {
+		if ((fl & BLF_H6_OVF) || (seq & 1) || BL_ONCE32(l->seq) != seq)
+			return -1;
+		return bl_judge_slot(v & BLF_SLOT, trace); /* no bucket for the /32 */
+	}
+	if (BL_ONCE32(l->single)) {
+		len = BL_ONCE32(l->slen);
+		hi = bl6_half(src, 0);
+		lo = bl6_half(src, 1);
+		if (len > 64) {
+			lo &= ~0ULL << ((128 - len) & 63);
+		} else {
+			hi &= ~0ULL << ((64 - len) & 63);
+			lo = 0;
+		}
+		if (hi == BL_ONCE64(l->shi) && lo == BL_ONCE64(l->slo)) {
+			s1 = BL_ONCE32(l->single);
+			which = 1;
+		}
+	} else if (BL_ONCE64(l->mask[0]) | BL_ONCE64(l->mask[1])) {
+		return -1;
+	}
+	if (!s1)
+		s1 = BL_ONCE32(l->best);
+	if ((seq & 1) || BL_ONCE32(l->seq) != seq)
+		return -1;
+	if (!s1)
+		return bl_judge_slot(v & BLF_SLOT, trace);
+	if (fl & BLF_H6_REC)
+		return bl_judge_slot(s1, trace);
+	return bl_count_inline(which ? &l->pk[1] : &l->pk[0], trace);
+}
+
 static __always_inline int bl6_judge(const __u8 *src, __u8 trace)
 {
 	struct bl6_probe p = {};
 	struct blf_mid6 *mid;
 	__u32 key32, v;
+	int r;
 
 	v = bl_top6((__u32)src[0] << 8 | src[1]);
-	if (v & BLF_T6_MID) {
-		__builtin_memcpy(&key32, src, 4);
-		mid = bpf_map_lookup_elem(&bl6_mid, &key32);
-		if (mid) {
-			__builtin_memcpy(&p.hi, src, 8);
-			__builtin_memcpy(&p.lo, src + 8, 8);
-			p.hi = bpf_be64_to_cpu(p.hi);
-			p.lo = bpf_be64_to_cpu(p.lo);
-			if (mid->single) { /* the only longer prefix: compare inline */
-				__u32 len = mid->slen;
-				__u64 h = p.hi, l = p.lo;
-
-				if (len > 64) {
-					l &= ~0ULL << ((128 - len) & 63);
-				} else {
-					h &= ~0ULL << ((64 - len) & 63);
-					l = 0;
-				}
-				if (h == mid->shi && l == mid->slo)
-					return bl_judge_slot(mid->single, trace);
-			} else if (mid->mask[0] | mid->mask[1]) {
-				p.m0 = mid->mask[0];
-				p.m1 = mid->mask[1];
-				bpf_loop(96, bl6_probe_step, &p, 0);
-				if (p.found)
-					return bl_judge_slot(p.found, trace);
-			}
-			if (mid->best)
-				return bl_judge_slot(mid->best, trace);
-		}
-	}
-	return bl_judge_slot(v & BLF_SLOT, trace);
+	if (!(v & BLF_T6_MID))
+		return bl_judge_slot(v & BLF_SLOT, trace);
+	__builtin_memcpy(&key32, src, 4);
+	r = bl6_line_judge(src, key32, v, trace);
+	if (r >= 0)
+		return r;
+	mid = bpf_map_lookup_elem(&bl6_mid, &key32);
+	if (!mid)
+		return bl_judge_slot(v & BLF_SLOT, trace);
+	return bl6_bucket(&p, mid, src, v, trace);
 }
 
 /* The lookup proper. Not inlined: its keys live in its own stack frame, not

@@ -43,6 +43,18 @@
  *                        is just one (the common case: a hit is then one
  *                        hash probe)}.
  *   bl6_long             hash {len, addr masked} -> slot, lengths 33..128.
+ *   bl6_home[h(/32)]     one cache line per index (blf_home6_idx): a copy
+ *                        of the bl6_mid bucket of one /32 that hashes
+ *                        there (the first to come), with the hits of its
+ *                        best and inline prefixes when neither has an
+ *                        expiry (BLF_H6_REC clear: as bl4_top's counters),
+ *                        so that a source under a /32 is decided by this
+ *                        one line and not two hash misses and a record;
+ *                        BLF_H6_OVF when some /32 hashing there is only in
+ *                        bl6_mid (then a source not in the line asks it).
+ *                        The daemon rewrites a line under its seq (odd
+ *                        while it writes): a reader that sees the seq odd
+ *                        or changed asks bl6_mid, which stays complete.
  * Both:
  *   bl_rec[slot]         expiry and hit counter (the datapath's only write).
  *   bl_slotkey[slot]     the prefix of a slot (user space only: lets a new
@@ -95,6 +107,30 @@ struct blf_mid6 {
 	xu64 shi, slo; /* the inline prefix, host order, masked to slen */
 	xu32 slen;
 	xu32 pad;
+};
+
+#define BLF_H6_BITS  20
+#define BLF_H6_VALID 1u /* key is a /32 whose bl6_mid bucket the line copies */
+#define BLF_H6_OVF   2u /* some /32 of this index is only in bl6_mid */
+#define BLF_H6_REC   4u /* best or single has an expiry: hits go to bl_rec */
+
+/* bl6_home's index of a /32 (its 4 address bytes as loaded, unswapped). */
+static inline xu32 blf_home6_idx(xu32 key)
+{
+	return (key * 0x9e3779b1u) >> (32 - BLF_H6_BITS);
+}
+
+/* One cache line (the array is mmapable: page-aligned elements). */
+struct blf_home6 {
+	xu32 seq;     /* odd while the daemon rewrites the line */
+	xu32 key;     /* the /32, as bl6_mid's key */
+	xu32 flags;   /* BLF_H6_* */
+	xu32 best;    /* as struct blf_mid6 */
+	xu32 single;
+	xu32 slen;
+	xu64 mask[2];
+	xu64 shi, slo;
+	xu32 pk[2]; /* hits of best, of single, when !BLF_H6_REC */
 };
 
 struct blf_rec {

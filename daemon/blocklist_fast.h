@@ -34,6 +34,7 @@ struct blf_hash_ops {
 struct blf_store {
 	struct blf_top4 *top4;	     /* 1 << BLF_T4_BITS */
 	uint32_t *top6;		     /* 1 << BLF_T6_BITS */
+	struct blf_home6 *home6;     /* 1 << BLF_H6_BITS */
 	struct blf_rec *rec;	     /* BLF_SLOTS */
 	struct blf_slotkey *slotkey; /* BLF_SLOTS */
 	uint32_t *count;	     /* [0] IPv4, [1] IPv6 */

@@ -95,12 +95,13 @@ int blf_mem_store(struct blf_store *st)
 	memset(st, 0, sizeof(*st));
 	st->top4 = calloc(1u << BLF_T4_BITS, sizeof(struct blf_top4));
 	st->top6 = calloc(1u << BLF_T6_BITS, sizeof(uint32_t));
+	st->home6 = calloc(1u << BLF_H6_BITS, sizeof(struct blf_home6));
 	st->rec = calloc(BLF_SLOTS, sizeof(*st->rec));
 	st->slotkey = calloc(BLF_SLOTS, sizeof(*st->slotkey));
 	st->count = calloc(2, sizeof(uint32_t));
 	st->ops = &mem_ops;
 	st->ctx = mm;
-	if (!mm || !st->top4 || !st->top6 || !st->rec || !st->slotkey || !st->count) {
+	if (!mm || !st->top4 || !st->top6 || !st->home6 || !st->rec || !st->slotkey || !st->count) {
 		blf_mem_store_free(st);
 		return -ENOMEM;
 	}
@@ -132,6 +133,7 @@ void blf_mem_store_free(struct blf_store *st)
 	}
 	free(st->top4);
 	free(st->top6);
+	free(st->home6);
 	free(st->rec);
 	free(st->slotkey);
 	free(st->count);

@@ -26,7 +26,7 @@ static const char *const stateful_maps[] = {
     /* sampling and trace (bpf/sample.h) */
     "sample_cfg", "sample_stats", "sample_ring",
     /* the blocklist's lookup index (bpf/blocklist.h) */
-    "bl4_top", "bl6_top", "bl4_long", "bl6_long", "bl6_mid", "bl_rec", "bl_slotkey", "bl_count",
+    "bl4_top", "bl6_top", "bl4_long", "bl6_long", "bl6_mid", "bl6_home", "bl_rec", "bl_slotkey", "bl_count",
     NULL,
 };
 

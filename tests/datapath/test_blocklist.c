@@ -287,6 +287,51 @@ START_TEST(hits_counted_in_the_entry_without_ttl)
 }
 END_TEST
 
+/* The bl6_home line of 2001:db8::/32 as the datapath sees it. */
+static struct blf_home6 home_of_2001_db8(struct dp *d)
+{
+	uint8_t a[4] = {0x20, 0x01, 0x0d, 0xb8};
+	struct blf_home6 l;
+	uint32_t k, h;
+
+	memcpy(&k, a, 4);
+	h = blf_home6_idx(k);
+	ck_assert_int_eq(bpf_map__lookup_elem(d->skel->maps.bl6_home, &h, sizeof(h), &l, sizeof(l),
+					      0),
+			 0);
+	return l;
+}
+
+/* A source under a /32 bucket is judged from its bl6_home line, whose
+ * counters take the hits of prefixes without expiry; a /32 that shares
+ * the line is judged through bl6_mid, and counted in bl_rec. */
+START_TEST(v6_home_line_and_overflow)
+{
+	struct dp *d = dp_load(POLICY);
+	char other[64], src[64];
+	struct blf_home6 l;
+
+	ck_assert_int_eq(prefix_ref_colliding_48(other, sizeof(other)), 0);
+	dp_block(d, "2001:db8:0:1::/64", 0);
+	dp_block(d, other, 0);
+	ck_assert_int_eq(verdict(d, "2001:db8:0:1::9"), XDP_DROP);
+	ck_assert_int_eq(verdict(d, "2001:db8:0:2::9"), XDP_PASS);
+	snprintf(src, sizeof(src), "%.*s9", (int)(strlen(other) - 3), other); /* "...::9" */
+	ck_assert_int_eq(verdict(d, src), XDP_DROP);
+	ck_assert_int_eq(verdict(d, src), XDP_DROP);
+	l = home_of_2001_db8(d);
+	ck_assert((l.flags & BLF_H6_VALID) && (l.flags & BLF_H6_OVF));
+	ck_assert_uint_eq(l.pk[1], 1);
+	ck_assert_uint_eq(dp_block_hits(d, "2001:db8:0:1::/64"), 1);
+	ck_assert_uint_eq(dp_block_hits(d, other), 2);
+	dp_unblock(d, "2001:db8:0:1::/64"); /* the line is free: the other via bl6_mid */
+	ck_assert_int_eq(verdict(d, src), XDP_DROP);
+	ck_assert_int_eq(verdict(d, "2001:db8:0:1::9"), XDP_PASS);
+	ck_assert_uint_eq(dp_block_hits(d, other), 3);
+	dp_free(d);
+}
+END_TEST
+
 /* With no entry of a family the program never reads the index: a corrupt
  * top array would not matter. Proven by writing garbage there. */
 START_TEST(empty_family_skips_lookup)
@@ -319,6 +364,7 @@ int main(void)
 	tcase_add_test(tc, expired_longest_match_passes);
 	tcase_add_test(tc, empty_family_skips_lookup);
 	tcase_add_test(tc, hits_counted_in_the_entry_without_ttl);
+	tcase_add_test(tc, v6_home_line_and_overflow);
 	suite_add_tcase(s, tc);
 	return dp_test_main("test_blocklist", srunner_create(s));
 }

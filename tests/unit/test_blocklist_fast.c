@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -132,6 +133,9 @@ static void check_empty(void)
 		EXPECT(st.top4[i].w == 0 && st.top4[i].pk[0] == 0 && st.top4[i].pk[1] == 0);
 	for (uint32_t i = 0; i < 1u << BLF_T6_BITS; i++)
 		EXPECT(st.top6[i] == 0);
+	for (uint32_t i = 0; i < 1u << BLF_H6_BITS; i++)
+		EXPECT(st.home6[i].flags == 0 && st.home6[i].key == 0 && st.home6[i].pk[0] == 0 &&
+		       st.home6[i].pk[1] == 0);
 	for (int m = 0; m < BLF_NHMAPS; m++)
 		EXPECT(blf_mem_store_size(&st, m) == 0);
 	EXPECT(st.count[0] == 0 && st.count[1] == 0);
@@ -297,6 +301,11 @@ START_TEST(random_churn_matches_reference)
 	 * older layout, datapath_load.c) paints it again from the slot table */
 	blf_free(f);
 	memset(st.top4, 0, sizeof(*st.top4) << BLF_T4_BITS);
+	ck_assert_int_eq(blf_new(&st, &f), 0);
+	check_random_addrs(2000);
+	/* and one with a new, empty bl6_home: the /32s take their lines again */
+	blf_free(f);
+	memset(st.home6, 0, sizeof(*st.home6) << BLF_H6_BITS);
 	ck_assert_int_eq(blf_new(&st, &f), 0);
 	check_random_addrs(2000);
 	while (nref) {
@@ -517,6 +526,55 @@ START_TEST(hits_in_entries_follow_their_prefix)
 }
 END_TEST
 
+/* A /32 bucket is copied to its bl6_home line, where its inline prefix's
+ * hits are counted; a second /32 of the same line stays in bl6_mid alone
+ * (BLF_H6_OVF) and is still matched, takes the line once it is free, and
+ * nothing is left behind. */
+START_TEST(home_lines_of_v6_32s)
+{
+	char other[64];
+	struct prefix a, a2 = pfx("2001:db8:0:7::/64"), b;
+	uint32_t k;
+	struct blf_home6 *l;
+
+	ck_assert_int_eq(prefix_ref_colliding_48(other, sizeof(other)), 0);
+	a = pfx("2001:db8:0:1::/64");
+	b = pfx(other);
+	memcpy(&k, a.addr, 4);
+	l = &st.home6[blf_home6_idx(k)];
+	add(&a);
+	EXPECT(l->key == k && (l->flags & BLF_H6_VALID) && !(l->flags & BLF_H6_OVF));
+	l->pk[1] += 2; /* what the datapath would have counted */
+	blf_fold(f, 1u << BLF_T4_BITS); /* the periodic sweep covers the lines too */
+	EXPECT(l->pk[1] == 0 && hits("2001:db8:0:1::/64") == 2);
+	l->pk[1] += 1;
+	EXPECT(hits("2001:db8:0:1::/64") == 3);
+	add(&b); /* same line, another /32: only in bl6_mid */
+	EXPECT(l->key == k && (l->flags & BLF_H6_OVF));
+	check_str("2001:db8:0:1::9", "2001:db8:0:1::/64");
+	b.addr[15] = 9;
+	check_addr(AF_INET6, b.addr);
+	b = pfx(other);
+	add(&a2); /* two longer prefixes: the line leaves inline mode, hits kept */
+	EXPECT(l->single == 0 && l->pk[1] == 0 && hits("2001:db8:0:1::/64") == 3);
+	ck_assert_int_eq(blf_add(f, &a, 1000), 0); /* an expiry */
+	EXPECT(!(l->flags & BLF_H6_REC)); /* neither single nor best: bl_rec anyway */
+	del(&a2);
+	EXPECT(l->single != 0 && (l->flags & BLF_H6_REC) && hits("2001:db8:0:1::/64") == 3);
+	del(&a);
+	EXPECT(!(l->flags & BLF_H6_VALID) && (l->flags & BLF_H6_OVF));
+	b.addr[15] = 9;
+	check_addr(AF_INET6, b.addr); /* through bl6_mid */
+	b = pfx(other);
+	add(&a2); /* a new /32 of another line: this one stays */
+	del(&a2);
+	ck_assert_int_eq(blf_add(f, &b, 0), 0); /* a rewrite: b's /32 takes the line */
+	check_random_addrs(200);
+	del(&b);
+	check_empty();
+}
+END_TEST
+
 /* A /24's lone longer prefix is kept inline in its top entry, so that it is
  * decided by one read; with two or more the hash decides. Every transition
  * keeps the answers right. */
@@ -603,6 +661,7 @@ int main(void)
 	tcase_add_test(tc, reconcile_with_records);
 	tcase_add_test(tc, inline_single_of_a_24);
 	tcase_add_test(tc, hits_in_entries_follow_their_prefix);
+	tcase_add_test(tc, home_lines_of_v6_32s);
 	tcase_add_test(tc, inline_single_of_a_v6_32);
 	tcase_add_loop_test(tc, random_churn_matches_reference, 0, 4);
 	suite_add_tcase(s, tc);
