@@ -28,18 +28,9 @@
 
 #include "blocklist_fast.h"
 #include "blocklist_kv.h"
+#include "blocklist_fast_internal.h"
 
 enum { K_PFX = 1, K_CNT4, K_CNT6, K_MIDN, K_TOT4, K_TOT6, K_XOR6 };
-
-struct blf {
-	struct blf_store st;
-	struct blkv kv; /* prefixes -> slot, and the counts above */
-	uint32_t *free; /* stack of free slots */
-	size_t nfree;
-	size_t n;
-	uint32_t fold_next; /* blf_fold's cursor over top4 */
-	uint32_t *ovf;	    /* per bl6_home line: /32 buckets of its index only in bl6_mid */
-};
 
 static int fam_idx(int family)
 {
@@ -105,7 +96,7 @@ static int slot_len(const struct blf *f, uint32_t s1)
 	return k->family ? k->len : -1;
 }
 
-static uint32_t be32_at(const uint8_t *a)
+uint32_t blf_be32(const uint8_t *a)
 {
 	uint32_t v;
 
@@ -148,7 +139,7 @@ static void top6_unpaint(struct blf *f, uint32_t b0, uint32_t n, uint32_t s1, ui
 
 /* The record of 1 + slot s1; NULL for none (0, or out of range in a
  * word that some other writer left). */
-static struct blf_rec *rec_of(const struct blf *f, uint32_t s1)
+struct blf_rec *blf_rec_of(const struct blf *f, uint32_t s1)
 {
 	return s1 && s1 <= BLF_SLOTS ? &f->st.rec[s1 - 1] : NULL;
 }
@@ -163,16 +154,16 @@ static uint32_t t4_single(uint64_t w)
  * counts their hits in bl_rec, next to the expiry it must read. */
 static bool t4_needs_rec(const struct blf *f, uint64_t w)
 {
-	const struct blf_rec *c = rec_of(f, (uint32_t)(w & BLF_T4_SLOT));
-	const struct blf_rec *i = rec_of(f, t4_single(w));
+	const struct blf_rec *c = blf_rec_of(f, (uint32_t)(w & BLF_T4_SLOT));
+	const struct blf_rec *i = blf_rec_of(f, t4_single(w));
 
 	return (c && c->expires_ns) || (i && i->expires_ns);
 }
 
 /* Moves one in-entry hit counter into the record of 1 + slot s1. */
-static void fold_one(struct blf *f, uint32_t *pk, uint32_t s1)
+void blf_fold_one(struct blf *f, uint32_t *pk, uint32_t s1)
 {
-	struct blf_rec *r = rec_of(f, s1);
+	struct blf_rec *r = blf_rec_of(f, s1);
 	uint32_t n;
 
 	if (!__atomic_load_n(pk, __ATOMIC_RELAXED))
@@ -189,8 +180,8 @@ static void top4_fold(struct blf *f, uint32_t b)
 	struct blf_top4 *t = &f->st.top4[b];
 	uint64_t w = __atomic_load_n(&t->w, __ATOMIC_ACQUIRE);
 
-	fold_one(f, &t->pk[0], (uint32_t)(w & BLF_T4_SLOT));
-	fold_one(f, &t->pk[1], t4_single(w));
+	blf_fold_one(f, &t->pk[0], (uint32_t)(w & BLF_T4_SLOT));
+	blf_fold_one(f, &t->pk[1], t4_single(w));
 }
 
 /* Every write of a /24's word: its counters go to the prefixes that earned
@@ -233,7 +224,7 @@ static void top4_unpaint(struct blf *f, uint32_t b0, uint32_t n, uint32_t s1, ui
  * expiry changed: BLF_T4_REC follows. */
 static void top4_reexpire(struct blf *f, const struct prefix *p, uint32_t s1)
 {
-	uint32_t b0 = be32_at(p->addr) >> 8;
+	uint32_t b0 = blf_be32(p->addr) >> 8;
 	uint32_t n = p->len <= BLF_T4_BITS ? 1u << (BLF_T4_BITS - p->len) : 1;
 
 	for (uint32_t b = b0; b < b0 + n; b++) {
@@ -291,7 +282,7 @@ static void single4_refresh(struct blf *f, uint32_t b, uint64_t n)
 
 static int v4_add(struct blf *f, const struct prefix *p, uint32_t s)
 {
-	uint32_t a = be32_at(p->addr), b = a >> 8;
+	uint32_t a = blf_be32(p->addr), b = a >> 8;
 	struct blf_long4_key lk = {.len = p->len};
 	struct blkv_key ck, tk;
 	uint64_t n;
@@ -322,7 +313,7 @@ static int v4_add(struct blf *f, const struct prefix *p, uint32_t s)
 /* Undoes v4_add, also a partial one. */
 static void v4_del(struct blf *f, const struct prefix *p, uint32_t s)
 {
-	uint32_t a = be32_at(p->addr), b = a >> 8;
+	uint32_t a = blf_be32(p->addr), b = a >> 8;
 	struct blf_long4_key lk = {.len = p->len};
 	struct blkv_key ck, tk;
 	uint64_t now, n;
@@ -363,168 +354,19 @@ static int midn(struct blf *f, const uint8_t *a, int d)
 	return 0;
 }
 
-static bool mid_empty(const struct blf_mid6 *m)
+bool blf_mid_empty(const struct blf_mid6 *m)
 {
 	return !m->best && !m->mask[0] && !m->mask[1];
 }
 
 /* Writes mid bucket key back, or removes it when it says nothing. */
-/* ---- bl6_home: one line per index copying one /32's bucket ---- */
-
-static bool h6_needs_rec(const struct blf *f, const struct blf_mid6 *m)
-{
-	const struct blf_rec *b = rec_of(f, m->best), *i = rec_of(f, m->single);
-
-	return (b && b->expires_ns) || (i && i->expires_ns);
-}
-
-/* The bucket a line holds. */
-static void line_mid(const struct blf_home6 *l, struct blf_mid6 *m)
-{
-	*m = (struct blf_mid6){.best = l->best,
-			       .single = l->single,
-			       .mask = {l->mask[0], l->mask[1]},
-			       .shi = l->shi,
-			       .slo = l->slo,
-			       .slen = l->slen};
-}
-
-static bool line_holds(const struct blf_home6 *l, uint32_t key)
-{
-	return (l->flags & BLF_H6_VALID) && l->key == key;
-}
-
-static void home6_fold(struct blf *f, uint32_t h)
-{
-	struct blf_home6 *l = &f->st.home6[h];
-	bool valid = l->flags & BLF_H6_VALID;
-
-	fold_one(f, &l->pk[0], valid ? l->best : 0);
-	fold_one(f, &l->pk[1], valid ? l->single : 0);
-}
-
-#define SET_ONCE(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELAXED)
-
-/* Line h holds the bucket m of /32 key (m NULL: none), its flags derived
- * from the records and the overflow count. Written under the line's seq
- * (blocklist_abi.h), after its counters went to their prefixes. */
-static void home6_write(struct blf *f, uint32_t h, uint32_t key, const struct blf_mid6 *m)
-{
-	struct blf_home6 *l = &f->st.home6[h];
-	uint32_t seq = l->seq, fl = f->ovf[h] ? BLF_H6_OVF : 0;
-	struct blf_mid6 z = {0}, cur;
-
-	if (m) {
-		fl |= BLF_H6_VALID | (h6_needs_rec(f, m) ? BLF_H6_REC : 0);
-	} else {
-		m = &z;
-		key = 0;
-	}
-	line_mid(l, &cur);
-	if (l->flags == fl && l->key == key && !memcmp(&cur, m, sizeof(cur)))
-		return;
-	home6_fold(f, h);
-	SET_ONCE(l->seq, seq + 1);
-	__atomic_thread_fence(__ATOMIC_RELEASE); /* odd before any field */
-	SET_ONCE(l->key, key);
-	SET_ONCE(l->flags, fl);
-	SET_ONCE(l->best, m->best);
-	SET_ONCE(l->single, m->single);
-	SET_ONCE(l->slen, m->slen);
-	SET_ONCE(l->mask[0], m->mask[0]);
-	SET_ONCE(l->mask[1], m->mask[1]);
-	SET_ONCE(l->shi, m->shi);
-	SET_ONCE(l->slo, m->slo);
-	__atomic_store_n(&l->seq, seq + 2, __ATOMIC_RELEASE);
-}
-
-/* The same line, its flags derived again (an expiry or the overflow count
- * changed). */
-static void home6_refresh(struct blf *f, uint32_t h)
-{
-	struct blf_home6 *l = &f->st.home6[h];
-	struct blf_mid6 m;
-
-	line_mid(l, &m);
-	home6_write(f, h, l->key, l->flags & BLF_H6_VALID ? &m : NULL);
-}
-
-/* Keeps bl6_home right after the bl6_mid bucket of key became m (empty:
- * gone); existed: it was in bl6_mid before. A /32 takes its line when the
- * line is free, else it is counted as only in bl6_mid. */
-static void home6_sync(struct blf *f, const uint8_t key[4], const struct blf_mid6 *m, bool existed)
-{
-	uint32_t k, h;
-	struct blf_home6 *l;
-	bool cached;
-
-	memcpy(&k, key, 4);
-	h = blf_home6_idx(k);
-	l = &f->st.home6[h];
-	cached = line_holds(l, k);
-	if (mid_empty(m)) {
-		if (cached) {
-			home6_write(f, h, 0, NULL);
-		} else if (existed && f->ovf[h]) {
-			f->ovf[h]--;
-			home6_refresh(f, h);
-		}
-		return;
-	}
-	if (cached || !(l->flags & BLF_H6_VALID)) {
-		if (!cached && existed && f->ovf[h])
-			f->ovf[h]--;
-		home6_write(f, h, k, m);
-	} else if (!existed) {
-		f->ovf[h]++;
-		home6_refresh(f, h);
-	}
-}
-
-/* The lines naming a prefix of length 17..128, after its expiry changed. */
-static void home6_reexpire(struct blf *f, const struct prefix *p)
-{
-	uint32_t m0 = be32_at(p->addr), n = p->len <= 32 ? 1u << (32 - p->len) : 1;
-
-	if (p->len <= BLF_T6_BITS)
-		return;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t key = htonl(m0 + i), h = blf_home6_idx(key);
-
-		if (line_holds(&f->st.home6[h], key))
-			home6_refresh(f, h);
-	}
-}
-
-/* The hits of IPv6 prefix p (1 + slot s1) still counted in bl6_home lines. */
-static uint64_t inline_hits6(const struct blf *f, const struct prefix *p, uint32_t s1)
-{
-	uint32_t m0 = be32_at(p->addr), n = p->len <= 32 ? 1u << (32 - p->len) : 1;
-	uint64_t sum = 0;
-
-	if (p->len <= BLF_T6_BITS)
-		return 0;
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t key = htonl(m0 + i);
-		const struct blf_home6 *l = &f->st.home6[blf_home6_idx(key)];
-
-		if (!line_holds(l, key))
-			continue;
-		if (l->best == s1)
-			sum += __atomic_load_n(&l->pk[0], __ATOMIC_RELAXED);
-		if (l->single == s1)
-			sum += __atomic_load_n(&l->pk[1], __ATOMIC_RELAXED);
-	}
-	return sum;
-}
-
 static int mid_store(struct blf *f, const uint8_t key[4], const struct blf_mid6 *m, bool existed)
 {
 	uint8_t a[16] = {0};
 	int r;
 
 	memcpy(a, key, 4);
-	if (mid_empty(m)) {
+	if (blf_mid_empty(m)) {
 		if (!existed)
 			return 0;
 		home6_sync(f, key, m, existed);
@@ -539,7 +381,7 @@ static int mid_store(struct blf *f, const uint8_t key[4], const struct blf_mid6 
 	return r;
 }
 
-static bool mid_load(struct blf *f, const uint8_t key[4], struct blf_mid6 *m)
+bool blf_mid_load(struct blf *f, const uint8_t key[4], struct blf_mid6 *m)
 {
 	if (f->st.ops->get(f->st.ctx, BLF_H_MID6, key, m) == 0)
 		return true;
@@ -561,12 +403,12 @@ static void mask_bit(struct blf_mid6 *m, int len, bool on)
 /* Lengths 17..32: the prefix paints the best of every /32 it covers. */
 static int v6_mid_add(struct blf *f, const struct prefix *p, uint32_t s)
 {
-	uint32_t m0 = be32_at(p->addr), n = 1u << (32 - p->len);
+	uint32_t m0 = blf_be32(p->addr), n = 1u << (32 - p->len);
 
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t key = htonl(m0 + i);
 		struct blf_mid6 m;
-		bool existed = mid_load(f, (uint8_t *)&key, &m);
+		bool existed = blf_mid_load(f, (uint8_t *)&key, &m);
 		int r;
 
 		if (m.best && slot_len(f, m.best) > p->len)
@@ -581,14 +423,14 @@ static int v6_mid_add(struct blf *f, const struct prefix *p, uint32_t s)
 
 static void v6_mid_del(struct blf *f, const struct prefix *p, uint32_t s)
 {
-	uint32_t m0 = be32_at(p->addr), n = 1u << (32 - p->len);
+	uint32_t m0 = blf_be32(p->addr), n = 1u << (32 - p->len);
 	uint32_t parent = shadow_parent(f, AF_INET6, p->addr, p->len, BLF_T6_BITS + 1);
 
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t key = htonl(m0 + i);
 		struct blf_mid6 m;
 
-		if (!mid_load(f, (uint8_t *)&key, &m) || m.best != s + 1)
+		if (!blf_mid_load(f, (uint8_t *)&key, &m) || m.best != s + 1)
 			continue;
 		m.best = parent;
 		mid_store(f, (uint8_t *)&key, &m, true);
@@ -650,7 +492,7 @@ static int v6_long_add(struct blf *f, const struct prefix *p, uint32_t s)
 	if (r == 0 && (r = long6_count(f, p->addr, s + 1, 1, &n, &lone)) < 0)
 		blkv_add(&f->kv, &ck, -1, NULL);
 	if (r == 0) {
-		existed = mid_load(f, p->addr, &m);
+		existed = blf_mid_load(f, p->addr, &m);
 		mask_bit(&m, p->len, true);
 		mid_single(&m, n == 1 ? s + 1 : 0, p);
 		r = mid_store(f, p->addr, &m, existed);
@@ -677,7 +519,7 @@ static void v6_long_del(struct blf *f, const struct prefix *p, uint32_t s)
 	memcpy(lk.addr, p->addr, 16);
 	if (counted && blkv_add(&f->kv, &ck, -1, &now) == 0)
 		long6_count(f, p->addr, s + 1, -1, &n, &lone);
-	if (counted && mid_load(f, p->addr, &m)) {
+	if (counted && blf_mid_load(f, p->addr, &m)) {
 		if (!now)
 			mask_bit(&m, p->len, false);
 		if (n == 1 && blf_slot_prefix(f, lone - 1, &other) == 0)
@@ -805,7 +647,7 @@ int blf_del(struct blf *f, const struct prefix *in)
 /* The hits of IPv4 prefix p (1 + slot s1) still counted in /24 entries. */
 static uint64_t inline_hits4(const struct blf *f, const struct prefix *p, uint32_t s1)
 {
-	uint32_t b0 = be32_at(p->addr) >> 8;
+	uint32_t b0 = blf_be32(p->addr) >> 8;
 	const struct blf_top4 *t = f->st.top4;
 	uint64_t sum = 0;
 
@@ -883,13 +725,6 @@ int blf_foreach(const struct blf *f, int (*cb)(const struct prefix *p, void *ctx
 
 /* ---- adoption ---- */
 
-/* The /32 buckets adopted prefixes imply, collected to be counted once each
- * (sorting a list of u32 is much cheaper than a hash set of them). */
-struct mids {
-	uint32_t *v;
-	size_t n, cap;
-};
-
 static int mids_push(struct mids *m, uint32_t v)
 {
 	if (m->n == m->cap) {
@@ -905,7 +740,7 @@ static int mids_push(struct mids *m, uint32_t v)
 	return 0;
 }
 
-static int cmp_u32(const void *a, const void *b)
+int blf_cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
 
@@ -942,7 +777,7 @@ static int adopt_one(struct blf *f, const struct prefix *p, uint32_t s, struct m
 			r = long6_count(f, p->addr, s + 1, 1, &n, &lone);
 	}
 	for (uint32_t i = 0, n = p->len > 32 ? 1 : 1u << (32 - p->len); i < n && !r; i++)
-		r = mids_push(mids, be32_at(p->addr) + i);
+		r = mids_push(mids, blf_be32(p->addr) + i);
 	return r;
 }
 
@@ -951,7 +786,7 @@ static int count_mids(struct blf *f, struct mids *m)
 {
 	int r = 0;
 
-	qsort(m->v, m->n, sizeof(*m->v), cmp_u32);
+	qsort(m->v, m->n, sizeof(*m->v), blf_cmp_u32);
 	for (size_t i = 0; i < m->n && !r; i++) {
 		uint32_t be = htonl(m->v[i]);
 		uint8_t a[16] = {0};
@@ -973,7 +808,7 @@ static bool top4_lost(const struct blf *f)
 {
 	for (uint32_t s = 0; s < BLF_SLOTS; s++)
 		if (f->st.slotkey[s].family == 4)
-			return f->st.top4[be32_at(f->st.slotkey[s].addr) >> 8].w == 0;
+			return f->st.top4[blf_be32(f->st.slotkey[s].addr) >> 8].w == 0;
 	return false;
 }
 
@@ -989,9 +824,9 @@ static int top4_repaint(struct blf *f)
 	for (uint32_t s = 0; s < BLF_SLOTS; s++)
 		if (f->st.slotkey[s].family == 4)
 			v[n++] = (uint32_t)f->st.slotkey[s].len << 21 | s; /* slots < 2^21 */
-	qsort(v, n, sizeof(*v), cmp_u32);
+	qsort(v, n, sizeof(*v), blf_cmp_u32);
 	for (size_t i = 0; i < n; i++) {
-		uint32_t s = v[i] & BLF_T4_SSLOT, b = be32_at(f->st.slotkey[s].addr) >> 8;
+		uint32_t s = v[i] & BLF_T4_SSLOT, b = blf_be32(f->st.slotkey[s].addr) >> 8;
 		int len = (int)(v[i] >> 21);
 
 		if (len <= BLF_T4_BITS)
@@ -1006,42 +841,9 @@ static int top4_repaint(struct blf *f)
 		uint64_t *tot = blkv_get(&f->kv, &tk);
 
 		if ((v[i] >> 21) > BLF_T4_BITS && tot)
-			single4_refresh(f, be32_at(a) >> 8, *tot);
+			single4_refresh(f, blf_be32(a) >> 8, *tot);
 	}
 	free(v);
-	return 0;
-}
-
-/* bl6_home after adoption: lines of buckets that are gone (or that a dying
- * writer left half-done) re-read from bl6_mid, which stays the truth; free
- * lines taken by /32s that have none (all of them when the map is new);
- * the overflow counts and flags rebuilt. m: the sorted /32s (host order). */
-static int home6_adopt(struct blf *f, const struct mids *m)
-{
-	struct blf_mid6 b;
-
-	for (uint32_t h = 0; h < 1u << BLF_H6_BITS; h++) {
-		uint32_t key = f->st.home6[h].key, hk = ntohl(key);
-
-		if ((f->st.home6[h].flags & BLF_H6_VALID) &&
-		    (blf_home6_idx(key) != h || !bsearch(&hk, m->v, m->n, sizeof(hk), cmp_u32) ||
-		     !mid_load(f, (const uint8_t *)&key, &b)))
-			home6_write(f, h, 0, NULL);
-	}
-	for (size_t i = 0; i < m->n; i++) {
-		uint32_t key = htonl(m->v[i]), h = blf_home6_idx(key);
-		struct blf_home6 *l = &f->st.home6[h];
-
-		if ((i && m->v[i] == m->v[i - 1]) || !mid_load(f, (const uint8_t *)&key, &b))
-			continue;
-		if (line_holds(l, key) || !(l->flags & BLF_H6_VALID))
-			home6_write(f, h, key, &b);
-		else
-			f->ovf[h]++;
-	}
-	for (uint32_t h = 0; h < 1u << BLF_H6_BITS; h++)
-		if (!(f->st.home6[h].flags & BLF_H6_OVF) != !f->ovf[h])
-			home6_refresh(f, h);
 	return 0;
 }
 
@@ -1105,7 +907,7 @@ void blf_free(struct blf *f)
 
 static uint32_t match4(const struct blf *f, const uint8_t *addr)
 {
-	uint32_t a = be32_at(addr), s;
+	uint32_t a = blf_be32(addr), s;
 	uint64_t v = f->st.top4[a >> 8].w;
 
 	if (v & BLF_T4_SINGLE) {
@@ -1126,22 +928,6 @@ static uint32_t match4(const struct blf *f, const uint8_t *addr)
 		}
 	}
 	return (uint32_t)(v & BLF_T4_SLOT);
-}
-
-/* The /32 bucket of addr as the datapath finds it: its bl6_home line, or
- * bl6_mid when the line says another /32 may be there only. */
-static bool bucket6(const struct blf *f, const uint8_t *addr, struct blf_mid6 *m)
-{
-	uint32_t key;
-	const struct blf_home6 *l;
-
-	memcpy(&key, addr, 4);
-	l = &f->st.home6[blf_home6_idx(key)];
-	if (line_holds(l, key)) {
-		line_mid(l, m);
-		return true;
-	}
-	return (l->flags & BLF_H6_OVF) && f->st.ops->get(f->st.ctx, BLF_H_MID6, addr, m) == 0;
 }
 
 static uint32_t match6(const struct blf *f, const uint8_t *addr)

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * bl6_home (bpf/blocklist_abi.h): one cache line per index holding a copy
+ * of one /32's bl6_mid bucket and the hits of its prefixes without ttl,
+ * kept by the index writer (blocklist_fast.c) after every bucket change.
+ * bl6_mid stays complete: a line is a faster way to the same answer.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blocklist_fast_internal.h"
+
+/* ---- bl6_home: one line per index copying one /32's bucket ---- */
+
+static bool h6_needs_rec(const struct blf *f, const struct blf_mid6 *m)
+{
+	const struct blf_rec *b = blf_rec_of(f, m->best), *i = blf_rec_of(f, m->single);
+
+	return (b && b->expires_ns) || (i && i->expires_ns);
+}
+
+/* The bucket a line holds. */
+static void line_mid(const struct blf_home6 *l, struct blf_mid6 *m)
+{
+	*m = (struct blf_mid6){.best = l->best,
+			       .single = l->single,
+			       .mask = {l->mask[0], l->mask[1]},
+			       .shi = l->shi,
+			       .slo = l->slo,
+			       .slen = l->slen};
+}
+
+static bool line_holds(const struct blf_home6 *l, uint32_t key)
+{
+	return (l->flags & BLF_H6_VALID) && l->key == key;
+}
+
+void home6_fold(struct blf *f, uint32_t h)
+{
+	struct blf_home6 *l = &f->st.home6[h];
+	bool valid = l->flags & BLF_H6_VALID;
+
+	blf_fold_one(f, &l->pk[0], valid ? l->best : 0);
+	blf_fold_one(f, &l->pk[1], valid ? l->single : 0);
+}
+
+#define SET_ONCE(p, v) __atomic_store_n(&(p), (v), __ATOMIC_RELAXED)
+
+/* Line h holds the bucket m of /32 key (m NULL: none), its flags derived
+ * from the records and the overflow count. Written under the line's seq
+ * (blocklist_abi.h), after its counters went to their prefixes. */
+static void home6_write(struct blf *f, uint32_t h, uint32_t key, const struct blf_mid6 *m)
+{
+	struct blf_home6 *l = &f->st.home6[h];
+	uint32_t seq = l->seq, fl = f->ovf[h] ? BLF_H6_OVF : 0;
+	struct blf_mid6 z = {0}, cur;
+
+	if (m) {
+		fl |= BLF_H6_VALID | (h6_needs_rec(f, m) ? BLF_H6_REC : 0);
+	} else {
+		m = &z;
+		key = 0;
+	}
+	line_mid(l, &cur);
+	if (l->flags == fl && l->key == key && !memcmp(&cur, m, sizeof(cur)))
+		return;
+	home6_fold(f, h);
+	SET_ONCE(l->seq, seq + 1);
+	__atomic_thread_fence(__ATOMIC_RELEASE); /* odd before any field */
+	SET_ONCE(l->key, key);
+	SET_ONCE(l->flags, fl);
+	SET_ONCE(l->best, m->best);
+	SET_ONCE(l->single, m->single);
+	SET_ONCE(l->slen, m->slen);
+	SET_ONCE(l->mask[0], m->mask[0]);
+	SET_ONCE(l->mask[1], m->mask[1]);
+	SET_ONCE(l->shi, m->shi);
+	SET_ONCE(l->slo, m->slo);
+	__atomic_store_n(&l->seq, seq + 2, __ATOMIC_RELEASE);
+}
+
+/* The same line, its flags derived again (an expiry or the overflow count
+ * changed). */
+static void home6_refresh(struct blf *f, uint32_t h)
+{
+	struct blf_home6 *l = &f->st.home6[h];
+	struct blf_mid6 m;
+
+	line_mid(l, &m);
+	home6_write(f, h, l->key, l->flags & BLF_H6_VALID ? &m : NULL);
+}
+
+/* Keeps bl6_home right after the bl6_mid bucket of key became m (empty:
+ * gone); existed: it was in bl6_mid before. A /32 takes its line when the
+ * line is free, else it is counted as only in bl6_mid. */
+void home6_sync(struct blf *f, const uint8_t key[4], const struct blf_mid6 *m, bool existed)
+{
+	uint32_t k, h;
+	struct blf_home6 *l;
+	bool cached;
+
+	memcpy(&k, key, 4);
+	h = blf_home6_idx(k);
+	l = &f->st.home6[h];
+	cached = line_holds(l, k);
+	if (blf_mid_empty(m)) {
+		if (cached) {
+			home6_write(f, h, 0, NULL);
+		} else if (existed && f->ovf[h]) {
+			f->ovf[h]--;
+			home6_refresh(f, h);
+		}
+		return;
+	}
+	if (cached || !(l->flags & BLF_H6_VALID)) {
+		if (!cached && existed && f->ovf[h])
+			f->ovf[h]--;
+		home6_write(f, h, k, m);
+	} else if (!existed) {
+		f->ovf[h]++;
+		home6_refresh(f, h);
+	}
+}
+
+/* The lines naming a prefix of length 17..128, after its expiry changed. */
+void home6_reexpire(struct blf *f, const struct prefix *p)
+{
+	uint32_t m0 = blf_be32(p->addr), n = p->len <= 32 ? 1u << (32 - p->len) : 1;
+
+	if (p->len <= BLF_T6_BITS)
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t key = htonl(m0 + i), h = blf_home6_idx(key);
+
+		if (line_holds(&f->st.home6[h], key))
+			home6_refresh(f, h);
+	}
+}
+
+/* The hits of IPv6 prefix p (1 + slot s1) still counted in bl6_home lines. */
+uint64_t inline_hits6(const struct blf *f, const struct prefix *p, uint32_t s1)
+{
+	uint32_t m0 = blf_be32(p->addr), n = p->len <= 32 ? 1u << (32 - p->len) : 1;
+	uint64_t sum = 0;
+
+	if (p->len <= BLF_T6_BITS)
+		return 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t key = htonl(m0 + i);
+		const struct blf_home6 *l = &f->st.home6[blf_home6_idx(key)];
+
+		if (!line_holds(l, key))
+			continue;
+		if (l->best == s1)
+			sum += __atomic_load_n(&l->pk[0], __ATOMIC_RELAXED);
+		if (l->single == s1)
+			sum += __atomic_load_n(&l->pk[1], __ATOMIC_RELAXED);
+	}
+	return sum;
+}
+
+/* bl6_home after adoption: lines of buckets that are gone (or that a dying
+ * writer left half-done) re-read from bl6_mid, which stays the truth; free
+ * lines taken by /32s that have none (all of them when the map is new);
+ * the overflow counts and flags rebuilt. m: the sorted /32s (host order). */
+int home6_adopt(struct blf *f, const struct mids *m)
+{
+	struct blf_mid6 b;
+
+	for (uint32_t h = 0; h < 1u << BLF_H6_BITS; h++) {
+		uint32_t key = f->st.home6[h].key, hk = ntohl(key);
+
+		if ((f->st.home6[h].flags & BLF_H6_VALID) &&
+		    (blf_home6_idx(key) != h || !bsearch(&hk, m->v, m->n, sizeof(hk), blf_cmp_u32) ||
+		     !blf_mid_load(f, (const uint8_t *)&key, &b)))
+			home6_write(f, h, 0, NULL);
+	}
+	for (size_t i = 0; i < m->n; i++) {
+		uint32_t key = htonl(m->v[i]), h = blf_home6_idx(key);
+		struct blf_home6 *l = &f->st.home6[h];
+
+		if ((i && m->v[i] == m->v[i - 1]) || !blf_mid_load(f, (const uint8_t *)&key, &b))
+			continue;
+		if (line_holds(l, key) || !(l->flags & BLF_H6_VALID))
+			home6_write(f, h, key, &b);
+		else
+			f->ovf[h]++;
+	}
+	for (uint32_t h = 0; h < 1u << BLF_H6_BITS; h++)
+		if (!(f->st.home6[h].flags & BLF_H6_OVF) != !f->ovf[h])
+			home6_refresh(f, h);
+	return 0;
+}
+
+/* The /32 bucket of addr as the datapath finds it: its bl6_home line, or
+ * bl6_mid when the line says another /32 may be there only. */
+bool bucket6(const struct blf *f, const uint8_t *addr, struct blf_mid6 *m)
+{
+	uint32_t key;
+	const struct blf_home6 *l;
+
+	memcpy(&key, addr, 4);
+	l = &f->st.home6[blf_home6_idx(key)];
+	if (line_holds(l, key)) {
+		line_mid(l, m);
+		return true;
+	}
+	return (l->flags & BLF_H6_OVF) && f->st.ops->get(f->st.ctx, BLF_H_MID6, addr, m) == 0;
+}
+
