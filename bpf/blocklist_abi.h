@@ -55,6 +55,11 @@
  *                        The daemon rewrites a line under its seq (odd
  *                        while it writes): a reader that sees the seq odd
  *                        or changed asks bl6_mid, which stays complete.
+ *                        The reader's loads are volatile, so clang keeps
+ *                        their order, and x86-64 does not reorder loads
+ *                        with loads; a port to a weaker memory model would
+ *                        need a barrier between the field reads and the
+ *                        second seq read.
  * Both:
  *   bl_rec[slot]         expiry and hit counter (the datapath's only write).
  *   bl_slotkey[slot]     the prefix of a slot (user space only: lets a new
