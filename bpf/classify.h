@@ -776,10 +776,15 @@ static __always_inline int classify_cached(struct cls_search *st,
 	return st->matched;
 }
 
+/* Needs struct cls_search: included here, not at the top. */
+#include "classify_direct.h"
+
 static __always_inline int classify(struct cls_search *st, const struct xdpd_iface_cfg *ic)
 {
 	if (!cfg.nrules)
 		return 0;
+	if (cfg.ndirect)
+		return classify_direct(st, ic);
 	if (cfg.nwords >= XDPD_CLS_CACHE_MIN_WORDS)
 		return classify_cached(st, ic);
 	if (cfg.nwords <= XDPD_CLS_INLINE_WORDS)

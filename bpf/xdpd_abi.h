@@ -104,6 +104,44 @@ struct xdpd_port_run {
 	xu32 cls;
 };
 
+/* A small policy, judged by comparing the packet with each rule in turn
+ * (struct xdpd_config.direct, bpf/classify_direct.h): at most
+ * XDPD_DIRECT_MAX entries, one per combination of a rule's source and
+ * destination prefixes and port ranges, in policy order, so the first entry
+ * that matches is the first rule that does. For a few rules a handful of
+ * compares with constants costs less than the classifier's class lookups,
+ * word ANDs and rule_info read (~7 ns of a one-rule packet here). Rules with
+ * a rate limit, and policies of more entries, keep the classifier. */
+#define XDPD_DIRECT_MAX 8
+#define XDPD_DR_IFACE 0x01 /* ifcls: the interface classes accepted */
+#define XDPD_DR_PROTO 0x02
+#define XDPD_DR_SRC   0x04
+#define XDPD_DR_DST   0x08
+#define XDPD_DR_SPORT 0x10 /* TCP or UDP with ports, in [lo, hi] */
+#define XDPD_DR_DPORT 0x20
+#define XDPD_DR_ICMP  0x40 /* ICMP of the packet's family, of this type */
+#define XDPD_DR_TCP   0x80 /* TCP, (flags & tcp_mask) == tcp_value */
+
+struct xdpd_direct_addr {
+	xu32 family;  /* 4 or 6 (struct flow_key) */
+	xu32 addr[4]; /* network order, host bits zero; IPv4: addr[0] */
+	xu32 mask[4];
+};
+
+struct xdpd_direct_rule {
+	xu8 flags; /* XDPD_DR_* */
+	xu8 proto;
+	xu8 icmp_type;
+	xu8 action; /* XDPD_ACT_* */
+	xu8 tcp_mask, tcp_value;
+	xu16 sport_lo, sport_hi, dport_lo, dport_hi;
+	xu16 pad;
+	xu32 rule; /* index in the policy */
+	xu32 slot; /* its counter slot */
+	xu64 ifcls; /* bit c: interface class c (struct xdpd_iface_cfg.cls) */
+	struct xdpd_direct_addr src, dst;
+};
+
 struct xdpd_config {
 	xu32 generation;
 	xu32 nrules;
@@ -141,6 +179,10 @@ struct xdpd_config {
 	struct xdpd_port_run pscan[4][XDPD_PSCAN_MAX];
 	/* Buckets of "cls_pfx4" and "cls_pfx6", minus one (powers of two). */
 	xu32 pfx4_mask, pfx6_mask;
+	/* Entries of direct; 0: the classifier judges (XDPD_DIRECT_MAX). */
+	xu32 ndirect;
+	xu32 pad3;
+	struct xdpd_direct_rule direct[XDPD_DIRECT_MAX];
 };
 #define XDPD_PFX_SRC4 0
 #define XDPD_PFX_DST4 1

@@ -164,6 +164,7 @@ int compile_policy(const struct policy *p, const struct slot_lookup *slots, ifin
 	compile_port_runs(c);
 	c->nclasses = cc.store.n;
 	c->words = cls_store_take_words(&cc.store);
+	compile_direct(p, c);
 	ret = build_summary(&cc, c);
 	if (!ret)
 		ret = compile_pfx_hash(c);

@@ -81,5 +81,8 @@ int compile_ports(struct compile_ctx *cc, struct compiled_policy *c);
 /* config.pscan from the port tables c->port_cls, for the tables of at most
  * XDPD_PSCAN_MAX runs. */
 void compile_port_runs(struct compiled_policy *c);
+/* config.direct and config.ndirect (0 when the policy is too large for
+ * them); needs the rule info, the interfaces and the class words. */
+void compile_direct(const struct policy *p, struct compiled_policy *c);
 
 #endif /* XDPD_COMPILE_INTERNAL_H */

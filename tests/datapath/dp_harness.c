@@ -86,6 +86,8 @@ void dp_build(struct dp *d, const struct slot_lookup *slots,
 
 	ret = compile_policy(d->policy, slots, ifindex, NULL, &d->cp, err, sizeof(err));
 	ck_assert_msg(ret == 0, "compile_policy: %d %s", ret, err);
+	if (d->classifier_only)
+		d->cp->config.ndirect = 0;
 	d->skel = xdpd__open();
 	ck_assert_msg(d->skel, "xdpd__open: %s", strerror(errno));
 	ret = maps_prepare(d->skel, d->cp, err, sizeof(err));

@@ -13,6 +13,7 @@
 #define XDPD_TEST_DP_HARNESS_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../../bpf/xdpd_abi.h"
@@ -40,6 +41,7 @@ struct dp {
 	struct xdpd *skel;
 	int prog_fd;
 	struct blf *blf; /* the blocklist lookup index, made by the first dp_block */
+	bool classifier_only; /* dp_build: clear config.ndirect (classify.h) */
 };
 
 /* Enters a private network namespace and creates the veth pair. Call once,

@@ -40,14 +40,24 @@ static int real_ifindex(void *ctx, const char *name)
 	return if_nametoindex(real_if[name[1] - '0']);
 }
 
-static struct dp *load(struct policy *p)
+/* Policies loaded with config.ndirect set: judged rule by rule. */
+static unsigned int direct_policies;
+
+static struct dp *load_as(struct policy *p, bool classifier_only)
 {
 	struct dp *d = calloc(1, sizeof(*d));
 
 	ck_assert_ptr_nonnull(d);
 	d->policy = p;
+	d->classifier_only = classifier_only;
 	dp_build(d, &fx_slots, real_ifindex);
+	direct_policies += d->cp->config.ndirect != 0;
 	return d;
+}
+
+static struct dp *load(struct policy *p)
+{
+	return load_as(p, false);
 }
 
 static void unload(struct dp *d)
@@ -177,8 +187,9 @@ static void count_tables(const struct compiled_policy *c)
 		bucket_spills += c->pfx6[b].spill;
 }
 
-/* Rate limits depend on time and are the datapath's own tests' business. */
-static void check_seed(uint64_t seed, size_t nrules, int npackets)
+/* Rate limits depend on time and are the datapath's own tests' business.
+ * classifier_only: the classifier judges even a policy config.direct could. */
+static void check_seed_as(uint64_t seed, size_t nrules, int npackets, bool classifier_only)
 {
 	struct gen_rng g = {.s = seed * 0x9e3779b97f4a7c15ULL + 7};
 	struct policy *p = gen_policy(&g, nrules);
@@ -189,12 +200,17 @@ static void check_seed(uint64_t seed, size_t nrules, int npackets)
 	p->default_action = seed % 2 ? POLICY_DROP : POLICY_PASS;
 	for (size_t r = 0; r < p->n_rules; r++)
 		p->rules[r].has_rate_limit = false;
-	d = load(p);
+	d = load_as(p, classifier_only);
 	count_tables(d->cp);
 	for (int i = 0; i < npackets; i++)
 		run_one(d, &g, seed, i, &matched);
 	check_counted(d, matched);
 	unload(d);
+}
+
+static void check_seed(uint64_t seed, size_t nrules, int npackets)
+{
+	check_seed_as(seed, nrules, npackets, false);
 }
 
 /* A TCP packet of the mix (policy_gen.h) from src, on interface 0. */
@@ -282,6 +298,19 @@ START_TEST(diff_inline_words)
 }
 END_TEST
 
+/* Policies of one to four rules, judged rule by rule (config.direct) and
+ * by the classifier: the same packets, the same verdicts and counters. */
+START_TEST(diff_direct)
+{
+	direct_policies = 0;
+	for (uint64_t seed = 500; seed < 512; seed++) {
+		check_seed_as(seed, 1 + seed % 4, 400, false);
+		check_seed_as(seed, 1 + seed % 4, 400, true);
+	}
+	ck_assert_uint_ge(direct_policies, 6);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cls_diff");
@@ -292,6 +321,7 @@ int main(void)
 	tcase_add_test(tc, diff_multiword);
 	tcase_add_test(tc, diff_mix);
 	tcase_add_test(tc, diff_inline_words);
+	tcase_add_test(tc, diff_direct);
 	suite_add_tcase(s, tc);
 	return dp_test_main("test_cls_diff", srunner_create(s));
 }

@@ -247,3 +247,63 @@ int cls_emul_match_words(const struct compiled_policy *c, const struct emul_pkt 
 	}
 	return EMUL_NO_MATCH;
 }
+
+/* ---- the rule-by-rule path (bpf/classify_direct.h) ---- */
+
+static bool direct_addr_ok(const struct emul_pkt *p, const uint8_t *a,
+			   const struct xdpd_direct_addr *d)
+{
+	uint32_t w[4];
+	int n = d->family == 4 ? 1 : 4;
+
+	if ((p->family == AF_INET ? 4 : 6) != d->family)
+		return false;
+	memcpy(w, a, sizeof(w));
+	for (int i = 0; i < n; i++)
+		if ((w[i] & d->mask[i]) != d->addr[i])
+			return false;
+	return true;
+}
+
+static bool direct_port_ok(const struct emul_pkt *p, uint16_t port, uint16_t lo, uint16_t hi)
+{
+	bool has_ports = p->first_frag && (p->proto == IPPROTO_TCP || p->proto == IPPROTO_UDP);
+
+	return has_ports && port >= lo && port <= hi;
+}
+
+static bool direct_matches(const struct emul_pkt *p, uint32_t ifcls,
+			   const struct xdpd_direct_rule *r)
+{
+	bool has_tcp = p->first_frag && p->proto == IPPROTO_TCP;
+
+	if ((r->flags & XDPD_DR_IFACE) && (ifcls >= 64 || !(r->ifcls >> ifcls & 1)))
+		return false;
+	if ((r->flags & XDPD_DR_PROTO) && p->proto != r->proto)
+		return false;
+	if ((r->flags & XDPD_DR_DPORT) && !direct_port_ok(p, p->dport, r->dport_lo, r->dport_hi))
+		return false;
+	if ((r->flags & XDPD_DR_SPORT) && !direct_port_ok(p, p->sport, r->sport_lo, r->sport_hi))
+		return false;
+	if ((r->flags & XDPD_DR_ICMP) && (!has_icmp(p) || p->icmp_type != r->icmp_type))
+		return false;
+	if ((r->flags & XDPD_DR_TCP) && (!has_tcp || (p->tcp_flags & r->tcp_mask) != r->tcp_value))
+		return false;
+	if ((r->flags & XDPD_DR_SRC) && !direct_addr_ok(p, p->src, &r->src))
+		return false;
+	if ((r->flags & XDPD_DR_DST) && !direct_addr_ok(p, p->dst, &r->dst))
+		return false;
+	return true;
+}
+
+int cls_emul_direct(const struct compiled_policy *c, const struct emul_pkt *p)
+{
+	uint32_t ifcls = cls_emul_class(c, p, XDPD_F_IFACE);
+
+	if (ifcls == UINT32_MAX)
+		return EMUL_NOT_JUDGED;
+	for (uint32_t i = 0; i < c->config.ndirect && i < XDPD_DIRECT_MAX; i++)
+		if (direct_matches(p, ifcls, &c->config.direct[i]))
+			return (int)c->config.direct[i].rule;
+	return EMUL_NO_MATCH;
+}

@@ -39,6 +39,10 @@ int cls_emul_match(const struct compiled_policy *c, const struct emul_pkt *pkt);
 int cls_emul_match_words(const struct compiled_policy *c, const struct emul_pkt *pkt,
 			 uint32_t *words);
 
+/* The same, by the entries of config.direct (bpf/classify_direct.h), as
+ * the datapath judges a policy with config.ndirect != 0. */
+int cls_emul_direct(const struct compiled_policy *c, const struct emul_pkt *pkt);
+
 /* The class the datapath would use for field f (exposed for targeted tests). */
 uint32_t cls_emul_class(const struct compiled_policy *c, const struct emul_pkt *pkt,
 			enum xdpd_field f);

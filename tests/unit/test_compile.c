@@ -90,6 +90,26 @@ static void check_tables(const struct policy *p, const struct compiled_policy *c
 	check_port_runs(c);
 }
 
+/* config.direct: every entry names a rule of the policy with that rule's
+ * slot and action, in policy order. */
+static void check_direct(const struct policy *p, const struct compiled_policy *c)
+{
+	const struct xdpd_config *cfg = &c->config;
+
+	ck_assert_uint_le(cfg->ndirect, XDPD_DIRECT_MAX);
+	for (uint32_t i = 0; i < cfg->ndirect; i++) {
+		const struct xdpd_direct_rule *e = &cfg->direct[i];
+
+		ck_assert_uint_lt(e->rule, p->n_rules);
+		ck_assert(!i || e->rule >= cfg->direct[i - 1].rule);
+		ck_assert_uint_eq(e->slot, c->rules[e->rule].slot);
+		ck_assert_uint_eq(e->action, c->rules[e->rule].action);
+	}
+}
+
+/* Policies the random tests compiled rule by rule (config.ndirect). */
+static unsigned int direct_policies;
+
 static void check_random(uint64_t seed, size_t nrules, int npackets)
 {
 	struct gen_rng g = {.s = seed * 0x9e3779b97f4a7c15ULL + 1};
@@ -97,16 +117,20 @@ static void check_random(uint64_t seed, size_t nrules, int npackets)
 	struct compiled_policy *c = fx_compile(p);
 
 	check_tables(p, c);
+	check_direct(p, c);
+	direct_policies += c->config.ndirect != 0;
 	for (int i = 0; i < npackets; i++) {
 		struct emul_pkt k;
-		int want, got;
+		int want, got, direct;
 
 		gen_packet(&g, p, &k);
 		want = ref_match(p, &k);
 		got = cls_emul_match(c, &k);
-		if (want != got)
-			ck_abort_msg("seed %llu rules %zu packet %d: reference %d, compiled %d",
-				     (unsigned long long)seed, nrules, i, want, got);
+		direct = c->config.ndirect ? cls_emul_direct(c, &k) : want;
+		if (want != got || want != direct)
+			ck_abort_msg("seed %llu rules %zu packet %d: reference %d, compiled %d, "
+				     "direct %d",
+				     (unsigned long long)seed, nrules, i, want, got, direct);
 	}
 	compiled_policy_free(c);
 	fx_policy_free(p);
@@ -114,8 +138,21 @@ static void check_random(uint64_t seed, size_t nrules, int npackets)
 
 START_TEST(random_small)
 {
+	direct_policies = 0;
 	for (uint64_t seed = 1; seed <= 300; seed++)
 		check_random(seed, seed % 41, 400);
+	/* the random policies of a few rules were judged rule by rule too */
+	ck_assert_uint_ge(direct_policies, 10);
+}
+END_TEST
+
+/* Policies of one to four rules: most of them fit config.direct. */
+START_TEST(random_direct)
+{
+	direct_policies = 0;
+	for (uint64_t seed = 1; seed <= 400; seed++)
+		check_random(5000 + seed, 1 + seed % 4, 300);
+	ck_assert_uint_ge(direct_policies, 200);
 }
 END_TEST
 
@@ -140,6 +177,8 @@ static void expect(const struct policy *p, const struct compiled_policy *c,
 {
 	ck_assert_int_eq(ref_match(p, k), want);
 	ck_assert_int_eq(cls_emul_match(c, k), want);
+	if (c->config.ndirect)
+		ck_assert_int_eq(cls_emul_direct(c, k), want);
 }
 
 static struct emul_pkt pkt(uint8_t family, const char *src, const char *dst, uint8_t proto,
@@ -573,6 +612,66 @@ START_TEST(interfaces)
 }
 END_TEST
 
+/* Which policies config.direct takes, and its entries. */
+START_TEST(direct_entries)
+{
+	struct policy *p = fx_policy_new(3);
+	struct compiled_policy *c;
+	struct policy_rule *r = fx_rule_add(p);
+	const struct xdpd_direct_rule *e;
+
+	r->protocol = IPPROTO_TCP;
+	fx_add_ports(&r->dst_ports, &r->n_dst_ports, 8080, 8080);
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->config.ndirect, 1);
+	e = &c->config.direct[0];
+	ck_assert_uint_eq(e->flags, XDPD_DR_PROTO | XDPD_DR_DPORT);
+	ck_assert_uint_eq(e->proto, IPPROTO_TCP);
+	ck_assert_uint_eq(e->dport_lo, 8080);
+	ck_assert_uint_eq(e->dport_hi, 8080);
+	ck_assert_uint_eq(e->slot, FX_RULE_SLOT0);
+	compiled_policy_free(c);
+
+	/* two prefixes times two port ranges, then a rule on an interface */
+	fx_add_src(r, "10.0.0.0/8");
+	fx_add_src(r, "2001:db8::/33");
+	fx_add_ports(&r->dst_ports, &r->n_dst_ports, 9000, 9100);
+	fx_add_iface(fx_rule_add(p), "t1");
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->config.ndirect, 5);
+	e = c->config.direct;
+	ck_assert_uint_eq(e[0].src.family, 4);
+	ck_assert_uint_eq(e[0].src.mask[0], htonl(0xff000000));
+	ck_assert_uint_eq(e[1].dport_lo, 9000);
+	ck_assert_uint_eq(e[2].src.family, 6);
+	ck_assert_uint_eq(e[2].src.mask[1], htonl(0x80000000));
+	ck_assert_uint_eq(e[2].src.addr[0], htonl(0x20010db8));
+	ck_assert_uint_eq(e[4].rule, 1);
+	ck_assert_uint_eq(e[4].flags, XDPD_DR_IFACE);
+	ck_assert_uint_eq(e[4].ifcls, 1ULL << c->ifaces[1].cfg.cls);
+	compiled_policy_free(c);
+
+	/* more than XDPD_DIRECT_MAX entries: the classifier */
+	fx_add_src(r, "192.0.2.0/24");
+	fx_add_ports(&r->dst_ports, &r->n_dst_ports, 22, 22);
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->config.ndirect, 0);
+	compiled_policy_free(c);
+
+	fx_policy_free(p);
+
+	/* a rate limit: the classifier */
+	p = fx_policy_new(1);
+	r = fx_rule_add(p);
+	r->has_rate_limit = true;
+	r->rl_pps = 10;
+	c = fx_compile(p);
+	ck_assert_uint_eq(c->config.ndirect, 0);
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
 START_TEST(rule_info)
 {
 	struct policy *p = fx_policy_new(3);
@@ -949,6 +1048,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(t, tcp_flags);
 	tcase_add_test(t, interfaces);
 	tcase_add_test(t, rule_info);
+	tcase_add_test(t, direct_entries);
 	tcase_add_test(t, errors);
 	tcase_add_test(t, from_yaml);
 	tcase_add_test(t, primary_field);
@@ -957,6 +1057,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(t, mix_pruned);
 	tcase_set_timeout(r, 120);
 	tcase_add_test(r, random_small);
+	tcase_add_test(r, random_direct);
 	tcase_add_test(r, scan4_table);
 	tcase_add_test(r, random_multiword);
 	tcase_add_test(r, random_multisummary);
