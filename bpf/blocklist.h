@@ -301,28 +301,16 @@ static __always_inline __u64 bl6_half(const __u8 *src, int half)
 	return (__u64)bpf_ntohl(w[2 * half]) << 32 | bpf_ntohl(w[2 * half + 1]);
 }
 
-/* The verdict from the /32's bl6_home line, read in place and checked
- * against its seq afterwards (blocklist_abi.h); -1 when bl6_mid must
- * decide: another /32 may be there only, the daemon was rewriting the
- * line, or the /32 has several longer prefixes (their lengths' probes are
- * bl6_bucket's). Few instructions after the line's miss: the next packet's
- * miss can start while this one's is outstanding. */
-static __always_inline int bl6_line_judge(const __u8 *src, __u32 key32, __u32 v, __u8 trace)
+/* The verdict of line l, which held key32 when seq was read: -1 when the
+ * daemon rewrote it meanwhile, or when the /32 has several longer
+ * prefixes (bl6_bucket probes their lengths). */
+static __always_inline int bl6_line_decide(struct blf_home6 *l, __u32 seq, __u32 fl,
+					   const __u8 *src, __u32 v, __u8 trace)
 {
-	__u32 h = blf_home6_idx(key32), seq, fl, s1 = 0, len;
-	struct blf_home6 *l = bpf_map_lookup_elem(&bl6_home, &h);
+	__u32 s1 = 0, len;
 	__u64 hi, lo;
 	int which = 0;
 
-	if (!l)
-		return -1;
-	seq = BL_ONCE32(l->seq);
-	fl = BL_ONCE32(l->flags);
-	if (!(fl & BLF_H6_VALID) || BL_ONCE32(l->key) != key32) {
-		if ((fl & BLF_H6_OVF) || (seq & 1) || BL_ONCE32(l->seq) != seq)
-			return -1;
-		return bl_judge_slot(v & BLF_SLOT, trace); /* no bucket for the /32 */
-	}
 	if (BL_ONCE32(l->single)) {
 		len = BL_ONCE32(l->slen);
 		hi = bl6_half(src, 0);
@@ -349,6 +337,53 @@ static __always_inline int bl6_line_judge(const __u8 *src, __u32 key32, __u32 v,
 	if (fl & BLF_H6_REC)
 		return bl_judge_slot(s1, trace);
 	return bl_count_inline(which ? &l->pk[1] : &l->pk[0], trace);
+}
+
+/* The second line of the pair, when the first says a /32 of its index
+ * lives there: its verdict, -1 (ask bl6_mid), or -2 (not there). */
+static __always_inline int bl6_alt_judge(__u32 h, const __u8 *src, __u32 key32, __u32 v,
+					 __u8 trace)
+{
+	struct blf_home6 *l;
+	__u32 seq, fl;
+
+	h ^= 1;
+	l = bpf_map_lookup_elem(&bl6_home, &h);
+	if (!l)
+		return -1;
+	seq = BL_ONCE32(l->seq);
+	fl = BL_ONCE32(l->flags);
+	if ((fl & BLF_H6_VALID) && BL_ONCE32(l->key) == key32)
+		return bl6_line_decide(l, seq, fl, src, v, trace);
+	return (seq & 1) || BL_ONCE32(l->seq) != seq ? -1 : -2;
+}
+
+/* The /32's bl6_home lines, read in place (no copy to the stack) and
+ * checked against their seq afterwards (blocklist_abi.h); -1 when bl6_mid
+ * must decide: another /32 may be there only, the daemon was rewriting a
+ * line, or the /32 has several longer prefixes (their lengths' probes are
+ * bl6_bucket's). Few instructions after the line's miss: the next packet's
+ * miss can start while this one's is outstanding. */
+static __always_inline int bl6_line_judge(const __u8 *src, __u32 key32, __u32 v, __u8 trace)
+{
+	__u32 h = blf_home6_idx(key32), seq, fl;
+	struct blf_home6 *l = bpf_map_lookup_elem(&bl6_home, &h);
+	int r;
+
+	if (!l)
+		return -1;
+	seq = BL_ONCE32(l->seq);
+	fl = BL_ONCE32(l->flags);
+	if ((fl & BLF_H6_VALID) && BL_ONCE32(l->key) == key32)
+		return bl6_line_decide(l, seq, fl, src, v, trace);
+	if (fl & BLF_H6_ALT) {
+		r = bl6_alt_judge(h, src, key32, v, trace);
+		if (r != -2)
+			return r;
+	}
+	if ((fl & BLF_H6_OVF) || (seq & 1) || BL_ONCE32(l->seq) != seq)
+		return -1;
+	return bl_judge_slot(v & BLF_SLOT, trace); /* no bucket for the /32 */
 }
 
 static __always_inline int bl6_judge(const __u8 *src, __u8 trace)

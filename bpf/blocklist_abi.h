@@ -50,8 +50,13 @@
  *                        expiry (BLF_H6_REC clear: as bl4_top's counters),
  *                        so that a source under a /32 is decided by this
  *                        one line and not two hash misses and a record;
- *                        BLF_H6_OVF when some /32 hashing there is only in
- *                        bl6_mid (then a source not in the line asks it).
+ *                        A /32 whose line is taken goes to the other line
+ *                        of its pair (index ^ 1) when that one is free
+ *                        (BLF_H6_ALT on its own line says so: the pair
+ *                        shares a page, and the second line is often
+ *                        fetched with the first); BLF_H6_OVF when some /32
+ *                        hashing there is in neither, only in bl6_mid
+ *                        (then a source not in the lines asks it).
  *                        The daemon rewrites a line under its seq (odd
  *                        while it writes): a reader that sees the seq odd
  *                        or changed asks bl6_mid, which stays complete.
@@ -118,6 +123,7 @@ struct blf_mid6 {
 #define BLF_H6_VALID 1u /* key is a /32 whose bl6_mid bucket the line copies */
 #define BLF_H6_OVF   2u /* some /32 of this index is only in bl6_mid */
 #define BLF_H6_REC   4u /* best or single has an expiry: hits go to bl_rec */
+#define BLF_H6_ALT   8u /* line index ^ 1 holds a /32 of this index */
 
 /* bl6_home's index of a /32 (its 4 address bytes as loaded, unswapped). */
 static inline xu32 blf_home6_idx(xu32 key)

@@ -30,7 +30,7 @@ int prefix_ref_match(const struct prefix *list, size_t n, int family, const uint
 	return best;
 }
 
-int prefix_ref_colliding_48(char *out, size_t n)
+int prefix_ref_colliding_48(char *out, size_t n, int nth)
 {
 	uint8_t a[4] = {0x20, 0x01, 0x0d, 0xb8};
 	uint32_t k0, k;
@@ -41,7 +41,7 @@ int prefix_ref_colliding_48(char *out, size_t n)
 		a[2] = (uint8_t)(i >> 8);
 		a[3] = (uint8_t)i;
 		memcpy(&k, a, 4);
-		if (k != k0 && blf_home6_idx(k) == blf_home6_idx(k0)) {
+		if (k != k0 && blf_home6_idx(k) == blf_home6_idx(k0) && nth-- == 0) {
 			snprintf(out, n, "20%02x:%02x%02x:5::/48", a[1], a[2], a[3]);
 			return 0;
 		}

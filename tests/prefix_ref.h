@@ -16,9 +16,9 @@
  * covering the address a, -1 when none. */
 int prefix_ref_match(const struct prefix *list, size_t n, int family, const uint8_t *a);
 
-/* Writes "2xxx:xxxx:5::/48" of another /32 that shares its bl6_home line
- * (bpf/blocklist_abi.h) with 2001:db8::/32, to test overflow; -ENOENT
- * when none exists under 2000::/8. */
-int prefix_ref_colliding_48(char *out, size_t n);
+/* Writes "2xxx:xxxx:5::/48" of the nth (from 0) other /32 whose bl6_home
+ * line (bpf/blocklist_abi.h) is 2001:db8::/32's, to test the pair's other
+ * line and overflow; -ENOENT when there are fewer under 2000::/8. */
+int prefix_ref_colliding_48(char *out, size_t n, int nth);
 
 #endif /* XDPD_TEST_PREFIX_REF_H */

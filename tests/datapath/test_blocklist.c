@@ -287,15 +287,16 @@ START_TEST(hits_counted_in_the_entry_without_ttl)
 }
 END_TEST
 
-/* The bl6_home line of 2001:db8::/32 as the datapath sees it. */
-static struct blf_home6 home_of_2001_db8(struct dp *d)
+/* The bl6_home line of 2001:db8::/32 as the datapath sees it (alt: the
+ * other line of its pair). */
+static struct blf_home6 home_of_2001_db8(struct dp *d, int alt)
 {
 	uint8_t a[4] = {0x20, 0x01, 0x0d, 0xb8};
 	struct blf_home6 l;
 	uint32_t k, h;
 
 	memcpy(&k, a, 4);
-	h = blf_home6_idx(k);
+	h = blf_home6_idx(k) ^ (alt ? 1 : 0);
 	ck_assert_int_eq(bpf_map__lookup_elem(d->skel->maps.bl6_home, &h, sizeof(h), &l, sizeof(l),
 					      0),
 			 0);
@@ -304,30 +305,44 @@ static struct blf_home6 home_of_2001_db8(struct dp *d)
 
 /* A source under a /32 bucket is judged from its bl6_home line, whose
  * counters take the hits of prefixes without expiry; a /32 that shares
- * the line is judged through bl6_mid, and counted in bl_rec. */
+ * the line takes the other line of the pair, and one more is judged
+ * through bl6_mid and counted in bl_rec. */
 START_TEST(v6_home_line_and_overflow)
 {
 	struct dp *d = dp_load(POLICY);
-	char other[64], src[64];
+	char other[64], third[64], src[64], src3[64];
 	struct blf_home6 l;
 
-	ck_assert_int_eq(prefix_ref_colliding_48(other, sizeof(other)), 0);
+	ck_assert_int_eq(prefix_ref_colliding_48(other, sizeof(other), 0), 0);
+	ck_assert_int_eq(prefix_ref_colliding_48(third, sizeof(third), 1), 0);
 	dp_block(d, "2001:db8:0:1::/64", 0);
 	dp_block(d, other, 0);
+	dp_block(d, third, 0);
 	ck_assert_int_eq(verdict(d, "2001:db8:0:1::9"), XDP_DROP);
 	ck_assert_int_eq(verdict(d, "2001:db8:0:2::9"), XDP_PASS);
 	snprintf(src, sizeof(src), "%.*s9", (int)(strlen(other) - 3), other); /* "...::9" */
+	snprintf(src3, sizeof(src3), "%.*s9", (int)(strlen(third) - 3), third);
 	ck_assert_int_eq(verdict(d, src), XDP_DROP);
 	ck_assert_int_eq(verdict(d, src), XDP_DROP);
-	l = home_of_2001_db8(d);
-	ck_assert((l.flags & BLF_H6_VALID) && (l.flags & BLF_H6_OVF));
+	ck_assert_int_eq(verdict(d, src3), XDP_DROP);
+	src3[strlen(src3) - 4] ^= 1; /* another /48 of the third /32 */
+	ck_assert_int_eq(verdict(d, src3), XDP_PASS);
+	src3[strlen(src3) - 4] ^= 1;
+	l = home_of_2001_db8(d, 0);
+	ck_assert((l.flags & BLF_H6_VALID) && (l.flags & BLF_H6_OVF) && (l.flags & BLF_H6_ALT));
 	ck_assert_uint_eq(l.pk[1], 1);
+	l = home_of_2001_db8(d, 1); /* the other line: the second /32's hits */
+	ck_assert(l.flags & BLF_H6_VALID);
+	ck_assert_uint_eq(l.pk[1], 2);
 	ck_assert_uint_eq(dp_block_hits(d, "2001:db8:0:1::/64"), 1);
 	ck_assert_uint_eq(dp_block_hits(d, other), 2);
-	dp_unblock(d, "2001:db8:0:1::/64"); /* the line is free: the other via bl6_mid */
+	ck_assert_uint_eq(dp_block_hits(d, third), 1);
+	dp_unblock(d, "2001:db8:0:1::/64"); /* the line is free: the others still found */
 	ck_assert_int_eq(verdict(d, src), XDP_DROP);
+	ck_assert_int_eq(verdict(d, src3), XDP_DROP);
 	ck_assert_int_eq(verdict(d, "2001:db8:0:1::9"), XDP_PASS);
 	ck_assert_uint_eq(dp_block_hits(d, other), 3);
+	ck_assert_uint_eq(dp_block_hits(d, third), 2);
 	dp_free(d);
 }
 END_TEST

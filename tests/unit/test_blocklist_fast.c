@@ -532,16 +532,20 @@ END_TEST
  * nothing is left behind. */
 START_TEST(home_lines_of_v6_32s)
 {
-	char other[64];
-	struct prefix a, a2 = pfx("2001:db8:0:7::/64"), b;
-	uint32_t k;
-	struct blf_home6 *l;
+	char other[64], third[64];
+	struct prefix a, a2 = pfx("2001:db8:0:7::/64"), b, c;
+	uint32_t k, kb;
+	struct blf_home6 *l, *alt;
 
-	ck_assert_int_eq(prefix_ref_colliding_48(other, sizeof(other)), 0);
+	ck_assert_int_eq(prefix_ref_colliding_48(other, sizeof(other), 0), 0);
+	ck_assert_int_eq(prefix_ref_colliding_48(third, sizeof(third), 1), 0);
 	a = pfx("2001:db8:0:1::/64");
 	b = pfx(other);
+	c = pfx(third);
 	memcpy(&k, a.addr, 4);
+	memcpy(&kb, b.addr, 4);
 	l = &st.home6[blf_home6_idx(k)];
+	alt = &st.home6[blf_home6_idx(k) ^ 1];
 	add(&a);
 	EXPECT(l->key == k && (l->flags & BLF_H6_VALID) && !(l->flags & BLF_H6_OVF));
 	l->pk[1] += 2; /* what the datapath would have counted */
@@ -549,12 +553,20 @@ START_TEST(home_lines_of_v6_32s)
 	EXPECT(l->pk[1] == 0 && hits("2001:db8:0:1::/64") == 2);
 	l->pk[1] += 1;
 	EXPECT(hits("2001:db8:0:1::/64") == 3);
-	add(&b); /* same line, another /32: only in bl6_mid */
-	EXPECT(l->key == k && (l->flags & BLF_H6_OVF));
+	add(&b); /* same line, another /32: the other line of the pair */
+	EXPECT(l->key == k && (l->flags & BLF_H6_ALT) && !(l->flags & BLF_H6_OVF));
+	EXPECT(alt->key == kb && (alt->flags & BLF_H6_VALID) && !(alt->flags & BLF_H6_ALT));
+	alt->pk[1] += 4;
+	EXPECT(hits(other) == 4);
+	add(&c); /* a third: only in bl6_mid */
+	EXPECT(l->key == k && (l->flags & BLF_H6_OVF) && alt->key == kb);
 	check_str("2001:db8:0:1::9", "2001:db8:0:1::/64");
 	b.addr[15] = 9;
 	check_addr(AF_INET6, b.addr);
+	c.addr[15] = 9;
+	check_addr(AF_INET6, c.addr);
 	b = pfx(other);
+	c = pfx(third);
 	add(&a2); /* two longer prefixes: the line leaves inline mode, hits kept */
 	EXPECT(l->single == 0 && l->pk[1] == 0 && hits("2001:db8:0:1::/64") == 3);
 	ck_assert_int_eq(blf_add(f, &a, 1000), 0); /* an expiry */
@@ -562,15 +574,17 @@ START_TEST(home_lines_of_v6_32s)
 	del(&a2);
 	EXPECT(l->single != 0 && (l->flags & BLF_H6_REC) && hits("2001:db8:0:1::/64") == 3);
 	del(&a);
-	EXPECT(!(l->flags & BLF_H6_VALID) && (l->flags & BLF_H6_OVF));
-	b.addr[15] = 9;
-	check_addr(AF_INET6, b.addr); /* through bl6_mid */
-	b = pfx(other);
+	EXPECT(!(l->flags & BLF_H6_VALID) && (l->flags & BLF_H6_OVF) && (l->flags & BLF_H6_ALT));
+	c.addr[15] = 9;
+	check_addr(AF_INET6, c.addr); /* through bl6_mid */
+	c = pfx(third);
 	add(&a2); /* a new /32 of another line: this one stays */
 	del(&a2);
-	ck_assert_int_eq(blf_add(f, &b, 0), 0); /* a rewrite: b's /32 takes the line */
+	ck_assert_int_eq(blf_add(f, &c, 0), 0); /* a rewrite of an entry in bl6_mid only */
 	check_random_addrs(200);
-	del(&b);
+	del(&b); /* the other line is free again: no more ALT */
+	EXPECT(!(alt->flags & BLF_H6_VALID) && !(l->flags & BLF_H6_ALT) && hits(third) == 0);
+	del(&c);
 	check_empty();
 }
 END_TEST
