@@ -339,49 +339,46 @@ static __always_inline int bl6_line_decide(struct blf_home6 *l, __u32 seq, __u32
 	return bl_count_inline(which ? &l->pk[1] : &l->pk[0], trace);
 }
 
-/* The second line of the pair, when the first says a /32 of its index
- * lives there: its verdict, -1 (ask bl6_mid), or -2 (not there). */
-static __always_inline int bl6_alt_judge(__u32 h, const __u8 *src, __u32 key32, __u32 v,
-					 __u8 trace)
+/* Line h: its verdict when it holds key32, else -2, with its flags in
+ * *fl and *stable set when no rewrite overlapped their read; -1 when the
+ * map has no line h. */
+static __always_inline int bl6_line_try(__u32 h, const __u8 *src, __u32 key32, __u32 v,
+					__u8 trace, __u32 *fl, int *stable)
 {
-	struct blf_home6 *l;
-	__u32 seq, fl;
+	struct blf_home6 *l = bpf_map_lookup_elem(&bl6_home, &h);
+	__u32 seq;
 
-	h ^= 1;
-	l = bpf_map_lookup_elem(&bl6_home, &h);
 	if (!l)
 		return -1;
 	seq = BL_ONCE32(l->seq);
-	fl = BL_ONCE32(l->flags);
-	if ((fl & BLF_H6_VALID) && BL_ONCE32(l->key) == key32)
-		return bl6_line_decide(l, seq, fl, src, v, trace);
-	return (seq & 1) || BL_ONCE32(l->seq) != seq ? -1 : -2;
+	*fl = BL_ONCE32(l->flags);
+	if ((*fl & BLF_H6_VALID) && BL_ONCE32(l->key) == key32)
+		return bl6_line_decide(l, seq, *fl, src, v, trace);
+	*stable = !(seq & 1) && BL_ONCE32(l->seq) == seq;
+	return -2;
 }
 
 /* The /32's bl6_home lines, read in place (no copy to the stack) and
- * checked against their seq afterwards (blocklist_abi.h); -1 when bl6_mid
- * must decide: another /32 may be there only, the daemon was rewriting a
- * line, or the /32 has several longer prefixes (their lengths' probes are
- * bl6_bucket's). Few instructions after the line's miss: the next packet's
- * miss can start while this one's is outstanding. */
+ * checked against their seq afterwards (blocklist_abi.h): its own line,
+ * then, when that one says so (BLF_H6_ALT), the other line of its pair;
+ * -1 when bl6_mid must decide: another /32 may be there only, the daemon
+ * was rewriting a line, or the /32 has several longer prefixes (their
+ * lengths' probes are bl6_bucket's). Few instructions after the line's
+ * miss: the next packet's miss can start while this one's is outstanding. */
 static __always_inline int bl6_line_judge(const __u8 *src, __u32 key32, __u32 v, __u8 trace)
 {
-	__u32 h = blf_home6_idx(key32), seq, fl;
-	struct blf_home6 *l = bpf_map_lookup_elem(&bl6_home, &h);
-	int r;
+	__u32 h = blf_home6_idx(key32), fl = 0, afl = 0;
+	int stable = 0, astable = 0, r;
 
-	if (!l)
-		return -1;
-	seq = BL_ONCE32(l->seq);
-	fl = BL_ONCE32(l->flags);
-	if ((fl & BLF_H6_VALID) && BL_ONCE32(l->key) == key32)
-		return bl6_line_decide(l, seq, fl, src, v, trace);
+	r = bl6_line_try(h, src, key32, v, trace, &fl, &stable);
+	if (r != -2)
+		return r;
 	if (fl & BLF_H6_ALT) {
-		r = bl6_alt_judge(h, src, key32, v, trace);
-		if (r != -2)
-			return r;
+		r = bl6_line_try(h ^ 1, src, key32, v, trace, &afl, &astable);
+		if (r != -2 || !astable)
+			return r != -2 ? r : -1;
 	}
-	if ((fl & BLF_H6_OVF) || (seq & 1) || BL_ONCE32(l->seq) != seq)
+	if ((fl & BLF_H6_OVF) || !stable)
 		return -1;
 	return bl_judge_slot(v & BLF_SLOT, trace); /* no bucket for the /32 */
 }
