@@ -736,6 +736,15 @@ static __always_inline void cls_cache_key(const struct cls_search *st, __u64 *kw
 	kw[5] = CLS_FIELD(d[3]) | CLS_FIELD(st->cls[XDPD_F_IFACE]) << 32;
 }
 
+/* Everything after st->k to zero, cls[XDPD_F_IFACE] the interface's: the
+ * state a search (inline or bitmap) starts from. The cache's hit path and
+ * the rule-by-rule path need none of it. */
+static __always_inline void cls_search_reset(struct cls_search *st, const struct xdpd_iface_cfg *ic)
+{
+	__builtin_memset(&st->cls, 0, sizeof(*st) - __builtin_offsetof(struct cls_search, cls));
+	st->cls[XDPD_F_IFACE] = ic->cls;
+}
+
 /* The search through the cache. A cached rule needs no second look at its
  * rule_info: it cannot be rate-limited (such a search is not cached) and its
  * TCP flags are in the key, so the search would accept it again: same
@@ -761,6 +770,7 @@ static __always_inline int classify_cached(struct cls_search *st,
 		st->matched = 1;
 		return 1;
 	}
+	cls_search_reset(st, ic);
 	if (cfg.nwords <= XDPD_CLS_INLINE_WORDS)
 		classify_inline(st, ic);
 	else
@@ -779,6 +789,8 @@ static __always_inline int classify_cached(struct cls_search *st,
 /* Needs struct cls_search: included here, not at the top. */
 #include "classify_direct.h"
 
+/* Only st->k is set on entry: the search state after it is zeroed where a
+ * search needs it (cls_search_reset), not for every packet. */
 static __always_inline int classify(struct cls_search *st, const struct xdpd_iface_cfg *ic)
 {
 	if (!cfg.nrules)
@@ -787,6 +799,7 @@ static __always_inline int classify(struct cls_search *st, const struct xdpd_ifa
 		return classify_direct(st, ic);
 	if (cfg.nwords >= XDPD_CLS_CACHE_MIN_WORDS)
 		return classify_cached(st, ic);
+	cls_search_reset(st, ic);
 	if (cfg.nwords <= XDPD_CLS_INLINE_WORDS)
 		return classify_inline(st, ic);
 	return classify_search(st, ic);

@@ -35,6 +35,14 @@ struct cursor {
 	void *end;
 };
 
+/* struct ethhdr without the packed attribute, which makes clang read
+ * h_proto a byte at a time: the 2-byte alignment holds for every frame. */
+struct eth_hdr {
+	__u8 dst[ETH_ALEN];
+	__u8 src[ETH_ALEN];
+	__be16 proto;
+};
+
 struct vlan_hdr {
 	__be16 tci;
 	__be16 proto;
@@ -92,13 +100,13 @@ static __always_inline int is_vlan(__u16 h_proto)
  * (network order). A third tag is refused rather than misread as L3. */
 static __always_inline int parse_eth(struct cursor *c, __be16 *h_proto)
 {
-	struct ethhdr *eth = cursor_pull(c, sizeof(*eth));
+	struct eth_hdr *eth = cursor_pull(c, sizeof(*eth));
 	__be16 proto;
 	int i;
 
 	if (!eth)
 		return -1;
-	proto = eth->h_proto;
+	proto = eth->proto;
 #pragma unroll
 	for (i = 0; i < XDPD_VLAN_MAX; i++) {
 		struct vlan_hdr *vh;

@@ -97,6 +97,23 @@ static __always_inline void report(struct xdp_md *ctx, const struct flow_key *k,
 	trace_end(ctx, k, &o);
 }
 
+/* A frame the parser refused passes untouched: counted and sampled as
+ * unparsed. Its own path, so that the parser's every exit jumps here
+ * instead of carrying a verdict's defaults along the parsed path. */
+static __always_inline __u32 pass_unparsed(struct xdp_md *ctx, const struct xdpd_iface_cfg *ic,
+					   const struct flow_key *k, __u64 bytes)
+{
+	struct verdict v = {.action = XDP_PASS,
+			    .rule_slot = XDPD_NO_RULE,
+			    .reason = XDPD_WHY_UNPARSED,
+			    .lb = {XDPD_NO_SLOT, XDPD_NO_SLOT}};
+
+	if (!k->trace)
+		account(ic, &v, bytes);
+	report(ctx, k, &v);
+	return XDP_PASS;
+}
+
 SEC("xdp")
 int xdpd_main(struct xdp_md *ctx)
 {
@@ -104,9 +121,8 @@ int xdpd_main(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	struct verdict v = {.action = XDP_PASS,
 			    .rule_slot = XDPD_NO_RULE,
-			    .reason = XDPD_WHY_UNPARSED,
 			    .lb = {XDPD_NO_SLOT, XDPD_NO_SLOT}};
-	struct cls_search st = {};
+	struct cls_search st; /* classify() zeroes the search state it uses */
 	struct xdpd_iface_cfg *ic;
 	__u32 ifindex = ctx->ingress_ifindex;
 
@@ -120,9 +136,11 @@ int xdpd_main(struct xdp_md *ctx)
 		if (!ic)
 			return XDP_PASS;
 	}
+	__builtin_memset(&st.k, 0, sizeof(st.k));
 	st.k.trace = trace_begin(ctx);
-	if (!parse_packet(data, data_end, &st.k))
-		judge(ctx, &st, ic, &v);
+	if (parse_packet(data, data_end, &st.k))
+		return pass_unparsed(ctx, ic, &st.k, data_end - data);
+	judge(ctx, &st, ic, &v);
 	if (!st.k.trace)
 		account(ic, &v, data_end - data);
 	report(ctx, &st.k, &v);

@@ -54,9 +54,10 @@ static void set_cfg(struct dp *d, uint32_t rate_override, uint64_t cookie)
 			 0);
 }
 
-/* One frame with metadata carrying cookie; repeat times. */
-static struct traced run_meta(struct dp *d, const struct frame_spec *s, uint64_t cookie,
-			      uint32_t repeat)
+/* One frame with metadata carrying cookie; repeat times. A cut other than
+ * 0 keeps only the frame's first cut bytes. */
+static struct traced run_meta_cut(struct dp *d, const struct frame_spec *s, uint64_t cookie,
+				  uint32_t repeat, int cut)
 {
 	uint8_t in[sizeof(struct xdpd_trace_meta) + FRAME_MAX], out[sizeof(in) + 256];
 	struct xdpd_trace_meta meta = {.cookie = cookie};
@@ -68,6 +69,10 @@ static struct traced run_meta(struct dp *d, const struct frame_spec *s, uint64_t
 		    .repeat = repeat);
 
 	ck_assert_int_gt(len, 0);
+	if (cut) {
+		ck_assert_int_lt(cut, len);
+		len = cut;
+	}
 	memcpy(in, &meta, sizeof(meta));
 	md.data_end = (uint32_t)(sizeof(meta) + (size_t)len);
 	md.ingress_ifindex = if_nametoindex(DP_IF0);
@@ -78,6 +83,12 @@ static struct traced run_meta(struct dp *d, const struct frame_spec *s, uint64_t
 	t.len = o.data_size_out - sizeof(meta);
 	memcpy(t.frame, out + sizeof(meta), t.len);
 	return t;
+}
+
+static struct traced run_meta(struct dp *d, const struct frame_spec *s, uint64_t cookie,
+			      uint32_t repeat)
+{
+	return run_meta_cut(d, s, cookie, repeat, 0);
 }
 
 static struct traced trace(struct dp *d, const struct frame_spec *s)
@@ -379,6 +390,55 @@ START_TEST(sampling_events)
 }
 END_TEST
 
+/* A frame the parser refuses (here a TCP header cut short) passes: a trace
+ * says so, with the unparsed reason and no rule, and moves nothing; as an
+ * ordinary packet it is counted on its interface and sampled, however the
+ * policy would judge the whole frame. */
+START_TEST(unparsed_frames_traced_counted_sampled)
+{
+	struct dp *d = dp_load(HEAD "sampling:\n  rate: 1\n"
+				    "default_action: drop\n"
+				    "rules:\n"
+				    "  - name: drop-8080\n"
+				    "    action: drop\n"
+				    "    protocol: tcp\n"
+				    "    dst_port: 8080\n");
+	struct frame_spec s = tcp("192.168.1.1", 53000, "192.168.1.2", 8080);
+	struct ring_read rr = {0};
+	struct ring_buffer *rb;
+	struct traced t;
+	const int cut = 14 + 20 + 10;
+
+	pin_cpu();
+	rb = ring_buffer__new(bpf_map__fd(d->skel->maps.sample_ring), on_event, &rr, NULL);
+	ck_assert_ptr_nonnull(rb);
+	set_cfg(d, 0, COOKIE);
+	t = run_meta_cut(d, &s, COOKIE, 1, cut);
+	ck_assert_int_eq(t.action, XDP_PASS);
+	ck_assert_int_eq(t.meta.done, 1);
+	ck_assert_int_eq(t.meta.action, XDP_PASS);
+	ck_assert_int_eq(t.meta.reason, XDPD_WHY_UNPARSED);
+	ck_assert_uint_eq(t.meta.rule_slot, XDPD_NO_SLOT);
+	ck_assert_uint_eq(t.meta.lb_slot, XDPD_NO_SLOT);
+	ck_assert_uint_eq(dp_iface_count(d, DP_IF0, XDP_PASS).packets, 0);
+	ck_assert_int_eq(ring_buffer__consume(rb), 0);
+	t = run_meta_cut(d, &s, 0, 1, cut);
+	ck_assert_int_eq(t.action, XDP_PASS);
+	ck_assert_int_eq(t.meta.done, 0);
+	ck_assert_uint_eq(dp_iface_count(d, DP_IF0, XDP_PASS).packets, 1);
+	ck_assert_uint_eq(dp_iface_count(d, DP_IF0, XDP_PASS).bytes, (uint64_t)cut);
+	ck_assert_uint_eq(dp_iface_count(d, DP_IF0, XDP_DROP).packets, 0);
+	ck_assert_uint_eq(dp_rule_count(d, "drop-8080").packets, 0);
+	ck_assert_int_eq(ring_buffer__consume(rb), 1);
+	ck_assert_int_eq(rr.last.action, XDP_PASS);
+	ck_assert_int_eq(rr.last.reason, XDPD_WHY_UNPARSED);
+	ck_assert_uint_eq(rr.last.rule_slot, XDPD_NO_SLOT);
+	ck_assert_uint_eq(rr.last.len, (uint32_t)cut);
+	ring_buffer__free(rb);
+	dp_free(d);
+}
+END_TEST
+
 /* Nobody reads the ring: once full, samples are lost (counted), and every
  * packet still gets its verdict. */
 START_TEST(sampling_full_ring_loses)
@@ -416,6 +476,7 @@ static Suite *trace_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, sampling_events);
 	tcase_add_test(tc, sampling_full_ring_loses);
+	tcase_add_test(tc, unparsed_frames_traced_counted_sampled);
 	suite_add_tcase(s, tc);
 	return s;
 }
