@@ -107,6 +107,10 @@ static __always_inline int parse_eth(struct cursor *c, __be16 *h_proto)
 	if (!eth)
 		return -1;
 	proto = eth->proto;
+	if (!is_vlan(proto)) { /* most frames: no tag, one test */
+		*h_proto = proto;
+		return 0;
+	}
 #pragma unroll
 	for (i = 0; i < XDPD_VLAN_MAX; i++) {
 		struct vlan_hdr *vh;
@@ -133,9 +137,13 @@ static __always_inline int parse_ipv4(struct cursor *c, struct flow_key *k, int 
 
 	if ((void *)(iph + 1) > c->end)
 		return -1;
-	if (iph->version != 4 || iph->ihl < 5)
-		return -1;
-	hlen = iph->ihl * 4;
+	if (*(__u8 *)iph == 0x45) { /* version 4, no options: most datagrams */
+		hlen = sizeof(*iph);
+	} else {
+		if (iph->version != 4 || iph->ihl < 5)
+			return -1;
+		hlen = iph->ihl * 4;
+	}
 	if (bpf_ntohs(iph->tot_len) < hlen || c->pos + bpf_ntohs(iph->tot_len) > c->end)
 		return -1;
 	if (!cursor_pull(c, hlen))
