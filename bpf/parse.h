@@ -35,8 +35,9 @@ struct cursor {
 	void *end;
 };
 
-/* struct ethhdr without the packed attribute, which makes clang read
- * h_proto a byte at a time: the 2-byte alignment holds for every frame. */
+/* struct ethhdr is packed, so clang reads its h_proto a byte at a time;
+ * this one lets it load the 16 bits at once (the verifier allows packet
+ * loads at any offset where the CPU does, as for struct vlan_hdr). */
 struct eth_hdr {
 	__u8 dst[ETH_ALEN];
 	__u8 src[ETH_ALEN];

@@ -97,6 +97,17 @@ static __always_inline void report(struct xdp_md *ctx, const struct flow_key *k,
 	trace_end(ctx, k, &o);
 }
 
+/* After the verdict: counters (never for a trace frame), samples, traces.
+ * Returns the verdict's action. */
+static __always_inline __u32 finish(struct xdp_md *ctx, const struct xdpd_iface_cfg *ic,
+				    const struct flow_key *k, const struct verdict *v, __u64 bytes)
+{
+	if (!k->trace)
+		account(ic, v, bytes);
+	report(ctx, k, v);
+	return v->action;
+}
+
 /* A frame the parser refused passes untouched: counted and sampled as
  * unparsed. Its own path, so that the parser's every exit jumps here
  * instead of carrying a verdict's defaults along the parsed path. */
@@ -108,10 +119,7 @@ static __always_inline __u32 pass_unparsed(struct xdp_md *ctx, const struct xdpd
 			    .reason = XDPD_WHY_UNPARSED,
 			    .lb = {XDPD_NO_SLOT, XDPD_NO_SLOT}};
 
-	if (!k->trace)
-		account(ic, &v, bytes);
-	report(ctx, k, &v);
-	return XDP_PASS;
+	return finish(ctx, ic, k, &v, bytes);
 }
 
 SEC("xdp")
@@ -141,8 +149,5 @@ int xdpd_main(struct xdp_md *ctx)
 	if (parse_packet(data, data_end, &st.k))
 		return pass_unparsed(ctx, ic, &st.k, data_end - data);
 	judge(ctx, &st, ic, &v);
-	if (!st.k.trace)
-		account(ic, &v, data_end - data);
-	report(ctx, &st.k, &v);
-	return v.action;
+	return finish(ctx, ic, &st.k, &v, data_end - data);
 }

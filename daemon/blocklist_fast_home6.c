@@ -84,11 +84,10 @@ static void home6_write(struct blf *f, uint32_t h, uint32_t key, const struct bl
 {
 	struct blf_home6 *l = &f->st.home6[h];
 	uint32_t seq = l->seq, fl = f->ovf[h] ? BLF_H6_OVF : 0;
+	struct blf_mid6 z = {0}, cur;
 
 	if (holds_guest(f, h ^ 1))
 		fl |= BLF_H6_ALT;
-	struct blf_mid6 z = {0}, cur;
-
 	if (m) {
 		fl |= BLF_H6_VALID | (h6_needs_rec(f, m) ? BLF_H6_REC : 0);
 	} else {
