@@ -790,7 +790,9 @@ static __always_inline int classify_cached(struct cls_search *st,
 #include "classify_direct.h"
 
 /* Only st->k is set on entry: the search state after it is zeroed where a
- * search needs it (cls_search_reset), not for every packet. */
+ * search needs it (cls_search_reset), not for every packet. A new path must
+ * reset before it reads past st->k: a privileged loader may read
+ * uninitialized stack, so the verifier would not catch it. */
 static __always_inline int classify(struct cls_search *st, const struct xdpd_iface_cfg *ic)
 {
 	if (!cfg.nrules)
