@@ -30,6 +30,9 @@ uint64_t flows_rand(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
+/* The remainders are taken before the cast: (int)(r >> 32) is negative
+ * half the time, and so was its remainder, which once made /1s out of the
+ * "1 in 10,000 /8-/15" (two of them covered every IPv4 source). */
 static int len4(uint64_t r)
 {
 	uint32_t x = (uint32_t)(r % 100000);
@@ -39,12 +42,12 @@ static int len4(uint64_t r)
 	if (x < 85000)
 		return 24;
 	if (x < 95000)
-		return 20 + (int)(r >> 32) % 4;
+		return 20 + (int)((r >> 32) % 4);
 	if (x < 99000)
-		return 25 + (int)(r >> 32) % 7;
+		return 25 + (int)((r >> 32) % 7);
 	if (x < 99990)
-		return 16 + (int)(r >> 32) % 4;
-	return 8 + (int)(r >> 32) % 8;
+		return 16 + (int)((r >> 32) % 4);
+	return 8 + (int)((r >> 32) % 8);
 }
 
 static int len6(uint64_t r)
@@ -60,8 +63,8 @@ static int len6(uint64_t r)
 	if (x < 950)
 		return 56;
 	if (x < 970)
-		return 40 + (int)(r >> 32) % 8;
-	return 29 + (int)(r >> 32) % 4;
+		return 40 + (int)((r >> 32) % 8);
+	return 29 + (int)((r >> 32) % 4);
 }
 
 static void addr_anywhere(int family, uint64_t *st, uint8_t a[16])
