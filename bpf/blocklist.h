@@ -71,6 +71,22 @@ struct {
 	__type(value, struct blf_rec);
 } bl_rec SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, (1 << BLF_T4_BITS) / BLF_NONE_EL);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct blf_bits);
+} bl4_none SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, (1 << BLF_H6_BITS) / BLF_NONE_EL);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct blf_bits);
+} bl6_none SEC(".maps");
+
 /* Read by user space only; declared here so it is created and pinned. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -87,6 +103,15 @@ struct {
 	__type(key, __u32);
 	__type(value, struct blf_counts);
 } bl_count SEC(".maps");
+
+/* Bit i of bl4_none or bl6_none: 1 when entry i is known to be empty. */
+static __always_inline int bl_none(void *map, __u32 i)
+{
+	__u32 el = i / BLF_NONE_EL;
+	struct blf_bits *b = bpf_map_lookup_elem(map, &el);
+
+	return b && (b->w[(i / 64) % (BLF_NONE_EL / 64)] >> (i % 64)) & 1;
+}
 
 /* Bucket i of bl6_top. */
 static __always_inline __u32 bl_top6(__u32 i)
@@ -158,6 +183,8 @@ static __always_inline int bl4_judge(const __u8 *src, __u8 trace)
 
 	__builtin_memcpy(&a, src, 4);
 	a = bpf_ntohl(a);
+	if (bl_none(&bl4_none, a >> 8))
+		return 0;
 	t = bl_top4(a >> 8);
 	if (!t)
 		return 0;
@@ -370,6 +397,8 @@ static __always_inline int bl6_line_judge(const __u8 *src, __u32 key32, __u32 v,
 	__u32 h = blf_home6_idx(key32), fl = 0, afl = 0;
 	int stable = 0, astable = 0, r;
 
+	if (bl_none(&bl6_none, h)) /* no /32 of this index has a bucket */
+		return bl_judge_slot(v & BLF_SLOT, trace);
 	r = bl6_line_try(h, src, key32, v, trace, &fl, &stable);
 	if (r != -2)
 		return r;

@@ -65,6 +65,21 @@
  *                        with loads; a port to a weaker memory model would
  *                        need a barrier between the field reads and the
  *                        second seq read.
+ * Both, in front of the tables above:
+ *   bl4_none[b]          one bit per /24 b, set when no prefix covers or
+ *                        lies under it (bl4_top's word is 0);
+ *   bl6_none[h]          one bit per bl6_home line h, set when the line
+ *                        has no flags: no /32 of index h has a bucket, so a
+ *                        source under such a /32 is decided by bl6_top.
+ *                        The bits say "known empty": a set bit answers
+ *                        without the 256 MiB (64 MiB) table, whose random
+ *                        read costs a page walk and a cache miss, from 2 MiB
+ *                        (128 KiB) that stay in the CPU's caches and TLB; a
+ *                        clear bit (also every bit of a new map) only sends
+ *                        the reader to the table. The daemon clears a bit
+ *                        before it makes the entry non-empty and sets it
+ *                        after the entry became empty, so a reader never
+ *                        skips an entry that holds a prefix.
  * Both:
  *   bl_rec[slot]         expiry and hit counter (the datapath's only write).
  *   bl_slotkey[slot]     the prefix of a slot (user space only: lets a new
@@ -173,6 +188,11 @@ struct blf_line4 {
 };
 struct blf_line {
 	xu32 b[BLF_LINE];
+};
+/* bl4_none and bl6_none: BLF_NONE_EL bits per map element, one cache line. */
+#define BLF_NONE_EL 512
+struct blf_bits {
+	xu64 w[BLF_NONE_EL / 64];
 };
 struct blf_counts {
 	xu32 n[2]; /* [0] IPv4 entries, [1] IPv6 entries */

@@ -193,10 +193,14 @@ static void top4_write(struct blf *f, uint32_t b, uint64_t w)
 	w &= ~BLF_T4_REC;
 	if (t4_needs_rec(f, w))
 		w |= BLF_T4_REC;
+	if (w) /* also when w is unchanged: adoption may have set the bit */
+		blf_none_mark(f->st.none4, b, false);
 	if (w == t->w)
 		return;
 	top4_fold(f, b);
 	store64(&t->w, w);
+	if (!w)
+		blf_none_mark(f->st.none4, b, true);
 }
 
 static void top4_paint(struct blf *f, uint32_t b0, uint32_t n, uint32_t s1, int len)
@@ -880,6 +884,8 @@ int blf_new(const struct blf_store *st, struct blf **out)
 		r = top4_repaint(f);
 	if (r == 0)
 		r = home6_adopt(f, &mids);
+	if (r == 0)
+		r = blf_none_adopt(f);
 	free(mids.v);
 	if (r < 0) {
 		blf_free(f);
@@ -908,7 +914,11 @@ void blf_free(struct blf *f)
 static uint32_t match4(const struct blf *f, const uint8_t *addr)
 {
 	uint32_t a = blf_be32(addr), s;
-	uint64_t v = f->st.top4[a >> 8].w;
+	uint64_t v;
+
+	if (f->st.none4[a >> 14] >> ((a >> 8) % 64) & 1)
+		return 0;
+	v = f->st.top4[a >> 8].w;
 
 	if (v & BLF_T4_SINGLE) {
 		int len = 25 + (int)((v >> BLF_T4_SLEN_SHIFT) & 7);

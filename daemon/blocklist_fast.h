@@ -35,6 +35,8 @@ struct blf_store {
 	struct blf_top4 *top4;	     /* 1 << BLF_T4_BITS */
 	uint32_t *top6;		     /* 1 << BLF_T6_BITS */
 	struct blf_home6 *home6;     /* 1 << BLF_H6_BITS */
+	uint64_t *none4;	     /* bl4_none: (1 << BLF_T4_BITS) / 64 words */
+	uint64_t *none6;	     /* bl6_none: (1 << BLF_H6_BITS) / 64 words */
 	struct blf_rec *rec;	     /* BLF_SLOTS */
 	struct blf_slotkey *slotkey; /* BLF_SLOTS */
 	uint32_t *count;	     /* [0] IPv4, [1] IPv6 */

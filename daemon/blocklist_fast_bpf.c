@@ -15,10 +15,10 @@
 #include "blocklist_fast.h"
 #include "blocklist_fast_bpf.h"
 
-enum { A_TOP4, A_TOP6, A_HOME6, A_REC, A_SLOTKEY, A_COUNT, NARRAYS };
+enum { A_TOP4, A_TOP6, A_HOME6, A_REC, A_SLOTKEY, A_COUNT, A_NONE4, A_NONE6, NARRAYS };
 
 static const char *const array_names[NARRAYS] = {"bl4_top", "bl6_top", "bl6_home", "bl_rec",
-						 "bl_slotkey", "bl_count"};
+						 "bl_slotkey", "bl_count", "bl4_none", "bl6_none"};
 static const char *const hash_names[BLF_NHMAPS] = {"bl4_long", "bl6_long", "bl6_mid"};
 
 /* Expected value size x entries of each array (the layout of this build). */
@@ -26,7 +26,7 @@ static const size_t array_bytes[NARRAYS] = {
     sizeof(struct blf_top4) << BLF_T4_BITS, sizeof(uint32_t) << BLF_T6_BITS,
     sizeof(struct blf_home6) << BLF_H6_BITS,
     sizeof(struct blf_rec) * BLF_SLOTS, sizeof(struct blf_slotkey) * BLF_SLOTS,
-    sizeof(struct blf_counts),
+    sizeof(struct blf_counts), (1u << BLF_T4_BITS) / 8, (1u << BLF_H6_BITS) / 8,
 };
 
 struct blf_bpf {
@@ -108,6 +108,8 @@ int blf_bpf_store(blf_map_fd_fn map_fd, void *ctx, struct blf_store *st)
 	st->rec = b->mem[A_REC];
 	st->slotkey = b->mem[A_SLOTKEY];
 	st->count = b->mem[A_COUNT];
+	st->none4 = b->mem[A_NONE4];
+	st->none6 = b->mem[A_NONE6];
 	return 0;
 }
 

@@ -94,6 +94,8 @@ static void home6_write(struct blf *f, uint32_t h, uint32_t key, const struct bl
 		m = &z;
 		key = 0;
 	}
+	if (fl) /* before the line takes it, also when the line is unchanged */
+		blf_none_mark(f->st.none6, h, false);
 	line_mid(l, &cur);
 	if (l->flags == fl && l->key == key && !memcmp(&cur, m, sizeof(cur)))
 		return;
@@ -110,6 +112,8 @@ static void home6_write(struct blf *f, uint32_t h, uint32_t key, const struct bl
 	SET_ONCE(l->shi, m->shi);
 	SET_ONCE(l->slo, m->slo);
 	__atomic_store_n(&l->seq, seq + 2, __ATOMIC_RELEASE);
+	if (!fl)
+		blf_none_mark(f->st.none6, h, true);
 }
 
 /* The same line, its flags derived again (an expiry or the overflow count
@@ -264,6 +268,8 @@ bool bucket6(const struct blf *f, const uint8_t *addr, struct blf_mid6 *m)
 	const struct blf_home6 *l;
 
 	memcpy(&key, addr, 4);
+	if (f->st.none6[blf_home6_idx(key) / 64] >> (blf_home6_idx(key) % 64) & 1)
+		return false; /* as the datapath: no /32 of this index has a bucket */
 	at = line_of(f, key);
 	if (at != H6_NONE) {
 		line_mid(&f->st.home6[at], m);

@@ -53,4 +53,11 @@ int home6_adopt(struct blf *f, const struct mids *m);
 /* The /32 bucket of addr as the datapath finds it (blf_match's model). */
 bool bucket6(const struct blf *f, const uint8_t *addr, struct blf_mid6 *m);
 
+/* bl4_none / bl6_none (blocklist_fast_none.c). Bit i of bits: 1 when
+ * entry i is empty; clear it before the entry takes a prefix, set it after
+ * the entry emptied. */
+void blf_none_mark(uint64_t *bits, uint32_t i, bool empty);
+/* Both bitmaps right after adoption, from the slot table and bl6_home. */
+int blf_none_adopt(struct blf *f);
+
 #endif /* XDPD_BLOCKLIST_FAST_INTERNAL_H */

@@ -99,9 +99,12 @@ int blf_mem_store(struct blf_store *st)
 	st->rec = calloc(BLF_SLOTS, sizeof(*st->rec));
 	st->slotkey = calloc(BLF_SLOTS, sizeof(*st->slotkey));
 	st->count = calloc(2, sizeof(uint32_t));
+	st->none4 = calloc((1u << BLF_T4_BITS) / 64, sizeof(uint64_t));
+	st->none6 = calloc((1u << BLF_H6_BITS) / 64, sizeof(uint64_t));
 	st->ops = &mem_ops;
 	st->ctx = mm;
-	if (!mm || !st->top4 || !st->top6 || !st->home6 || !st->rec || !st->slotkey || !st->count) {
+	if (!mm || !st->top4 || !st->top6 || !st->home6 || !st->rec || !st->slotkey || !st->count ||
+	    !st->none4 || !st->none6) {
 		blf_mem_store_free(st);
 		return -ENOMEM;
 	}
@@ -137,5 +140,7 @@ void blf_mem_store_free(struct blf_store *st)
 	free(st->rec);
 	free(st->slotkey);
 	free(st->count);
+	free(st->none4);
+	free(st->none6);
 	memset(st, 0, sizeof(*st));
 }

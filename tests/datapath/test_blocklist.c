@@ -348,22 +348,64 @@ START_TEST(v6_home_line_and_overflow)
 END_TEST
 
 /* With no entry of a family the program never reads the index: a corrupt
- * top array would not matter. Proven by writing garbage there. */
+ * top array would not matter. Proven by writing garbage there (and clearing
+ * the /24's bl4_none bit, which would otherwise answer first). */
 START_TEST(empty_family_skips_lookup)
 {
 	struct dp *d = dp_load(POLICY);
 	struct bpf_map *top;
-	uint32_t el = (198u << 16 | 51u << 8 | 100u) / BLF_LINE4;
+	uint32_t b = 198u << 16 | 51u << 8 | 100u, el = b / BLF_LINE4, nel = b / BLF_NONE_EL;
 	struct blf_line4 line;
+	struct blf_bits none = {0};
 
 	dp_block(d, "2001:db8::/32", 0); /* the index exists, IPv4 is empty */
 	top = d->skel->maps.bl4_top;
 	for (int i = 0; i < BLF_LINE4; i++)
 		line.b[i] = (struct blf_top4){.w = 1}; /* slot 0: the IPv6 entry */
 	ck_assert_int_eq(bpf_map__update_elem(top, &el, sizeof(el), &line, sizeof(line), 0), 0);
+	ck_assert_int_eq(bpf_map__update_elem(d->skel->maps.bl4_none, &nel, sizeof(nel), &none,
+					      sizeof(none), 0),
+			 0);
 	ck_assert_int_eq(verdict(d, "198.51.100.1"), XDP_PASS);
 	dp_block(d, "203.0.113.0/24", 0); /* now IPv4 counts: the garbage is read */
 	ck_assert_int_eq(verdict(d, "198.51.100.1"), XDP_DROP);
+	dp_free(d);
+}
+END_TEST
+
+/* Sets bit i of a "known empty" map (bl4_none, bl6_none) by hand. */
+static void mark_none(struct bpf_map *m, uint32_t i)
+{
+	uint32_t el = i / BLF_NONE_EL;
+	struct blf_bits b;
+
+	ck_assert_int_eq(bpf_map__lookup_elem(m, &el, sizeof(el), &b, sizeof(b), 0), 0);
+	b.w[(i / 64) % (BLF_NONE_EL / 64)] |= 1ULL << (i % 64);
+	ck_assert_int_eq(bpf_map__update_elem(m, &el, sizeof(el), &b, sizeof(b), 0), 0);
+}
+
+/* The program asks the "known empty" bits before the big tables: a bit the
+ * daemon sets wrongly by hand makes blocked sources pass (which is why the
+ * daemon never does: blocklist_abi.h), and only theirs. */
+START_TEST(known_empty_bits_answer_first)
+{
+	struct dp *d = dp_load(POLICY);
+	uint8_t a[4] = {0x20, 0x01, 0x0d, 0xb8};
+	uint32_t k;
+
+	dp_block(d, "203.0.113.0/24", 0);
+	dp_block(d, "198.51.100.0/24", 0);
+	dp_block(d, "2001:db8::/32", 0);
+	dp_block(d, "2001:db9::/32", 0);
+	ck_assert_int_eq(verdict(d, "203.0.113.9"), XDP_DROP);
+	ck_assert_int_eq(verdict(d, "2001:db8::9"), XDP_DROP);
+	mark_none(d->skel->maps.bl4_none, 203u << 16 | 0u << 8 | 113u);
+	memcpy(&k, a, 4);
+	mark_none(d->skel->maps.bl6_none, blf_home6_idx(k));
+	ck_assert_int_eq(verdict(d, "203.0.113.9"), XDP_PASS);
+	ck_assert_int_eq(verdict(d, "198.51.100.9"), XDP_DROP);
+	ck_assert_int_eq(verdict(d, "2001:db8::9"), XDP_PASS);
+	ck_assert_int_eq(verdict(d, "2001:db9::9"), XDP_DROP);
 	dp_free(d);
 }
 END_TEST
@@ -378,6 +420,7 @@ int main(void)
 	tcase_add_test(tc, zero_length_and_hosts);
 	tcase_add_test(tc, expired_longest_match_passes);
 	tcase_add_test(tc, empty_family_skips_lookup);
+	tcase_add_test(tc, known_empty_bits_answer_first);
 	tcase_add_test(tc, hits_counted_in_the_entry_without_ttl);
 	tcase_add_test(tc, v6_home_line_and_overflow);
 	suite_add_tcase(s, tc);

@@ -126,9 +126,25 @@ static void check_str(const char *addr, const char *want)
 		      addr, want);
 }
 
+/* bl4_none and bl6_none name exactly the empty entries: a set bit on a
+ * non-empty one would hide its prefixes from the datapath, a clear bit on
+ * an empty one costs a read of the big table. */
+static void check_none_bits(void)
+{
+	for (uint32_t b = 0; b < 1u << BLF_T4_BITS; b++)
+		if ((st.none4[b / 64] >> (b % 64) & 1) != (st.top4[b].w == 0))
+			ck_abort_msg("bl4_none bit of /24 %u.%u.%u.0 is wrong (word %#llx)", b >> 16,
+				     (b >> 8) & 0xff, b & 0xff, (unsigned long long)st.top4[b].w);
+	for (uint32_t h = 0; h < 1u << BLF_H6_BITS; h++)
+		if ((st.none6[h / 64] >> (h % 64) & 1) != (st.home6[h].flags == 0))
+			ck_abort_msg("bl6_none bit of line %u is wrong (flags %#x)", h,
+				     st.home6[h].flags);
+}
+
 /* Nothing of the index is left once it is empty. */
 static void check_empty(void)
 {
+	check_none_bits(); /* every bit set */
 	for (uint32_t i = 0; i < 1u << BLF_T4_BITS; i++)
 		EXPECT(st.top4[i].w == 0 && st.top4[i].pk[0] == 0 && st.top4[i].pk[1] == 0);
 	for (uint32_t i = 0; i < 1u << BLF_T6_BITS; i++)
@@ -292,10 +308,20 @@ START_TEST(random_churn_matches_reference)
 			del(rand() % 2 ? &ref[rand() % nref] : &p);
 		check_random_addrs(20);
 	}
+	check_none_bits();
 	/* a new index adopting the same store answers the same, and can delete */
 	blf_free(f);
 	ck_assert_int_eq(blf_new(&st, &f), 0);
 	EXPECT(blf_count(f) == nref);
+	check_random_addrs(2000);
+	check_none_bits();
+	/* and one whose "known empty" bits are new maps, all clear (an upgrade
+	 * from a daemon without them) sets them from the slot table and lines */
+	blf_free(f);
+	memset(st.none4, 0, (1u << BLF_T4_BITS) / 8);
+	memset(st.none6, 0, (1u << BLF_H6_BITS) / 8);
+	ck_assert_int_eq(blf_new(&st, &f), 0);
+	check_none_bits();
 	check_random_addrs(2000);
 	/* and one whose bl4_top was replaced by an empty one (the pin of an
 	 * older layout, datapath_load.c) paints it again from the slot table */
