@@ -916,7 +916,7 @@ static uint32_t match4(const struct blf *f, const uint8_t *addr)
 	uint32_t a = blf_be32(addr), s;
 	uint64_t v;
 
-	if (f->st.none4[a >> 14] >> ((a >> 8) % 64) & 1)
+	if (blf_none_has(f->st.none4, a >> 8))
 		return 0;
 	v = f->st.top4[a >> 8].w;
 

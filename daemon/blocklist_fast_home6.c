@@ -268,7 +268,7 @@ bool bucket6(const struct blf *f, const uint8_t *addr, struct blf_mid6 *m)
 	const struct blf_home6 *l;
 
 	memcpy(&key, addr, 4);
-	if (f->st.none6[blf_home6_idx(key) / 64] >> (blf_home6_idx(key) % 64) & 1)
+	if (blf_none_has(f->st.none6, blf_home6_idx(key)))
 		return false; /* as the datapath: no /32 of this index has a bucket */
 	at = line_of(f, key);
 	if (at != H6_NONE) {

@@ -57,6 +57,10 @@ bool bucket6(const struct blf *f, const uint8_t *addr, struct blf_mid6 *m);
  * entry i is empty; clear it before the entry takes a prefix, set it after
  * the entry emptied. */
 void blf_none_mark(uint64_t *bits, uint32_t i, bool empty);
+static inline bool blf_none_has(const uint64_t *bits, uint32_t i)
+{
+	return bits[i / 64] >> (i % 64) & 1;
+}
 /* Both bitmaps right after adoption, from the slot table and bl6_home. */
 int blf_none_adopt(struct blf *f);
 
