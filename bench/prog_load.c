@@ -12,7 +12,7 @@
 
 #include "prog_load.h"
 
-int bench_load_obj(const char *path)
+int bench_load_obj_with(const char *path, int (*setup)(struct bpf_object *, void *), void *arg)
 {
 	struct bpf_object *obj = bpf_object__open_file(path, NULL);
 	struct bpf_program *prog;
@@ -21,7 +21,9 @@ int bench_load_obj(const char *path)
 	err = libbpf_get_error(obj);
 	if (err)
 		return err;
-	err = bpf_object__load(obj);
+	err = setup ? setup(obj, arg) : 0;
+	if (!err)
+		err = bpf_object__load(obj);
 	prog = bpf_object__next_program(obj, NULL);
 	if (!err && !prog)
 		err = -ENOENT;
@@ -35,6 +37,11 @@ int bench_load_obj(const char *path)
 		fd = -errno;
 	bpf_object__close(obj);
 	return fd;
+}
+
+int bench_load_obj(const char *path)
+{
+	return bench_load_obj_with(path, NULL, NULL);
 }
 
 int bench_park(int prog_fd, const char *ifname)

@@ -16,6 +16,11 @@
 /* The first program of the object at path, loaded: its fd, or -errno. */
 int bench_load_obj(const char *path);
 
+struct bpf_object;
+/* The same, with setup(obj, arg) called between open and load (map sizes,
+ * read-only data); its error is returned. */
+int bench_load_obj_with(const char *path, int (*setup)(struct bpf_object *, void *), void *arg);
+
 /* Attaches prog_fd to ifname (native XDP, replacing what is there), so that
  * test runs call it as they call attached programs. 0 or -errno. */
 int bench_park(int prog_fd, const char *ifname);

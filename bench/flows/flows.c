@@ -14,8 +14,9 @@
  * timed one call per packet and back to back (the batch driver: batch.h),
  * as a markdown table (each contender's best of --rounds interleaved
  * rounds, 3 by default), with the cost of one random read of a table the size
- * of xdpd's IPv4 index (one_read.bpf.c: a bound, not a lookup); then the
- * targets at the largest size.
+ * of xdpd's IPv4 index (one_read.bpf.c: a bound, not a lookup); the same
+ * read over arrays of 2 to 256 MiB (read_curve.c); then the targets at the
+ * largest size.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -44,63 +45,6 @@ struct opts {
 	size_t flows;
 	int rounds; /* of every contender, interleaved; each keeps its best */
 };
-
-/* How the flows reach the program: one BPF_PROG_TEST_RUN call per packet,
- * or back to back through the batch driver (bench/batch.h). */
-enum { M_CALLS, M_BATCH, NMODES };
-static const char *const mode_name[NMODES] = {"one call per packet", "back to back"};
-
-struct contender {
-	const char *name;
-	int fd;
-	struct pass_result cold[NMODES], warm[NMODES];
-};
-
-/* The best pass: the machine's slow moments only ever add time. */
-static void keep_best(struct pass_result *best, const struct pass_result *r, int first)
-{
-	if (first || r->ns < best->ns)
-		*best = *r;
-}
-
-/* One round of one contender, one call per packet: a cold pass (the CPU
- * caches flushed), then a warm one. */
-static int round_calls(struct contender *c, int ifindex, const struct frames *f, int first)
-{
-	struct pass_result r;
-	int e = time_pass(c->fd, ifindex, f, 1, &r);
-
-	if (!e)
-		keep_best(&c->cold[M_CALLS], &r, first);
-	if (!e)
-		e = time_pass(c->fd, ifindex, f, 0, &r);
-	if (!e)
-		keep_best(&c->warm[M_CALLS], &r, first);
-	return e;
-}
-
-/* The same through the batch driver, whose set holds the frames already;
- * it cannot see the verdicts (the calls count them). */
-static int round_batch(struct contender *c, int ifindex, struct batch *b, int first)
-{
-	for (int warm = 0; warm < 2; warm++) {
-		struct pass_result r = {.ns = batch_time(b, c->fd, ifindex, !warm)};
-
-		if (r.ns < 0)
-			return (int)r.ns;
-		keep_best(warm ? &c->warm[M_BATCH] : &c->cold[M_BATCH], &r, first);
-	}
-	return 0;
-}
-
-static int batch_load(struct batch *b, const struct frames *f)
-{
-	int e = batch_set_count(b, f->n);
-
-	for (size_t i = 0; i < f->n && !e; i++)
-		e = batch_set_frame(b, i, f->data + i * f->stride, f->len[i]);
-	return e;
-}
 
 /* The contenders, in the order of the table's columns. */
 enum { C_FLOOR, C_LPM, C_XDPD, C_ONE_READ, NCONT };
@@ -141,7 +85,7 @@ static void print_row(int m, int family, uint32_t total, uint32_t n, const struc
 	memcpy(last_r[m][v6], er, sizeof(er));
 	printf("| %u | IPv%d | %u | %s | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | "
 	       "%.0f / %.0f | %.0f / %.0f | %.1fx / %.1fx | %s |\n",
-	       total, family, n, mode_name[m], c[C_FLOOR].cold[m].ns, c[C_FLOOR].warm[m].ns,
+	       total, family, n, flows_mode_name[m], c[C_FLOOR].cold[m].ns, c[C_FLOOR].warm[m].ns,
 	       el[0], el[1], ex[0], ex[1], part(el[0], base_l[m][v6][0]),
 	       part(el[1], base_l[m][v6][1]), part(ex[0], base_x[m][v6][0]),
 	       part(ex[1], base_x[m][v6][1]), er[0], er[1],
@@ -157,19 +101,8 @@ static int row(const struct opts *o, int ifindex, int family, uint32_t total, ui
 	struct frames f = {0};
 	int e = frames_make(&f, family, SEED, n, o->flows);
 
-	/* Interleaved rounds, each contender keeping its best pass: a slow
-	 * moment of this shared machine (the floor moved between ~30 and
-	 * ~130 ns back to back within one run) then costs a round, not the
-	 * row, and hits every contender alike; each round starts with
-	 * another contender, so that none always follows the same one. */
-	for (int k = 0; k < o->rounds && !e; k++)
-		for (int i = 0; i < NCONT && !e; i++)
-			e = round_calls(&c[(i + k) % NCONT], ifindex, &f, k == 0);
 	if (!e)
-		e = batch_load(b, &f);
-	for (int k = 0; k < o->rounds && !e; k++)
-		for (int i = 0; i < NCONT && !e; i++)
-			e = round_batch(&c[(i + k) % NCONT], ifindex, b, k == 0);
+		e = flows_rounds(c, NCONT, ifindex, &f, b, o->rounds);
 	frames_free(&f);
 	if (e)
 		return e;
@@ -193,7 +126,7 @@ static int targets_of(int m, uint32_t total, size_t flows)
 	int short_ = 0;
 
 	printf("\nTargets at %u prefixes, %zu distinct flows, %s (cold / warm):\n", total, flows,
-	       mode_name[m]);
+	       flows_mode_name[m]);
 	for (int v6 = 0; v6 < 2; v6++) {
 		int fam = v6 ? 6 : 4;
 
@@ -217,7 +150,7 @@ static int targets_of(int m, uint32_t total, size_t flows)
 	       "the IPv4 index's first level) per packet, nothing else, on the same flows, costs "
 	       "%.0f / %.0f ns (IPv4, cold / warm) and %.0f / %.0f ns (IPv6) over the floor; "
 	       "an exact lookup over %u prefixes reads a table of that size at least once.\n",
-	       mode_name[m], last_r[m][0][0], last_r[m][0][1], last_r[m][1][0], last_r[m][1][1],
+	       flows_mode_name[m], last_r[m][0][0], last_r[m][0][1], last_r[m][1][0], last_r[m][1][1],
 	       total);
 	return short_;
 }
@@ -229,6 +162,19 @@ static int targets(uint32_t total, size_t flows)
 	for (int m = 0; m < NMODES; m++)
 		short_ += targets_of(m, total, flows);
 	return short_;
+}
+
+/* The cost of one random read by table size, on the IPv4 flows of the
+ * last size (read_curve.c). */
+static int curve(const struct opts *o, int ifindex, int floor_fd, uint32_t n4, struct batch *b)
+{
+	struct frames f = {0};
+	int e = frames_make(&f, 4, SEED, n4, o->flows);
+
+	if (!e)
+		e = read_curve(o->one_read, o->park, floor_fd, ifindex, &f, b, o->rounds);
+	frames_free(&f);
+	return e;
 }
 
 static int blocklist(const struct opts *o)
@@ -295,6 +241,8 @@ static int blocklist(const struct opts *o)
 		if (!e)
 			e = row(o, ifindex, 6, o->sizes[i], n6, c, b);
 	}
+	if (!e)
+		e = curve(o, ifindex, c[C_FLOOR].fd, have4, b);
 	blf_free(idx);
 	batch_close(b);
 	if (e)

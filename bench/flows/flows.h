@@ -45,6 +45,37 @@ struct pass_result {
  * first. */
 int time_pass(int prog_fd, int ifindex, const struct frames *f, int cold, struct pass_result *r);
 
+/* ---- flows_round.c ---- */
+
+/* How the flows reach the program: one BPF_PROG_TEST_RUN call per packet,
+ * or back to back through the batch driver (bench/batch.h). */
+enum { M_CALLS, M_BATCH, NMODES };
+extern const char *const flows_mode_name[NMODES];
+
+/* A program timed on the flows: its best cold and warm pass per mode. */
+struct contender {
+	const char *name;
+	int fd;
+	struct pass_result cold[NMODES], warm[NMODES];
+};
+
+struct batch;
+/* rounds interleaved rounds of the n contenders on the frames, one call
+ * per packet and then back to back (the frames are loaded into b). */
+int flows_rounds(struct contender *c, int n, int ifindex, const struct frames *f,
+		 struct batch *b, int rounds);
+
+/* ---- read_curve.c ---- */
+
+/* One random read per packet over arrays of 2 to 256 MiB (obj:
+ * one_read.bpf.o), each timed against floor_fd on the frames, as a
+ * markdown table; the read program is parked as the third of park. */
+/* one_read.bpf.o with an array of 2^bits entries: its program fd, or
+ * -errno. */
+int one_read_load(const char *obj, unsigned bits);
+int read_curve(const char *obj, const char *park, int floor_fd, int ifindex,
+	       const struct frames *f, struct batch *b, int rounds);
+
 /* ---- flows_fill.c ---- */
 
 struct blf;

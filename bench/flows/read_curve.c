@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What one random read costs on this machine, by the size of the table it
+ * reads (flows.h): one_read.bpf.c loaded with arrays from the size of the
+ * known-empty bits to that of the IPv4 /24 table, timed against the floor
+ * on the same flows, in the same run as the lookups. A target below the
+ * cost of one read of a table that could hold the index is out of reach
+ * of any structure; the curve says where that line is here.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "flows.h"
+#include "prog_load.h"
+
+struct table_size {
+	unsigned bits; /* log2 of the 16-byte entries */
+	const char *as_big_as;
+};
+
+static const struct table_size sizes[] = {
+    {17, "bl4_none, the known-empty bit of every IPv4 /24"},
+    {20, "a 16-byte record for each of a million prefixes"},
+    {22, "bl6_home, the IPv6 /32 lines"},
+    {24, "bl4_top, the IPv4 /24 table"},
+};
+
+/* max_entries and the index mask of one_read.bpf.c, before its load. */
+static int size_setup(struct bpf_object *obj, void *arg)
+{
+	unsigned bits = *(const unsigned *)arg;
+	struct bpf_map *table = bpf_object__find_map_by_name(obj, "one_read_table"), *m;
+	struct bpf_map *rodata = NULL;
+	__u32 mask = (1u << bits) - 1;
+	int e;
+
+	if (!table)
+		return -ENOENT;
+	bpf_object__for_each_map(m, obj)
+		if (bpf_map__is_internal(m) && strstr(bpf_map__name(m), ".rodata"))
+			rodata = m;
+	if (!rodata) /* one_read_mask is its only constant: the sizes must agree */
+		return -ENOENT;
+	e = bpf_map__set_initial_value(rodata, &mask, sizeof(mask));
+	return e ? e : bpf_map__set_max_entries(table, 1u << bits);
+}
+
+int one_read_load(const char *obj, unsigned bits)
+{
+	return bench_load_obj_with(obj, size_setup, &bits);
+}
+
+static void print_size(const struct table_size *t, const struct contender *c)
+{
+	printf("| %u MiB | %s |", (1u << t->bits) * 16 >> 20, t->as_big_as);
+	for (int m = 0; m < NMODES; m++)
+		printf(" %.0f / %.0f |", c[1].cold[m].ns - c[0].cold[m].ns,
+		       c[1].warm[m].ns - c[0].warm[m].ns);
+	printf("\n");
+}
+
+int read_curve(const char *obj, const char *park, int floor_fd, int ifindex,
+	       const struct frames *f, struct batch *b, int rounds)
+{
+	int e = 0;
+
+	printf("\n## One random read per packet, by table size\n\n"
+	       "What this machine's memory costs: one 8-byte read per packet from a BPF array "
+	       "of 16-byte entries (bench/flows/one_read.bpf.c) at an index taken from the "
+	       "source, on the same %zu IPv4 flows, as excess ns over the floor (best of %d "
+	       "interleaved rounds). Any lookup that reads a table of that size once per "
+	       "packet pays at least this.\n\n"
+	       "| array | as big as | one call per packet (cold / warm) | back to back "
+	       "(cold / warm) |\n|---|---|---|---|\n",
+	       f->n, rounds);
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]) && !e; i++) {
+		struct contender c[2] = {{.name = "floor", .fd = floor_fd}, {.name = "one read"}};
+
+		c[1].fd = one_read_load(obj, sizes[i].bits);
+		if (c[1].fd < 0)
+			return c[1].fd;
+		/* on the one-read bound's interface (the third one parked) */
+		e = bench_park_all(park, (int[]){-1, -1, c[1].fd}, 3);
+		if (!e)
+			e = flows_rounds(c, 2, ifindex, f, b, rounds);
+		if (!e)
+			print_size(&sizes[i], c);
+		close(c[1].fd);
+	}
+	fflush(stdout);
+	return e;
+}
