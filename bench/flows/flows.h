@@ -73,6 +73,10 @@ int flows_rounds(struct contender *c, int n, int ifindex, const struct frames *f
 /* one_read.bpf.o with an array of 2^bits entries: its program fd, or
  * -errno. */
 int one_read_load(const char *obj, unsigned bits);
+/* The fd of its table (a new one), or -errno. */
+int one_read_table_fd(int prog_fd);
+/* Sets half its entries, at random: the read then decides the verdict. */
+int one_read_fill_half(int prog_fd);
 int read_curve(const char *obj, const char *park, int floor_fd, int ifindex,
 	       const struct frames *f, struct batch *b, int rounds);
 

@@ -7,7 +7,10 @@
  * on a machine where that one read costs more than a target allows, no
  * structure meets it. The loader may make the array smaller (max_entries
  * and one_read_mask together, bench/flows/read_curve.c): the same read
- * over a table of another size.
+ * over a table of another size. All zero, the verdict is always the same,
+ * so the CPU predicts it and runs ahead to the next packet while the read
+ * is out; with half the entries set at random (read_curve.c), the read
+ * decides the verdict, as a blocklist's lookup does.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -27,6 +30,7 @@ struct one_read_entry {
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, ONE_READ_SLOTS);
+	__uint(map_flags, BPF_F_MMAPABLE); /* as bl4_top; filled through a mapping */
 	__type(key, __u32);
 	__type(value, struct one_read_entry);
 } one_read_table SEC(".maps");

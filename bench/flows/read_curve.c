@@ -10,7 +10,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
+
+#include <bpf/bpf.h>
 
 #include <bpf/libbpf.h>
 
@@ -54,9 +57,56 @@ int one_read_load(const char *obj, unsigned bits)
 	return bench_load_obj_with(obj, size_setup, &bits);
 }
 
-static void print_size(const struct table_size *t, const struct contender *c)
+int one_read_table_fd(int prog_fd)
 {
-	printf("| %u MiB | %s |", (1u << t->bits) * 16 >> 20, t->as_big_as);
+	__u32 ids[4] = {0};
+	struct bpf_prog_info info = {.nr_map_ids = 4, .map_ids = (__u64)(unsigned long)ids};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	for (__u32 i = 0; i < info.nr_map_ids && i < 4; i++) {
+		struct bpf_map_info mi = {0};
+		__u32 mlen = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &mi, &mlen) && mi.value_size == 16)
+			return fd;
+		if (fd >= 0)
+			close(fd);
+	}
+	return -ENOENT;
+}
+
+int one_read_fill_half(int prog_fd)
+{
+	int fd = one_read_table_fd(prog_fd);
+	struct bpf_map_info mi = {0};
+	__u32 mlen = sizeof(mi);
+	uint64_t *w, st = 0x5eedULL;
+	size_t size;
+
+	if (fd < 0)
+		return fd;
+	if (bpf_obj_get_info_by_fd(fd, &mi, &mlen)) {
+		close(fd);
+		return -errno;
+	}
+	size = (size_t)mi.max_entries * 16;
+	w = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (w == MAP_FAILED)
+		return -errno;
+	for (size_t i = 0; i < mi.max_entries; i++)
+		w[2 * i] = flows_rand(&st) & 1;
+	munmap(w, size);
+	return 0;
+}
+
+static void print_size(const struct table_size *t, int half, const struct contender *c)
+{
+	printf("| %u MiB | %s | %s |", (1u << t->bits) * 16 >> 20, t->as_big_as,
+	       half ? "half set at random: the read decides" : "all zero: always the same");
 	for (int m = 0; m < NMODES; m++)
 		printf(" %.0f / %.0f |", c[1].cold[m].ns - c[0].cold[m].ns,
 		       c[1].warm[m].ns - c[0].warm[m].ns);
@@ -72,23 +122,30 @@ int read_curve(const char *obj, const char *park, int floor_fd, int ifindex,
 	       "What this machine's memory costs: one 8-byte read per packet from a BPF array "
 	       "of 16-byte entries (bench/flows/one_read.bpf.c) at an index taken from the "
 	       "source, on the same %zu IPv4 flows, as excess ns over the floor (best of %d "
-	       "interleaved rounds). Any lookup that reads a table of that size once per "
-	       "packet pays at least this.\n\n"
-	       "| array | as big as | one call per packet (cold / warm) | back to back "
-	       "(cold / warm) |\n|---|---|---|---|\n",
+	       "interleaved rounds). With the table all zero, every verdict is the same: the "
+	       "CPU predicts it and starts the next packet while the read is out. With half "
+	       "the entries set at random, the read decides the verdict, as a blocklist's "
+	       "lookup does, and a packet waits for its read. Any lookup that reads a table "
+	       "of that size once per packet to decide pays at least the second.\n\n"
+	       "| array | as big as | entries | one call per packet (cold / warm) | back to "
+	       "back (cold / warm) |\n|---|---|---|---|---|\n",
 	       f->n, rounds);
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]) && !e; i++) {
+	for (size_t i = 0; i < 2 * sizeof(sizes) / sizeof(sizes[0]) && !e; i++) {
+		const struct table_size *t = &sizes[i / 2];
 		struct contender c[2] = {{.name = "floor", .fd = floor_fd}, {.name = "one read"}};
+		int half = i % 2;
 
-		c[1].fd = one_read_load(obj, sizes[i].bits);
+		c[1].fd = one_read_load(obj, t->bits);
 		if (c[1].fd < 0)
 			return c[1].fd;
+		e = half ? one_read_fill_half(c[1].fd) : 0;
 		/* on the one-read bound's interface (the third one parked) */
-		e = bench_park_all(park, (int[]){-1, -1, c[1].fd}, 3);
+		if (!e)
+			e = bench_park_all(park, (int[]){-1, -1, c[1].fd}, 3);
 		if (!e)
 			e = flows_rounds(c, 2, ifindex, f, b, rounds);
 		if (!e)
-			print_size(&sizes[i], c);
+			print_size(t, half, c);
 		close(c[1].fd);
 	}
 	fflush(stdout);
