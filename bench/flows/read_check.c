@@ -36,9 +36,10 @@ static int run(int prog_fd, const char *src)
 static int half_is_half(const char *obj)
 {
 	int fd = one_read_load(obj, 10), map = fd < 0 ? fd : one_read_table_fd(fd), set = 0;
+	int e = map < 0 ? map : one_read_fill_half(fd);
 
-	if (map < 0 || one_read_fill_half(fd)) {
-		fprintf(stderr, "read_check: fill: %s\n", strerror(map < 0 ? -map : errno));
+	if (e) {
+		fprintf(stderr, "read_check: fill: %s\n", strerror(-e));
 		return 0;
 	}
 	for (__u32 k = 0; k < 1024; k++) {
