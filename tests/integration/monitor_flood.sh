@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The monitor under a flood, against the real xdpd: live frames through the
+# The monitor under a flood, against the real xdpd: frames through the
 # program at about a million packets per second (xdpd-flows pump, the bench
-# tool), every one sampled for a subscriber with monitor {rate: 1} that reads
+# tool: live frames, or the ordinary test run where the kernel refuses
+# them), every one sampled for a subscriber with monitor {rate: 1} that reads
 # what it can, while another connection pings every 10 ms. Nothing here
 # times throughput; it checks that
 #  - the control socket keeps answering: every ping within 250 ms, 99 in
