@@ -255,7 +255,7 @@ static int blocklist(const struct opts *o)
 }
 
 /* A whole decimal number, or a message naming the option. */
-static int count_opt(const char *name, const char *arg, unsigned long *n)
+int flows_count_opt(const char *name, const char *arg, unsigned long *n)
 {
 	char *end;
 
@@ -318,12 +318,12 @@ int main(int argc, char **argv)
 				return 2;
 			break;
 		case 'n':
-			if (count_opt("--flows", optarg, &n))
+			if (flows_count_opt("--flows", optarg, &n))
 				return 2;
 			o.flows = n;
 			break;
 		case 'R':
-			if (count_opt("--rounds", optarg, &n) || !n || n > 100) {
+			if (flows_count_opt("--rounds", optarg, &n) || !n || n > 100) {
 				fprintf(stderr, "xdpd-flows: --rounds '%s': 1 to 100\n", optarg);
 				return 2;
 			}

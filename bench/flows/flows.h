@@ -52,6 +52,9 @@ int time_pass(int prog_fd, int ifindex, const struct frames *f, int cold, struct
 enum { M_CALLS, M_BATCH, NMODES };
 extern const char *const flows_mode_name[NMODES];
 
+/* A count option's value, or -EINVAL after a message naming the option. */
+int flows_count_opt(const char *name, const char *arg, unsigned long *n);
+
 /* A program timed on the flows: its best cold and warm pass per mode. */
 struct contender {
 	const char *name;
