@@ -1,9 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# xdpd-flows refuses a bad --rounds or --flows (blocklist) or --packets
-# (live) with exit 2 and a message naming the option, and accepts a good
-# one (then only the missing required options are reported). No root or
-# kernel needed.
+# xdpd-flows refuses a bad --rounds or --flows (blocklist), --packets
+# (live) or --seconds (pump) with exit 2 and a message naming the option,
+# and accepts a good one (then only the missing required options are
+# reported). No root or kernel needed.
 # Argument: the built xdpd-flows.
 set -u
 flows=$1
@@ -33,10 +33,9 @@ for bad in 0 x -3 4294967296 ''; do
 	expect 2 "--packets '$bad'" live --packets "$bad"
 done
 expect 2 "--ifname (existing)" live --packets 1000
-expect 2 "are required" blocklist --rounds 1
-for bad in 0 x -3 4294967296 ''; do
-	expect 2 "--packets '$bad'" live --packets "$bad"
+for bad in 0 -1 x nan; do
+	expect 2 "--seconds > 0" pump --xdpd /nonexistent --ifname lo --seconds "$bad"
 done
-expect 2 "--ifname (existing)" live --packets 1000
+expect 2 "are required" blocklist --rounds 1
 expect 2 "are required" blocklist --rounds 100 --flows 16
 exit $fail

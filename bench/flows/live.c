@@ -281,8 +281,10 @@ int pump_main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!xdpd || !ifname || !(ifindex = (int)if_nametoindex(ifname)) || pps <= 0) {
-		fprintf(stderr, "xdpd-flows pump: --xdpd, --ifname (existing), --pps > 0\n");
+	if (!xdpd || !ifname || !(ifindex = (int)if_nametoindex(ifname)) || !(pps > 0) ||
+	    !(secs > 0)) {
+		fprintf(stderr,
+			"xdpd-flows pump: --xdpd, --ifname (existing), --pps > 0, --seconds > 0\n");
 		return 2;
 	}
 	fd = bpf_obj_get(xdpd);
