@@ -104,6 +104,74 @@ struct {
 	__type(value, struct blf_counts);
 } bl_count SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct blf_gen);
+} bl_gen SEC(".maps");
+
+/* The slow path's memo (blocklist_abi.h). Per generation, unlike the maps
+ * above: a new program starts with an empty one. Per CPU: no reader sees
+ * another CPU's half-written slot. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1 << BLF_MEMO_BITS);
+	__type(key, __u32);
+	__type(value, struct blf_memo_slot);
+} bl_memo SEC(".maps");
+
+#define BL_ONCE32(x) (*(volatile __u32 *)&(x))
+#define BL_ONCE64(x) (*(volatile __u64 *)&(x))
+
+/* bl_gen, read before what the memo's answer is looked up from
+ * (blocklist_abi.h). Only on the slow path: the caller then reads again
+ * the word that sent it there, and neither uses nor fills the memo when
+ * that word changed meanwhile (its answer may be of another index). */
+static __always_inline __u64 bl_gen_now(void)
+{
+	__u32 zero = 0;
+	struct blf_gen *g = bpf_map_lookup_elem(&bl_gen, &zero);
+	__u64 gen = g ? BL_ONCE64(g->gen) : 0;
+
+	asm volatile("" ::: "memory");
+	return gen;
+}
+
+static __always_inline struct blf_memo_slot *bl_memo_at(__u64 hi, __u64 lo)
+{
+	__u64 h = hi * 0x9e3779b97f4a7c15ULL ^ lo * 0xc2b2ae3d27d4eb4fULL;
+	__u32 i = (__u32)(h >> (64 - BLF_MEMO_BITS));
+
+	return bpf_map_lookup_elem(&bl_memo, &i);
+}
+
+/* 1, and the answer in *s1, when slot e holds this source's answer of gen. */
+static __always_inline int bl_memo_get(const struct blf_memo_slot *e, __u32 fam, __u64 hi,
+				       __u64 lo, __u64 gen, __u32 *s1)
+{
+	if (!e || e->fam != fam || e->gen != gen || e->hi != hi || e->lo != lo)
+		return 0;
+	*s1 = e->s1;
+	return 1;
+}
+
+/* XDP programs run with bottom halves off (test runs too), so no program
+ * interrupts another on a CPU: nobody sees the slot half written. A trace
+ * frame changes no state, the memo included. */
+static __always_inline void bl_memo_put(struct blf_memo_slot *e, __u32 fam, __u64 hi, __u64 lo,
+					__u64 gen, __u32 s1, __u8 trace)
+{
+	if (!e || trace)
+		return;
+	e->hi = hi;
+	e->lo = lo;
+	e->gen = gen;
+	e->s1 = s1;
+	e->fam = fam;
+}
+
 /* Bit i of bl4_none or bl6_none: 1 when entry i is known to be empty. */
 static __always_inline int bl_none(void *map, __u32 i)
 {
@@ -119,7 +187,7 @@ static __always_inline __u32 bl_top6(__u32 i)
 	__u32 el = i / BLF_LINE;
 	struct blf_line *l = bpf_map_lookup_elem(&bl6_top, &el);
 
-	return l ? l->b[i & (BLF_LINE - 1)] : 0;
+	return l ? BL_ONCE32(l->b[i & (BLF_LINE - 1)]) : 0;
 }
 
 /* Entry i of bl4_top. */
@@ -174,11 +242,39 @@ static __always_inline int bl4_judge_named(__u64 v, __u32 s1, __u32 *pk, __u8 tr
 	return v & BLF_T4_REC ? bl_judge_slot(s1, trace) : bl_count_inline(pk, trace);
 }
 
+/* 1 + slot of the longest of the /24's longer prefixes holding address a
+ * (host order), 0 when none: one probe of bl4_long per length that v (the
+ * word of /24 entry t) names, longest first, or the memo's answer. */
+static __always_inline __u32 bl4_long_find(struct blf_top4 *t, __u32 a, __u64 v, __u8 trace)
+{
+	__u64 gen = bl_gen_now();
+	struct blf_memo_slot *e = BL_ONCE64(t->w) == v ? bl_memo_at(a, 0) : NULL;
+	struct blf_long4_key lk;
+	__u32 s1 = 0, m, *slot;
+
+	if (bl_memo_get(e, 4, a, 0, gen, &s1))
+		return s1;
+#pragma unroll
+	for (int l = 32; l >= 25; l--) {
+		if (!(v & (1ULL << (BLF_T4_MASK_SHIFT + l - 25))))
+			continue;
+		lk.len = l;
+		m = bpf_htonl(a & (~0u << (32 - l)));
+		__builtin_memcpy(lk.addr, &m, 4);
+		slot = bpf_map_lookup_elem(&bl4_long, &lk);
+		if (slot) {
+			s1 = *slot + 1;
+			break;
+		}
+	}
+	bl_memo_put(e, 4, a, 0, gen, s1, trace);
+	return s1;
+}
+
 static __always_inline int bl4_judge(const __u8 *src, __u8 trace)
 {
-	struct blf_long4_key lk;
 	struct blf_top4 *t;
-	__u32 a, m, len, *slot;
+	__u32 a, len, s1;
 	__u64 v;
 
 	__builtin_memcpy(&a, src, 4);
@@ -194,19 +290,10 @@ static __always_inline int bl4_judge(const __u8 *src, __u8 trace)
 		if ((a & 0xff & (0xff << (32 - len))) == ((v >> BLF_T4_SBYTE_SHIFT) & 0xff))
 			return bl4_judge_named(v, ((v >> BLF_T4_SSLOT_SHIFT) & BLF_T4_SSLOT) + 1,
 					       &t->pk[1], trace);
-	} else if (v & BLF_T4_MASK) {
-		/* several: one probe per length present, longest first */
-#pragma unroll
-		for (int l = 32; l >= 25; l--) {
-			if (!(v & (1ULL << (BLF_T4_MASK_SHIFT + l - 25))))
-				continue;
-			lk.len = l;
-			m = bpf_htonl(a & (~0u << (32 - l)));
-			__builtin_memcpy(lk.addr, &m, 4);
-			slot = bpf_map_lookup_elem(&bl4_long, &lk);
-			if (slot)
-				return bl_judge_slot(*slot + 1, trace);
-		}
+	} else if (v & BLF_T4_MASK) { /* several */
+		s1 = bl4_long_find(t, a, v, trace);
+		if (s1)
+			return bl_judge_slot(s1, trace);
 	}
 	return bl4_judge_named(v, v & BLF_T4_SLOT, &t->pk[0], trace);
 }
@@ -283,15 +370,11 @@ static long bl6_probe_step(__u32 i, void *data)
 	return 1;
 }
 
-/* The verdict under the bl6_mid bucket m; v is the /16's bl6_top word,
- * the answer when nothing under the /32 matches. */
-static __always_inline int bl6_bucket(struct bl6_probe *p, const struct blf_mid6 *m,
-				      const __u8 *src, __u32 v, __u8 trace)
+/* 1 + slot of the longest match under the bl6_mid bucket m, for the
+ * source in p->hi, p->lo; v is the /16's bl6_top word, whose slot answers
+ * when nothing under the /32 matches. */
+static __always_inline __u32 bl6_bucket(struct bl6_probe *p, const struct blf_mid6 *m, __u32 v)
 {
-	__builtin_memcpy(&p->hi, src, 8);
-	__builtin_memcpy(&p->lo, src + 8, 8);
-	p->hi = bpf_be64_to_cpu(p->hi);
-	p->lo = bpf_be64_to_cpu(p->lo);
 	if (m->single) { /* the only longer prefix: compare inline */
 		__u32 len = m->slen;
 		__u64 h = p->hi, l = p->lo;
@@ -303,21 +386,16 @@ static __always_inline int bl6_bucket(struct bl6_probe *p, const struct blf_mid6
 			l = 0;
 		}
 		if (h == m->shi && l == m->slo)
-			return bl_judge_slot(m->single, trace);
+			return m->single;
 	} else if (m->mask[0] | m->mask[1]) {
 		p->m0 = m->mask[0];
 		p->m1 = m->mask[1];
 		bpf_loop(96, bl6_probe_step, p, 0);
 		if (p->found)
-			return bl_judge_slot(p->found, trace);
+			return p->found;
 	}
-	if (m->best)
-		return bl_judge_slot(m->best, trace);
-	return bl_judge_slot(v & BLF_SLOT, trace);
+	return m->best ? m->best : v & BLF_SLOT;
 }
-
-#define BL_ONCE32(x) (*(volatile __u32 *)&(x))
-#define BL_ONCE64(x) (*(volatile __u64 *)&(x))
 
 /* Bits 0..63 (half 0) or 64..127 (half 1) of the source, host order, from
  * the flow key's 4-byte aligned address (two loads, not eight). */
@@ -412,24 +490,39 @@ static __always_inline int bl6_line_judge(const __u8 *src, __u32 key32, __u32 v,
 	return bl_judge_slot(v & BLF_SLOT, trace); /* no bucket for the /32 */
 }
 
+/* 1 + slot of the longest match of a source the lines left to bl6_mid:
+ * its /32's bucket and the probes that names, or the memo's answer; v is
+ * the source's bl6_top word (bucket i). */
+static __always_inline __u32 bl6_slow_find(const __u8 *src, __u32 i, __u32 key32, __u32 v,
+					   __u8 trace)
+{
+	struct bl6_probe p = {.hi = bl6_half(src, 0), .lo = bl6_half(src, 1)};
+	__u64 gen = bl_gen_now();
+	struct blf_memo_slot *e = bl_top6(i) == v ? bl_memo_at(p.hi, p.lo) : NULL;
+	struct blf_mid6 *mid;
+	__u32 s1;
+
+	if (bl_memo_get(e, 6, p.hi, p.lo, gen, &s1))
+		return s1;
+	mid = bpf_map_lookup_elem(&bl6_mid, &key32);
+	s1 = mid ? bl6_bucket(&p, mid, v) : v & BLF_SLOT;
+	bl_memo_put(e, 6, p.hi, p.lo, gen, s1, trace);
+	return s1;
+}
+
 static __always_inline int bl6_judge(const __u8 *src, __u8 trace)
 {
-	struct bl6_probe p = {};
-	struct blf_mid6 *mid;
-	__u32 key32, v;
+	__u32 i = (__u32)src[0] << 8 | src[1], key32, v;
 	int r;
 
-	v = bl_top6((__u32)src[0] << 8 | src[1]);
+	v = bl_top6(i);
 	if (!(v & BLF_T6_MID))
 		return bl_judge_slot(v & BLF_SLOT, trace);
 	__builtin_memcpy(&key32, src, 4);
 	r = bl6_line_judge(src, key32, v, trace);
 	if (r >= 0)
 		return r;
-	mid = bpf_map_lookup_elem(&bl6_mid, &key32);
-	if (!mid)
-		return bl_judge_slot(v & BLF_SLOT, trace);
-	return bl6_bucket(&p, mid, src, v, trace);
+	return bl_judge_slot(bl6_slow_find(src, i, key32, v, trace), trace);
 }
 
 /* The lookup proper. Not inlined: its keys live in its own stack frame, not

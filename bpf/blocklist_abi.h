@@ -85,6 +85,21 @@
  *   bl_slotkey[slot]     the prefix of a slot (user space only: lets a new
  *                        daemon rebuild its shadow without walking a trie).
  *   bl_count[family]     entries per family: 0 skips the lookup entirely.
+ *   bl_gen               a u64 the daemon increments after every change of
+ *                        the index (an add, a delete, an adoption), stored
+ *                        after the change's own writes.
+ * The slow path's memo: sources whose verdict needs a hash probe (a /24
+ * with several longer prefixes, a /32 asking bl6_mid) keep its answer in
+ * bl_memo (bpf/blocklist.h: per CPU and per generation, direct-mapped on
+ * the address), tagged with bl_gen as read before the probes, and used
+ * only while bl_gen is still that. The word that sent the packet to the
+ * slow path (the /24's, the /16's) was read before bl_gen: it is read
+ * again after, and when it changed meanwhile the memo is neither used nor
+ * filled. The answer is a slot, not a verdict: its record's expiry is read
+ * at every hit, as without the memo, and a changed or reused slot comes
+ * with a new bl_gen. So a flow of such a source pays the probes once per
+ * change, a packet after a change never sees an answer from before it,
+ * and the fast path does not read bl_gen at all.
  * A packet costs one or two array reads plus, for sources under longer
  * prefixes, about one hash probe: never a walk whose depth grows with the
  * number of prefixes.
@@ -196,6 +211,20 @@ struct blf_bits {
 };
 struct blf_counts {
 	xu32 n[2]; /* [0] IPv4 entries, [1] IPv6 entries */
+};
+struct blf_gen {
+	xu64 gen;
+};
+
+/* A slot of bl_memo (the slow path's memo, above). 1,024 per CPU (32 KiB)
+ * stay in the CPU's caches; a source is in slot hash(hi, lo) only, and a
+ * collision only evicts. */
+#define BLF_MEMO_BITS 10
+struct blf_memo_slot {
+	xu64 hi, lo; /* the source, host order: IPv4 in hi, lo 0 */
+	xu64 gen;    /* bl_gen as read before the answer was looked up */
+	xu32 fam;    /* 4 or 6; 0: empty */
+	xu32 s1;     /* the answer: 1 + slot (bl4_long_find, bl6_slow_find) */
 };
 
 #endif /* XDPD_BLOCKLIST_ABI_H */

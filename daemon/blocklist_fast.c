@@ -586,6 +586,13 @@ static int set_expiry(struct blf *f, const struct prefix *p, uint32_t s, uint64_
 	return 0;
 }
 
+/* After a change of the index, its every write done (blocklist_abi.h: the
+ * datapath's memo answers only for the bl_gen it read before the index). */
+static void gen_bump(struct blf *f)
+{
+	__atomic_store_n(f->st.gen, *f->st.gen + 1, __ATOMIC_RELEASE);
+}
+
 int blf_add(struct blf *f, const struct prefix *in, uint64_t expires_ns)
 {
 	struct prefix p;
@@ -617,6 +624,7 @@ int blf_add(struct blf *f, const struct prefix *in, uint64_t expires_ns)
 		if (p.family == AF_INET6 && p.len > BLF_T6_BITS && p.len <= 32)
 			v6_mid_del(f, &p, s);
 		store32(cnt, *cnt - 1);
+		gen_bump(f); /* the undone writes were visible meanwhile */
 		return r == -E2BIG ? -ENOSPC : r;
 	}
 	f->nfree--;
@@ -624,6 +632,7 @@ int blf_add(struct blf *f, const struct prefix *in, uint64_t expires_ns)
 	f->st.slotkey[s] = (struct blf_slotkey){.len = p.len};
 	memcpy(f->st.slotkey[s].addr, p.addr, 16);
 	__atomic_store_n(&f->st.slotkey[s].family, p.family == AF_INET ? 4 : 6, __ATOMIC_RELEASE);
+	gen_bump(f);
 	return 0;
 }
 
@@ -645,6 +654,7 @@ int blf_del(struct blf *f, const struct prefix *in)
 	__atomic_store_n(&f->st.slotkey[s1 - 1].family, 0, __ATOMIC_RELEASE);
 	f->free[f->nfree++] = s1 - 1;
 	f->n--;
+	gen_bump(f);
 	return 0;
 }
 
@@ -893,6 +903,7 @@ int blf_new(const struct blf_store *st, struct blf **out)
 	}
 	store32(&st->count[0], count[0]);
 	store32(&st->count[1], count[1]);
+	gen_bump(f); /* the adoption may have repainted what a memo answered from */
 	*out = f;
 	return 0;
 }

@@ -40,6 +40,7 @@ struct blf_store {
 	struct blf_rec *rec;	     /* BLF_SLOTS */
 	struct blf_slotkey *slotkey; /* BLF_SLOTS */
 	uint32_t *count;	     /* [0] IPv4, [1] IPv6 */
+	uint64_t *gen;		     /* bl_gen: incremented after every change */
 	const struct blf_hash_ops *ops;
 	void *ctx;
 	void (*release)(struct blf_store *st); /* called by blf_free, when set */

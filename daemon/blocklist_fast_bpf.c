@@ -15,10 +15,11 @@
 #include "blocklist_fast.h"
 #include "blocklist_fast_bpf.h"
 
-enum { A_TOP4, A_TOP6, A_HOME6, A_REC, A_SLOTKEY, A_COUNT, A_NONE4, A_NONE6, NARRAYS };
+enum { A_TOP4, A_TOP6, A_HOME6, A_REC, A_SLOTKEY, A_COUNT, A_NONE4, A_NONE6, A_GEN, NARRAYS };
 
-static const char *const array_names[NARRAYS] = {"bl4_top", "bl6_top", "bl6_home", "bl_rec",
-						 "bl_slotkey", "bl_count", "bl4_none", "bl6_none"};
+static const char *const array_names[NARRAYS] = {"bl4_top",  "bl6_top",  "bl6_home",
+						 "bl_rec",   "bl_slotkey", "bl_count",
+						 "bl4_none", "bl6_none", "bl_gen"};
 static const char *const hash_names[BLF_NHMAPS] = {"bl4_long", "bl6_long", "bl6_mid"};
 
 /* Expected value size x entries of each array (the layout of this build). */
@@ -27,6 +28,7 @@ static const size_t array_bytes[NARRAYS] = {
     sizeof(struct blf_home6) << BLF_H6_BITS,
     sizeof(struct blf_rec) * BLF_SLOTS, sizeof(struct blf_slotkey) * BLF_SLOTS,
     sizeof(struct blf_counts), (1u << BLF_T4_BITS) / 8, (1u << BLF_H6_BITS) / 8,
+    sizeof(struct blf_gen),
 };
 
 struct blf_bpf {
@@ -34,6 +36,7 @@ struct blf_bpf {
 	int afd[NARRAYS];
 	void *mem[NARRAYS];
 	size_t len[NARRAYS];
+	uint64_t gen; /* bl_gen's stand-in under a program older than it */
 };
 
 static int bpf_get(void *ctx, enum blf_hmap m, const void *key, void *val)
@@ -96,6 +99,8 @@ int blf_bpf_store(blf_map_fd_fn map_fd, void *ctx, struct blf_store *st)
 	for (int i = 0; i < NARRAYS && r == 0; i++) {
 		int fd = map_fd(ctx, array_names[i]);
 
+		if (fd < 0 && i == A_GEN) /* a running program of an older xdpd has none */
+			continue;
 		r = fd < 0 ? fd : (b->afd[i] = dup(fd)) < 0 ? -errno : map_array(b, i);
 	}
 	if (r < 0) {
@@ -110,6 +115,7 @@ int blf_bpf_store(blf_map_fd_fn map_fd, void *ctx, struct blf_store *st)
 	st->count = b->mem[A_COUNT];
 	st->none4 = b->mem[A_NONE4];
 	st->none6 = b->mem[A_NONE6];
+	st->gen = b->mem[A_GEN] ? b->mem[A_GEN] : &b->gen;
 	return 0;
 }
 

@@ -101,10 +101,11 @@ int blf_mem_store(struct blf_store *st)
 	st->count = calloc(2, sizeof(uint32_t));
 	st->none4 = calloc((1u << BLF_T4_BITS) / 64, sizeof(uint64_t));
 	st->none6 = calloc((1u << BLF_H6_BITS) / 64, sizeof(uint64_t));
+	st->gen = calloc(1, sizeof(uint64_t));
 	st->ops = &mem_ops;
 	st->ctx = mm;
 	if (!mm || !st->top4 || !st->top6 || !st->home6 || !st->rec || !st->slotkey || !st->count ||
-	    !st->none4 || !st->none6) {
+	    !st->none4 || !st->none6 || !st->gen) {
 		blf_mem_store_free(st);
 		return -ENOMEM;
 	}
@@ -142,5 +143,6 @@ void blf_mem_store_free(struct blf_store *st)
 	free(st->count);
 	free(st->none4);
 	free(st->none6);
+	free(st->gen);
 	memset(st, 0, sizeof(*st));
 }

@@ -27,7 +27,7 @@ static const char *const stateful_maps[] = {
     "sample_cfg", "sample_stats", "sample_ring",
     /* the blocklist's lookup index (bpf/blocklist.h) */
     "bl4_top", "bl6_top", "bl4_long", "bl6_long", "bl6_mid", "bl6_home", "bl_rec", "bl_slotkey", "bl_count",
-    "bl4_none", "bl6_none",
+    "bl4_none", "bl6_none", "bl_gen",
     NULL,
 };
 

@@ -410,6 +410,84 @@ START_TEST(known_empty_bits_answer_first)
 }
 END_TEST
 
+/* How many CPUs' bl_memo slots hold an answer for source (hi, lo). */
+static int memo_holds(struct dp *d, uint32_t fam, uint64_t hi, uint64_t lo)
+{
+	int ncpu = libbpf_num_possible_cpus(), n = 0;
+	struct blf_memo_slot *v = calloc((size_t)ncpu, sizeof(*v));
+
+	ck_assert_ptr_nonnull(v);
+	for (uint32_t i = 0; i < 1u << BLF_MEMO_BITS; i++) {
+		ck_assert_int_eq(bpf_map__lookup_elem(d->skel->maps.bl_memo, &i, sizeof(i), v,
+						      (size_t)ncpu * sizeof(*v), 0),
+				 0);
+		for (int c = 0; c < ncpu; c++)
+			n += v[c].fam == fam && v[c].hi == hi && v[c].lo == lo;
+	}
+	free(v);
+	return n;
+}
+
+/* Sources whose verdict takes a hash probe (a /24 or a /32 with several
+ * longer prefixes) are answered from the per-CPU memo after their first
+ * packet, and never with an answer from before a change: a deleted entry,
+ * a freed slot handed to another prefix, a new longer match. The hits
+ * still go to the matching entry, packet by packet. */
+START_TEST(slow_path_memo_follows_changes)
+{
+	struct dp *d = dp_load(POLICY);
+	uint64_t g0 = 0, g1;
+	struct blf_gen g;
+	uint32_t zero = 0;
+
+	dp_block(d, "198.18.9.1/32", 0);
+	dp_block(d, "198.18.9.2/32", 0); /* two longer prefixes: bl4_long */
+	dp_block(d, "2001:db8:5::1/128", 0);
+	dp_block(d, "2001:db8:5::2/128", 0); /* two under the /32: bl6_mid */
+	ck_assert_int_eq(verdict(d, "198.18.9.1"), XDP_DROP);
+	ck_assert_int_eq(verdict(d, "2001:db8:5::1"), XDP_DROP);
+	ck_assert_int_eq(memo_holds(d, 4, 0xc6120901, 0), 1);
+	ck_assert_int_eq(memo_holds(d, 6, 0x20010db800050000ULL, 1), 1);
+	ck_assert_int_eq(verdict(d, "198.18.9.1"), XDP_DROP);
+	ck_assert_int_eq(verdict(d, "2001:db8:5::1"), XDP_DROP);
+	ck_assert_uint_eq(dp_block_hits(d, "198.18.9.1/32"), 2);
+	ck_assert_uint_eq(dp_block_hits(d, "2001:db8:5::1/128"), 2);
+	ck_assert_int_eq(verdict(d, "198.18.9.3"), XDP_PASS);
+	ck_assert_int_eq(verdict(d, "2001:db8:5::3"), XDP_PASS);
+
+	ck_assert_int_eq(bpf_map__lookup_elem(d->skel->maps.bl_gen, &zero, sizeof(zero), &g,
+					      sizeof(g), 0),
+			 0);
+	g0 = g.gen;
+	dp_unblock(d, "198.18.9.1/32");
+	dp_unblock(d, "2001:db8:5::1/128");
+	ck_assert_int_eq(bpf_map__lookup_elem(d->skel->maps.bl_gen, &zero, sizeof(zero), &g,
+					      sizeof(g), 0),
+			 0);
+	g1 = g.gen;
+	ck_assert_uint_gt(g1, g0);
+	ck_assert_int_eq(verdict(d, "198.18.9.1"), XDP_PASS);
+	ck_assert_int_eq(verdict(d, "2001:db8:5::1"), XDP_PASS);
+	/* the freed slots go to new prefixes: the old sources still pass */
+	dp_block(d, "198.18.9.3/32", 0);
+	dp_block(d, "2001:db8:5::3/128", 0);
+	ck_assert_int_eq(verdict(d, "198.18.9.1"), XDP_PASS);
+	ck_assert_int_eq(verdict(d, "2001:db8:5::1"), XDP_PASS);
+	ck_assert_int_eq(verdict(d, "198.18.9.3"), XDP_DROP);
+	ck_assert_int_eq(verdict(d, "2001:db8:5::3"), XDP_DROP);
+	/* a new longer match takes over from the answer "none" */
+	dp_block(d, "198.18.9.0/31", 0);
+	dp_block(d, "2001:db8:5::/126", 0);
+	ck_assert_int_eq(verdict(d, "198.18.9.1"), XDP_DROP);
+	ck_assert_int_eq(verdict(d, "2001:db8:5::1"), XDP_DROP);
+	ck_assert_uint_eq(dp_block_hits(d, "198.18.9.0/31"), 1);
+	ck_assert_uint_eq(dp_block_hits(d, "2001:db8:5::/126"), 1);
+	ck_assert_uint_eq(dp_block_hits(d, "198.18.9.3/32"), 1);
+	ck_assert_uint_eq(dp_block_hits(d, "2001:db8:5::3/128"), 1);
+	dp_free(d);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("blocklist");
@@ -423,6 +501,7 @@ int main(void)
 	tcase_add_test(tc, known_empty_bits_answer_first);
 	tcase_add_test(tc, hits_counted_in_the_entry_without_ttl);
 	tcase_add_test(tc, v6_home_line_and_overflow);
+	tcase_add_test(tc, slow_path_memo_follows_changes);
 	suite_add_tcase(s, tc);
 	return dp_test_main("test_blocklist", srunner_create(s));
 }

@@ -444,6 +444,41 @@ START_TEST(full_map_leaves_index_unchanged)
 }
 END_TEST
 
+/* bl_gen moves after every change the datapath's memo could have answered
+ * from (blocklist_abi.h), including a refused add whose steps were undone
+ * and an adoption; a new expiry alone, which the datapath reads from the
+ * record at every hit, leaves it. */
+START_TEST(generation_follows_changes)
+{
+	struct prefix a = pfx("198.18.9.1/32"), b = pfx("2001:db8:5::1/128"),
+		      c = pfx("198.18.9.2/32");
+	struct blf *again;
+	uint64_t g = *st.gen;
+
+	add(&a);
+	ck_assert_uint_gt(*st.gen, g);
+	g = *st.gen;
+	add(&b);
+	ck_assert_uint_gt(*st.gen, g);
+	g = *st.gen;
+	ck_assert_int_eq(blf_add(f, &a, 5000000000ULL), 0); /* its expiry only */
+	ck_assert_uint_eq(*st.gen, g);
+	blf_mem_store_limit(&st, BLF_H_LONG4, 1);
+	ck_assert_int_eq(blf_add(f, &c, 0), -ENOSPC);
+	ck_assert_uint_gt(*st.gen, g);
+	blf_mem_store_limit(&st, BLF_H_LONG4, 0);
+	g = *st.gen;
+	del(&b);
+	ck_assert_uint_gt(*st.gen, g);
+	g = *st.gen;
+	ck_assert_int_eq(blf_new(&st, &again), 0); /* a new daemon adopts the maps */
+	ck_assert_uint_gt(*st.gen, g);
+	blf_free(again);
+	del(&a);
+	check_empty();
+}
+END_TEST
+
 static struct bl_key bl_key_of(const struct prefix *p)
 {
 	struct bl_key k = {.prefixlen = p->len};
@@ -729,6 +764,7 @@ int main(void)
 	tcase_add_test(tc, hosts_and_zero);
 	tcase_add_test(tc, expiry_and_hits_kept);
 	tcase_add_test(tc, full_map_leaves_index_unchanged);
+	tcase_add_test(tc, generation_follows_changes);
 	tcase_add_test(tc, reconcile_with_records);
 	tcase_add_test(tc, inline_single_of_a_24);
 	tcase_add_test(tc, lookup_reads_none_bits_first);
