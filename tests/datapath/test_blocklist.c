@@ -428,6 +428,17 @@ static int memo_holds(struct dp *d, uint32_t fam, uint64_t hi, uint64_t lo)
 	return n;
 }
 
+static uint64_t bl_gen_of(struct dp *d)
+{
+	struct blf_gen g;
+	uint32_t zero = 0;
+
+	ck_assert_int_eq(bpf_map__lookup_elem(d->skel->maps.bl_gen, &zero, sizeof(zero), &g,
+					      sizeof(g), 0),
+			 0);
+	return g.gen;
+}
+
 /* Sources whose verdict takes a hash probe (a /24 or a /32 with several
  * longer prefixes) are answered from the per-CPU memo after their first
  * packet, and never with an answer from before a change: a deleted entry,
@@ -436,9 +447,7 @@ static int memo_holds(struct dp *d, uint32_t fam, uint64_t hi, uint64_t lo)
 START_TEST(slow_path_memo_follows_changes)
 {
 	struct dp *d = dp_load(POLICY);
-	uint64_t g0 = 0, g1;
-	struct blf_gen g;
-	uint32_t zero = 0;
+	uint64_t g0;
 
 	dp_block(d, "198.18.9.1/32", 0);
 	dp_block(d, "198.18.9.2/32", 0); /* two longer prefixes: bl4_long */
@@ -455,17 +464,10 @@ START_TEST(slow_path_memo_follows_changes)
 	ck_assert_int_eq(verdict(d, "198.18.9.3"), XDP_PASS);
 	ck_assert_int_eq(verdict(d, "2001:db8:5::3"), XDP_PASS);
 
-	ck_assert_int_eq(bpf_map__lookup_elem(d->skel->maps.bl_gen, &zero, sizeof(zero), &g,
-					      sizeof(g), 0),
-			 0);
-	g0 = g.gen;
+	g0 = bl_gen_of(d);
 	dp_unblock(d, "198.18.9.1/32");
 	dp_unblock(d, "2001:db8:5::1/128");
-	ck_assert_int_eq(bpf_map__lookup_elem(d->skel->maps.bl_gen, &zero, sizeof(zero), &g,
-					      sizeof(g), 0),
-			 0);
-	g1 = g.gen;
-	ck_assert_uint_gt(g1, g0);
+	ck_assert_uint_gt(bl_gen_of(d), g0);
 	ck_assert_int_eq(verdict(d, "198.18.9.1"), XDP_PASS);
 	ck_assert_int_eq(verdict(d, "2001:db8:5::1"), XDP_PASS);
 	/* the freed slots go to new prefixes: the old sources still pass */
