@@ -99,7 +99,11 @@ int blf_bpf_store(blf_map_fd_fn map_fd, void *ctx, struct blf_store *st)
 	for (int i = 0; i < NARRAYS && r == 0; i++) {
 		int fd = map_fd(ctx, array_names[i]);
 
-		if (fd < 0 && i == A_GEN) /* a running program of an older xdpd has none */
+		/* Only pins an older xdpd left with no program of this build
+		 * (bench tools) lack bl_gen: the daemon adopts a program only
+		 * when it is its own object, which creates it. With no memo
+		 * to invalidate, a stand-in counter does. */
+		if (fd < 0 && i == A_GEN)
 			continue;
 		r = fd < 0 ? fd : (b->afd[i] = dup(fd)) < 0 ? -errno : map_array(b, i);
 	}

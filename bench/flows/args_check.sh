@@ -33,8 +33,9 @@ for bad in 0 x -3 4294967296 ''; do
 	expect 2 "--packets '$bad'" live --packets "$bad"
 done
 expect 2 "--ifname (existing)" live --packets 1000
-for bad in 0 -1 x nan; do
+for bad in 0 -1 x nan inf 5x ''; do
 	expect 2 "--seconds > 0" pump --xdpd /nonexistent --ifname lo --seconds "$bad"
+	expect 2 "--pps > 0" pump --xdpd /nonexistent --ifname lo --pps "$bad"
 done
 expect 2 "are required" blocklist --rounds 1
 expect 2 "are required" blocklist --rounds 100 --flows 16

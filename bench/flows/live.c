@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <linux/bpf.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -241,6 +242,16 @@ int live_main(int argc, char **argv)
 	return live_report(names, np, x, bound != NULL, &lp, best);
 }
 
+/* A finite number and nothing after it, else NaN (which every "> 0" check
+ * refuses): "5x" is not 5, and "inf" seconds would never end. */
+static double finite_opt(const char *arg)
+{
+	char *end;
+	double v = strtod(arg, &end);
+
+	return end == arg || *end || !isfinite(v) ? NAN : v;
+}
+
 /*   xdpd-flows pump --xdpd PINNED_PROG --ifname IF --pps N --seconds S
  * Traffic for the monitor benchmark: the same dropped frame through the live
  * program at about N packets per second (batches of 1,024, paced), so that
@@ -272,10 +283,10 @@ int pump_main(int argc, char **argv)
 			ifname = optarg;
 			break;
 		case 'p':
-			pps = strtod(optarg, NULL);
+			pps = finite_opt(optarg);
 			break;
 		case 's':
-			secs = strtod(optarg, NULL);
+			secs = finite_opt(optarg);
 			break;
 		default:
 			return 2;
