@@ -15,7 +15,7 @@
  * as a markdown table (each contender's best of --rounds interleaved
  * rounds, 3 by default), with the cost of one random read of a table the size
  * of xdpd's IPv4 index (one_read.bpf.c: a bound, not a lookup); the same
- * read over arrays of 2 to 256 MiB (read_curve.c); then the targets at the
+ * read over arrays of 128 KiB to 256 MiB (read_curve.c); then the targets at the
  * largest size.
  */
 #include <errno.h>
