@@ -147,7 +147,8 @@ static __always_inline int port_scan(__u32 t, __u32 port, __u32 *cls)
 
 static __always_inline __u32 port_class(const struct flow_key *k, __u32 f, __u32 dir)
 {
-	__u32 idx, port, cls, *c;
+	__u32 idx, el, port, cls;
+	struct xdpd_port_line *l;
 	int udp;
 
 	if (!k->has_ports || (k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP))
@@ -158,8 +159,9 @@ static __always_inline __u32 port_class(const struct flow_key *k, __u32 f, __u32
 		: port_scan(dir * 2 + XDPD_L4_TCP, port, &cls))
 		return cls;
 	idx = (dir * 2 + (udp ? XDPD_L4_UDP : XDPD_L4_TCP)) * 65536 + port;
-	c = bpf_map_lookup_elem(&cls_port, &idx);
-	return c ? *c : cfg.miss_class[f];
+	el = idx / XDPD_PORT_LINE;
+	l = bpf_map_lookup_elem(&cls_port, &el);
+	return l ? l->cls[idx % XDPD_PORT_LINE] : cfg.miss_class[f];
 }
 
 /* Word i (network order) of an address with the bits from len on cleared. */

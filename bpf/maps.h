@@ -46,12 +46,12 @@ struct {
 	__type(value, __u32);
 } cls_proto SEC(".maps");
 
-/* (dir * 2 + l4) * 65536 + port -> class */
+/* ((dir * 2 + l4) * 65536 + port) / XDPD_PORT_LINE -> a line of classes */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct xdpd_port_line);
 } cls_port SEC(".maps");
 
 /* is_v6 * 256 + icmp type -> class */

@@ -70,7 +70,7 @@ static size_t policy_map_sizes(struct xdpd *skel, const struct compiled_policy *
 	    {skel->maps.cls_words, at_least_one(nw), true},
 	    {skel->maps.cls_summary, at_least_one((size_t)c->nclasses * c->config.nsum), true},
 	    {skel->maps.cls_proto, 256, false},
-	    {skel->maps.cls_port, XDPD_PORT_TABLE_SIZE, true},
+	    {skel->maps.cls_port, XDPD_PORT_TABLE_SIZE / XDPD_PORT_LINE, true},
 	    {skel->maps.cls_icmp, XDPD_ICMP_TABLE_SIZE, false},
 	    {skel->maps.cls_pfx4, c->config.pfx4_mask + 1, false},
 	    {skel->maps.cls_pfx6, c->config.pfx6_mask + 1, false},
@@ -282,8 +282,8 @@ int maps_fill(struct xdpd *skel, const struct compiled_policy *c, char *err, siz
 		ret = fill_array(skel->maps.cls_proto, c->proto_cls, sizeof(uint32_t), 256, err,
 				 errlen);
 	if (!ret)
-		ret = fill_array(skel->maps.cls_port, c->port_cls, sizeof(uint32_t),
-				 XDPD_PORT_TABLE_SIZE, err, errlen);
+		ret = fill_array(skel->maps.cls_port, c->port_cls, sizeof(struct xdpd_port_line),
+				 XDPD_PORT_TABLE_SIZE / XDPD_PORT_LINE, err, errlen);
 	if (!ret)
 		ret = fill_array(skel->maps.cls_icmp, c->icmp_cls, sizeof(uint32_t),
 				 XDPD_ICMP_TABLE_SIZE, err, errlen);
