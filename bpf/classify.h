@@ -412,11 +412,32 @@ static const __u8 cls_and_order[XDPD_NFIELDS] = {
 	XDPD_F_DPORT, XDPD_F_SRC, XDPD_F_DST, XDPD_F_SPORT, XDPD_F_ICMP, XDPD_F_PROTO, XDPD_F_IFACE,
 };
 
-/* AND over the active fields of word w of each field's class in cls_words,
- * stopping at the first field that leaves no rule. A missing word (class id
- * out of range) is treated as "no rule". A global function: the verifier
- * checks it once, not once per state of its callers, which its early exits
- * would multiply. */
+/* Word w of class c, yielded by field f: inline in its cls_spec entry, else
+ * its field's miss row's (hot: every packet reads the few miss rows), else,
+ * for a class whose row differs in more words (full), the row's own word in
+ * cls_words. 0 for a class id out of range ("no rule"). */
+static __always_inline __u64 cls_word(__u32 f, __u32 c, __u32 w)
+{
+	struct xdpd_cls_spec *sp = bpf_map_lookup_elem(&cls_spec, &c);
+	__u32 idx;
+	__u64 *v;
+	int i;
+
+	if (!sp)
+		return 0;
+#pragma unroll
+	for (i = 0; i < XDPD_SPEC_WORDS; i++)
+		if (sp->w[i] == w)
+			return sp->v[i];
+	idx = (sp->full ? c : cfg.miss_class[f]) * cfg.nwords + w;
+	v = bpf_map_lookup_elem(&cls_words, &idx);
+	return v ? *v : 0;
+}
+
+/* AND over the active fields of word w of each field's class (cls_word),
+ * stopping at the first field that leaves no rule. A global function: the
+ * verifier checks it once, not once per state of its callers, which its
+ * early exits would multiply. */
 __attribute__((noinline)) __u64 cls_and(const struct cls_search *st, __u32 w)
 {
 	__u32 active = cls_active();
@@ -427,16 +448,11 @@ __attribute__((noinline)) __u64 cls_and(const struct cls_search *st, __u32 w)
 		return 0;
 #pragma unroll
 	for (i = 0; i < XDPD_NFIELDS; i++) {
-		__u32 f = cls_and_order[i], idx;
-		__u64 *v;
+		__u32 f = cls_and_order[i];
 
 		if (!(active & (1u << f)))
 			continue;
-		idx = st->cls[f] * cfg.nwords + w;
-		v = bpf_map_lookup_elem(&cls_words, &idx);
-		if (!v)
-			return 0;
-		acc &= *v;
+		acc &= cls_word(f, st->cls[f], w);
 		if (!acc)
 			return 0;
 	}

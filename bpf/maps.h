@@ -38,6 +38,14 @@ struct {
 	__type(value, struct xdpd_cls_sum_word);
 } cls_summary SEC(".maps");
 
+/* Per class: the words where its row differs from its fields' miss rows */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xdpd_cls_spec);
+} cls_spec SEC(".maps");
+
 /* IP protocol number -> class */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

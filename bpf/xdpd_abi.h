@@ -284,6 +284,23 @@ struct xdpd_cls_sum_word {
  * policy of up to 16,384 rules), and the map is no larger than the policy
  * needs (3 words a class at 10,000 rules, not XDPD_MAX_SUM). */
 
+/* A class's row in cls_words where it differs from the miss row of a field
+ * that yields the class (one cls_spec entry per class): up to
+ * XDPD_SPEC_WORDS of its words, inline; every other word of the row equals
+ * the miss row's (config.miss_class[f]) for each such field f, unless full.
+ * A class's row is mostly its field's miss row (the rules that leave the
+ * field open, which accept every class) plus the words of the few rules
+ * that name the class's value: the AND of a candidate word then reads the
+ * inline word or a miss row (a few, hot, for every packet) instead of a
+ * random word of cls_words (tens of MB at 10,000 rules). */
+#define XDPD_SPEC_WORDS 2
+#define XDPD_SPEC_NONE	0xffff
+struct xdpd_cls_spec {
+	xu16 w[XDPD_SPEC_WORDS]; /* word index; XDPD_SPEC_NONE: unused */
+	xu32 full;		 /* 1: more words differ: read the row itself */
+	xu64 v[XDPD_SPEC_WORDS];
+};
+
 /* Value of the per-generation "iface_cfg" hash map (key: __u32 ifindex), and
  * of the "iface_tab" array indexed by ifindex that replaces it when every
  * ifindex of the policy is below 65536 (rodata iface_direct = 1); entries of

@@ -167,6 +167,8 @@ int compile_policy(const struct policy *p, const struct slot_lookup *slots, ifin
 	compile_direct(p, c);
 	ret = build_summary(&cc, c);
 	if (!ret)
+		ret = build_spec(c);
+	if (!ret)
 		ret = compile_pfx_hash(c);
 	if (ret) {
 		snprintf(err, cc.errlen, "out of memory compiling %u rules", cc.nrules);
@@ -188,6 +190,7 @@ void compiled_policy_free(struct compiled_policy *c)
 		return;
 	free(c->words);
 	free(c->summary);
+	free(c->spec);
 	free(c->port_cls);
 	free(c->src4);
 	free(c->dst4);

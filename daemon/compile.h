@@ -55,11 +55,12 @@ struct compiled_policy {
 	struct xdpd_config config;
 
 	uint32_t nclasses;
-	uint64_t *words;   /* nclasses * config.nwords */
+	uint64_t *words;		   /* nclasses * config.nwords */
 	struct xdpd_cls_sum_word *summary; /* nclasses * config.nsum: [cls * nsum + s] */
+	struct xdpd_cls_spec *spec;	   /* nclasses */
 
 	uint32_t proto_cls[256];
-	uint32_t *port_cls;	/* XDPD_PORT_TABLE_SIZE entries */
+	uint32_t *port_cls; /* XDPD_PORT_TABLE_SIZE entries */
 	uint32_t icmp_cls[XDPD_ICMP_TABLE_SIZE];
 
 	struct cls_lpm4_entry *src4, *dst4; size_t n_src4, n_dst4;

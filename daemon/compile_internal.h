@@ -65,8 +65,12 @@ int intern_unconstrained(struct compile_ctx *cc, enum xdpd_field f, uint32_t *id
  * constrains expected to accept the fewest packets; XDPD_F_PROTO for a rule
  * that constrains nothing. */
 enum xdpd_field rule_primary(const struct policy *p, const struct policy_rule *r);
+/* used[class] |= 1 << f for every field f whose lookups can yield the class. */
+void class_fields(const struct compiled_policy *c, uint8_t *used);
 /* c->summary from the class bitmaps and the compiled lookup tables. */
 int build_summary(const struct compile_ctx *cc, struct compiled_policy *c);
+/* c->spec from the class bitmaps (struct xdpd_cls_spec). */
+int build_spec(struct compiled_policy *c);
 
 /* config.pfx_len, and c->pfx for the address tables with few lengths. */
 int compile_pfx_hash(struct compiled_policy *c);

@@ -105,8 +105,7 @@ static void mark(uint8_t *used, uint32_t nclasses, uint32_t cls, enum xdpd_field
 		used[cls] |= 1u << f;
 }
 
-/* used[class] = the fields whose lookups can yield the class. */
-static void mark_fields(const struct compiled_policy *c, uint8_t *used)
+void class_fields(const struct compiled_policy *c, uint8_t *used)
 {
 	uint32_t n = c->nclasses;
 
@@ -173,7 +172,7 @@ int build_summary(const struct compile_ctx *cc, struct compiled_policy *c)
 		bm_set(prim + (size_t)f * nwords, r);
 		c->config.prim_mask |= 1u << f;
 	}
-	mark_fields(c, used);
+	class_fields(c, used);
 	fill_summary(c, used, prim);
 	free(prim);
 	free(used);

@@ -4,11 +4,11 @@
  * (maps_prepare), contents after load (maps_fill).
  *
  * The big arrays (cls_words: nclasses x nwords, tens of MB at 10,000 rules;
- * cls_summary; cls_port: 4 x 65536) are made BPF_F_MMAPABLE here and filled
- * with one memcpy into the mapping: element-wise updates, even batched, cost
- * seconds at that size. Other arrays go in with BPF_MAP_UPDATE_BATCH (one
- * element at a time on kernels without batch support), LPM tries and the
- * interface hash one element at a time.
+ * cls_summary; cls_spec; cls_port: 4 x 65536) are made BPF_F_MMAPABLE here
+ * and filled with one memcpy into the mapping: element-wise updates, even
+ * batched, cost seconds at that size. Other arrays go in with
+ * BPF_MAP_UPDATE_BATCH (one element at a time on kernels without batch
+ * support), LPM tries and the interface hash one element at a time.
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -69,6 +69,7 @@ static size_t policy_map_sizes(struct xdpd *skel, const struct compiled_policy *
 	struct map_size v[] = {
 	    {skel->maps.cls_words, at_least_one(nw), true},
 	    {skel->maps.cls_summary, at_least_one((size_t)c->nclasses * c->config.nsum), true},
+	    {skel->maps.cls_spec, at_least_one(c->nclasses), true},
 	    {skel->maps.cls_proto, 256, false},
 	    {skel->maps.cls_port, XDPD_PORT_TABLE_SIZE / XDPD_PORT_LINE, true},
 	    {skel->maps.cls_icmp, XDPD_ICMP_TABLE_SIZE, false},
@@ -278,6 +279,9 @@ int maps_fill(struct xdpd *skel, const struct compiled_policy *c, char *err, siz
 	if (!ret)
 		ret = fill_array(skel->maps.cls_summary, c->summary, sizeof(*c->summary),
 				 (size_t)c->nclasses * c->config.nsum, err, errlen);
+	if (!ret)
+		ret = fill_array(skel->maps.cls_spec, c->spec, sizeof(*c->spec), c->nclasses, err,
+				 errlen);
 	if (!ret)
 		ret = fill_array(skel->maps.cls_proto, c->proto_cls, sizeof(uint32_t), 256, err,
 				 errlen);

@@ -149,6 +149,20 @@ uint32_t cls_emul_class(const struct compiled_policy *c, const struct emul_pkt *
 	}
 }
 
+/* Word w of class k, yielded by field f, as the datapath reads it
+ * (cls_word): inline, else the field's miss row, else the row itself. */
+static uint64_t class_word(const struct compiled_policy *c, int f, uint32_t k, uint32_t w)
+{
+	const struct xdpd_cls_spec *s = &c->spec[k];
+
+	for (int i = 0; i < XDPD_SPEC_WORDS; i++)
+		if (s->w[i] == w)
+			return s->v[i];
+	if (!s->full)
+		k = c->config.miss_class[f];
+	return c->words[(size_t)k * c->config.nwords + w];
+}
+
 /* Word w of the AND over active fields; a class id out of range reads as
  * "no rule" like a failed map lookup. */
 static uint64_t and_word(const struct compiled_policy *c, const uint32_t *cls, uint32_t active,
@@ -161,7 +175,7 @@ static uint64_t and_word(const struct compiled_policy *c, const uint32_t *cls, u
 			continue;
 		if (cls[f] >= c->nclasses)
 			return 0;
-		acc &= c->words[(size_t)cls[f] * c->config.nwords + w];
+		acc &= class_word(c, f, cls[f], w);
 	}
 	return acc;
 }

@@ -3,7 +3,8 @@
  * A user-space model of what the datapath (bpf/classify.h) does with the
  * compiled tables: per active field a class lookup (exact tables, longest
  * prefix match over the LPM entry lists, miss classes), the AND of the class
- * bitmaps in the words the summaries let through (struct xdpd_cls_sum_word:
+ * bitmaps (each word read as the datapath does: inline in cls_spec, else
+ * the field's miss row, else the row) in the words the summaries let through (struct xdpd_cls_sum_word:
  * AND of "any", OR of "prim"), then the tcp_flags check on each
  * candidate in rule order. Rate limits are not modelled (they depend on
  * time). Tests compare its answer with a direct first-match over the policy.

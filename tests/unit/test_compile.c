@@ -18,6 +18,35 @@
 #include "policy_gen.h"
 #include "check_run.h"
 
+/* Word w of class k as the datapath reads it for field f (cls_spec). */
+static uint64_t spec_word(const struct compiled_policy *c, int f, uint32_t k, uint32_t w)
+{
+	const struct xdpd_cls_spec *s = &c->spec[k];
+
+	for (int i = 0; i < XDPD_SPEC_WORDS; i++)
+		if (s->w[i] == w)
+			return s->v[i];
+	return c->words[(size_t)(s->full ? k : c->config.miss_class[f]) * c->config.nwords + w];
+}
+
+/* Every word of every class, read through cls_spec for each field that
+ * yields the class, is the class's own word. */
+static bool spec_ok(const struct compiled_policy *c)
+{
+	uint8_t *used = calloc(c->nclasses ? c->nclasses : 1, sizeof(*used));
+	bool ok = used != NULL;
+
+	if (ok)
+		class_fields(c, used);
+	for (uint32_t k = 0; ok && k < c->nclasses; k++)
+		for (int f = 0; f < XDPD_NFIELDS; f++)
+			for (uint32_t w = 0; (used[k] & (1u << f)) && w < c->config.nwords; w++)
+				if (spec_word(c, f, k, w) != c->words[(size_t)k * c->config.nwords + w])
+					ok = false;
+	free(used);
+	return ok;
+}
+
 /* Structural invariants the datapath relies on. Check records every passing
  * assertion, so the loops test plainly and fail through one assertion. */
 static bool tables_ok(const struct policy *p, const struct compiled_policy *c)
@@ -87,6 +116,7 @@ static void check_tables(const struct policy *p, const struct compiled_policy *c
 	ck_assert_uint_eq(c->config.nwords, (p->n_rules + 63) / 64);
 	ck_assert_uint_eq(c->config.nsum, (c->config.nwords + 63) / 64);
 	ck_assert(tables_ok(p, c));
+	ck_assert(spec_ok(c));
 	check_port_runs(c);
 }
 
@@ -947,6 +977,38 @@ START_TEST(mix_pruned)
 }
 END_TEST
 
+/* The benchmark's kind of policy again: the classes of a packet's source and
+ * port differ from their fields' miss rows only in the word of the rule
+ * that names them, held inline (cls_spec), so the AND of a new flow's
+ * candidate word reads no class row. */
+START_TEST(spec_inline)
+{
+	const size_t n = 5000;
+	static const enum xdpd_field named[] = {XDPD_F_SRC, XDPD_F_DPORT};
+	struct policy *p = gen_mix_policy(n);
+	struct compiled_policy *c = fx_compile(p);
+	char src[32];
+
+	check_tables(p, c);
+	for (size_t i = 0; i + 1 < n; i += 6 * 37) {
+		struct emul_pkt k;
+
+		if (i % GEN_MIX_HOT_EVERY == 13)
+			continue;
+		snprintf(src, sizeof(src), "10.%zu.%zu.7", i >> 8 & 127, i & 255);
+		k = mix_pkt(src, GEN_MIX_PORT(i), 0x10);
+		for (size_t j = 0; j < sizeof(named) / sizeof(named[0]); j++) {
+			const struct xdpd_cls_spec *s = &c->spec[cls_emul_class(c, &k, named[j])];
+
+			ck_assert_uint_eq(s->full, 0);
+			ck_assert(s->w[0] == i / 64 || s->w[1] == i / 64);
+		}
+	}
+	compiled_policy_free(c);
+	fx_policy_free(p);
+}
+END_TEST
+
 START_TEST(from_yaml)
 {
 	static const char yaml[] =
@@ -1055,6 +1117,7 @@ static Suite *compile_suite(void)
 	tcase_add_test(t, pfx_lengths);
 	tcase_add_test(t, pfx_buckets);
 	tcase_add_test(t, mix_pruned);
+	tcase_add_test(t, spec_inline);
 	tcase_set_timeout(r, 120);
 	tcase_add_test(r, random_small);
 	tcase_add_test(r, random_direct);
