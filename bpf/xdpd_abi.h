@@ -293,11 +293,12 @@ struct xdpd_cls_sum_word {
  * that name the class's value: the AND of a candidate word then reads the
  * inline word or a miss row (a few, hot, for every packet) instead of a
  * random word of cls_words (tens of MB at 10,000 rules). */
-#define XDPD_SPEC_WORDS 2
+#define XDPD_SPEC_WORDS 3
 #define XDPD_SPEC_NONE	0xffff
+/* 32 bytes: an entry never straddles two cache lines. */
 struct xdpd_cls_spec {
 	xu16 w[XDPD_SPEC_WORDS]; /* word index; XDPD_SPEC_NONE: unused */
-	xu32 full;		 /* 1: more words differ: read the row itself */
+	xu16 full;		 /* 1: more words differ: read the row itself */
 	xu64 v[XDPD_SPEC_WORDS];
 };
 

@@ -17,6 +17,8 @@
 
 #include "compile_internal.h"
 
+_Static_assert(sizeof(struct xdpd_cls_spec) == 32, "a cls_spec entry is half a cache line");
+
 static int differs(const struct compiled_policy *c, uint8_t fields, uint32_t k, uint32_t w)
 {
 	uint32_t nw = c->config.nwords;
