@@ -149,9 +149,7 @@ uint32_t cls_emul_class(const struct compiled_policy *c, const struct emul_pkt *
 	}
 }
 
-/* Word w of class k, yielded by field f, as the datapath reads it
- * (cls_word): inline, else the field's miss row, else the row itself. */
-static uint64_t class_word(const struct compiled_policy *c, int f, uint32_t k, uint32_t w)
+uint64_t cls_emul_word(const struct compiled_policy *c, int f, uint32_t k, uint32_t w)
 {
 	const struct xdpd_cls_spec *s = &c->spec[k];
 
@@ -175,7 +173,7 @@ static uint64_t and_word(const struct compiled_policy *c, const uint32_t *cls, u
 			continue;
 		if (cls[f] >= c->nclasses)
 			return 0;
-		acc &= class_word(c, f, cls[f], w);
+		acc &= cls_emul_word(c, f, cls[f], w);
 	}
 	return acc;
 }

@@ -44,6 +44,9 @@ int cls_emul_match_words(const struct compiled_policy *c, const struct emul_pkt 
  * the datapath judges a policy with config.ndirect != 0. */
 int cls_emul_direct(const struct compiled_policy *c, const struct emul_pkt *pkt);
 
+/* Word w of class k, yielded by field f, as the datapath reads it
+ * (cls_word): inline in c->spec, else the field's miss row, else the row. */
+uint64_t cls_emul_word(const struct compiled_policy *c, int f, uint32_t k, uint32_t w);
 /* The class the datapath would use for field f (exposed for targeted tests). */
 uint32_t cls_emul_class(const struct compiled_policy *c, const struct emul_pkt *pkt,
 			enum xdpd_field f);

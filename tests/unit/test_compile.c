@@ -18,17 +18,6 @@
 #include "policy_gen.h"
 #include "check_run.h"
 
-/* Word w of class k as the datapath reads it for field f (cls_spec). */
-static uint64_t spec_word(const struct compiled_policy *c, int f, uint32_t k, uint32_t w)
-{
-	const struct xdpd_cls_spec *s = &c->spec[k];
-
-	for (int i = 0; i < XDPD_SPEC_WORDS; i++)
-		if (s->w[i] == w)
-			return s->v[i];
-	return c->words[(size_t)(s->full ? k : c->config.miss_class[f]) * c->config.nwords + w];
-}
-
 /* Every word of every class, read through cls_spec for each field that
  * yields the class, is the class's own word. */
 static bool spec_ok(const struct compiled_policy *c)
@@ -41,7 +30,7 @@ static bool spec_ok(const struct compiled_policy *c)
 	for (uint32_t k = 0; ok && k < c->nclasses; k++)
 		for (int f = 0; f < XDPD_NFIELDS; f++)
 			for (uint32_t w = 0; (used[k] & (1u << f)) && w < c->config.nwords; w++)
-				if (spec_word(c, f, k, w) != c->words[(size_t)k * c->config.nwords + w])
+				if (cls_emul_word(c, f, k, w) != c->words[(size_t)k * c->config.nwords + w])
 					ok = false;
 	free(used);
 	return ok;
