@@ -2,10 +2,12 @@
 /* JSON-RPC 2.0 framing, validation and builders (see jsonrpc.h). */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_text.h"
 #include "jsonrpc.h"
 
 const char *jsonrpc_code_name(int code)
@@ -165,10 +167,12 @@ static json_object *parse_line(const char *line, size_t len, struct jsonrpc_erro
 		jerr = json_tokener_get_error(tok);
 		end = len;
 	}
-	if (o && end < len) {
+	if (end < len && (o || jerr == json_tokener_success)) {
 		json_object_put(o);
 		o = NULL;
 		set_error(err, JSONRPC_PARSE_ERROR, "parse error: trailing data at byte %zu", end);
+	} else if (!o && jerr == json_tokener_success) { /* the value null */
+		set_error(err, JSONRPC_INVALID_REQUEST, "invalid request: not a JSON object");
 	} else if (!o) {
 		set_error(err, JSONRPC_PARSE_ERROR, "parse error: %s",
 			  jerr == json_tokener_continue ? "truncated JSON"
@@ -178,11 +182,35 @@ static json_object *parse_line(const char *line, size_t len, struct jsonrpc_erro
 	return o;
 }
 
+/* The faults of json_text.h, as the error a request gets. */
+static int check_text(const char *line, size_t len, struct jsonrpc_error *err)
+{
+	size_t at;
+
+	switch (json_text_check(line, len, &at)) {
+	case JSON_TEXT_BAD_UTF8:
+		return set_error(err, JSONRPC_PARSE_ERROR, "parse error: invalid UTF-8 at byte %zu",
+				 at);
+	case JSON_TEXT_NOT_NUMBER:
+		return set_error(err, JSONRPC_PARSE_ERROR,
+				 "parse error: NaN and Infinity are not JSON (byte %zu)", at);
+	case JSON_TEXT_NUL:
+		return set_error(err, JSONRPC_INVALID_REQUEST,
+				 "invalid request: a string holds NUL (\\u0000, byte %zu)", at);
+	default:
+		return 0;
+	}
+}
+
+/* json-c clamps integers to [INT64_MIN, UINT64_MAX]: an id at either end may
+ * have been another number, and the answer must carry the id sent. */
 static bool valid_id(json_object *id)
 {
 	switch (json_object_get_type(id)) {
-	case json_type_null:
 	case json_type_int:
+		return json_object_get_int64(id) != INT64_MIN &&
+		       json_object_get_uint64(id) != UINT64_MAX;
+	case json_type_null:
 	case json_type_double:
 	case json_type_string:
 		return true;
@@ -235,6 +263,11 @@ int jsonrpc_parse_request(const char *line, size_t len, struct jsonrpc_request *
 	root = parse_line(line, len, err);
 	if (!root)
 		return err->code;
+	r = check_text(line, len, err);
+	if (r) {
+		json_object_put(root);
+		return r;
+	}
 	if (json_object_is_type(root, json_type_array)) {
 		json_object_put(root);
 		return set_error(err, JSONRPC_INVALID_REQUEST,
@@ -250,7 +283,8 @@ int jsonrpc_parse_request(const char *line, size_t len, struct jsonrpc_request *
 			json_object_put(root);
 			return set_error(
 			    err, JSONRPC_INVALID_REQUEST,
-			    "invalid request: \"id\" must be a string, number or null");
+			    "invalid request: \"id\" must be a string, null or a number "
+			    "between -2^63 and 2^64 - 1 (exclusive)");
 		}
 		req->has_id = true;
 		req->id = id;

@@ -12,7 +12,8 @@
  *    (arrays) are refused with -32600;
  *  - a request line over 1 MiB is answered with -32600 and the connection is
  *    closed; at most API_MAX_CONNS connections (more get -32003 and are
- *    closed); a connection idle for API_IDLE_SEC is closed; a client that does
+ *    closed), the last API_ADMIN_CONNS of them only for peers that may
+ *    mutate; a connection idle for API_IDLE_SEC is closed; a client that does
  *    not read its answers stops being read, it never blocks the loop;
  *  - no client holds the loop for long: a connection runs a few requests per
  *    loop turn, and results that take long to build (blocklist.list, stats
@@ -25,11 +26,15 @@
 #ifndef XDPD_API_H
 #define XDPD_API_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 struct manager;
 struct api_server;
 struct api_conn;
 
 #define API_MAX_CONNS 64
+#define API_ADMIN_CONNS 8 /* of those, kept for peers that may mutate */
 #define API_IDLE_SEC  60
 
 /* Listen on path (parent directories created 0755) and serve m once its
@@ -49,6 +54,8 @@ int api_server_set_group(struct api_server *s, const char *group);
  * it. */
 typedef void (*api_conn_gone_fn)(void *ctx);
 void api_conn_subscribe(struct api_conn *c, api_conn_gone_fn gone, void *ctx);
+/* One subscription per connection: gone() is called for the last one only. */
+bool api_conn_subscribed(const struct api_conn *c);
 void api_conn_unsubscribe(struct api_conn *c);
 /* Queue one line ('\n'-terminated) and write what the socket takes now,
  * never blocking. -ENOBUFS when more than max_pending bytes would wait (a

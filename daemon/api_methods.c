@@ -254,11 +254,12 @@ json_object *api_dispatch(struct manager *m, struct blocklist *bl, const struct 
 	if (stream)
 		*stream = (struct api_stream){0};
 	if (!r && c.stream.step) {
-		if (stream && req->has_id) {
+		if (stream) { /* over the loop's turns, a notification's too */
 			*stream = c.stream;
+			stream->discard = !req->has_id;
 			return NULL;
 		}
-		r = api_stream_drain(&c.stream, &c.result); /* a notification runs too */
+		r = api_stream_drain(&c.stream, &c.result);
 		api_stream_free(&c.stream);
 		if (r < 0)
 			api_fail(&c, JSONRPC_INTERNAL_ERROR, "%s: %s", c.method, strerror(-r));

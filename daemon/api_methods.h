@@ -41,6 +41,7 @@ struct api_stream {
 	int (*step)(void *ctx, struct api_text *out); /* 1: more to come */
 	void (*free)(void *ctx);
 	void *ctx;
+	bool discard; /* a notification's: run every step, send nothing */
 };
 /* Run every step now and parse the text (no connection: unit tests, or the
  * result of a notification that is thrown away). 0 or -errno. */
@@ -97,7 +98,9 @@ struct api_auth_ctx {
 /* Run one validated request. Returns the response to send, or NULL for a
  * notification (which is still executed). When stream is not NULL and the
  * result is a stream, it is handed over there (stream->step set) and NULL
- * returned: the caller writes the answer; else streams are drained here. */
+ * returned: the caller runs it over its loop's turns and writes the answer,
+ * or only runs it (stream->discard, a notification's); else streams are
+ * drained here. */
 json_object *api_dispatch(struct manager *m, struct blocklist *bl, const struct api_peer *peer,
 			  const struct api_auth_ctx *auth, const struct jsonrpc_request *req,
 			  struct api_conn *conn, struct api_stream *stream);

@@ -33,6 +33,9 @@ int api_monitor(struct api_call *c)
 	if (r == -EBUSY)
 		return api_fail(c, JSONRPC_RESOURCE_EXHAUSTED,
 				"monitor: %d clients are watching already", MONITOR_MAX_SUBS);
+	if (r == -EALREADY)
+		return api_fail(c, JSONRPC_INVALID_REQUEST,
+				"monitor: this connection is watching already");
 	if (r < 0)
 		return api_fail(c, JSONRPC_INVALID_REQUEST, "monitor: needs a connection: %s",
 				strerror(-r));

@@ -208,9 +208,11 @@ static void stream_step(struct api_conn *c)
 	c->budget = 0; /* a step is a turn's worth of work */
 	if (r >= 0 && t.oom)
 		r = -ENOMEM;
-	if (r >= 0 && t.len && out_append(c, t.buf, t.len) < 0)
+	if (c->stream.discard) /* a notification: no answer */
+		t.len = 0;
+	else if (r >= 0 && t.len && out_append(c, t.buf, t.len) < 0)
 		r = -ENOMEM;
-	if (r == 0 && out_append(c, "}\n", 2) < 0)
+	if (r == 0 && !c->stream.discard && out_append(c, "}\n", 2) < 0)
 		r = -ENOMEM;
 	api_text_free(&t);
 	if (r <= 0)
@@ -238,8 +240,10 @@ static void conn_handle_line(struct api_conn *c, const char *line, size_t len)
 		return;
 	}
 	resp = api_dispatch(c->srv->m, c->srv->bl, &c->peer, &c->srv->auth, &req, c, &c->stream);
-	if (c->stream.step) /* the envelope now, the result over the next turns */
-		stream_begin(c, req.id);
+	if (c->stream.step) { /* the envelope now, the result over the next turns */
+		if (!c->stream.discard)
+			stream_begin(c, req.id);
+	}
 	else if (resp || req.has_id) /* NULL for a request: out of memory */
 		conn_queue(c, resp);
 	jsonrpc_request_clear(&req);
@@ -483,6 +487,11 @@ static int conn_new(struct api_server *s, int fd)
 
 /* ---- subscribers (api.h) ---- */
 
+bool api_conn_subscribed(const struct api_conn *c)
+{
+	return c->gone != NULL;
+}
+
 void api_conn_subscribe(struct api_conn *c, api_conn_gone_fn gone, void *ctx)
 {
 	c->gone = gone;
@@ -572,6 +581,22 @@ static void pause_accepting(struct api_server *s)
 	sd_event_source_set_enabled(s->accept_pause, SD_EVENT_ONESHOT);
 }
 
+/* The last API_ADMIN_CONNS connections are kept for peers that may mutate:
+ * clients that open connections and idle (a read-only group member, say)
+ * cannot lock root out of the daemon it must manage. */
+static bool admission(const struct api_server *s, int fd)
+{
+	struct api_peer peer;
+
+	if (s->n_conns < API_MAX_CONNS - API_ADMIN_CONNS)
+		return true;
+	if (s->n_conns < API_MAX_CONNS && api_peer_from_fd(fd, &peer) >= 0 &&
+	    api_peer_may_mutate(&peer))
+		return true;
+	log_notice("control: %zu connections open, refusing another", s->n_conns);
+	return false;
+}
+
 static int on_accept(sd_event_source *src, int lfd, uint32_t revents, void *userdata)
 {
 	struct api_server *s = userdata;
@@ -589,8 +614,7 @@ static int on_accept(sd_event_source *src, int lfd, uint32_t revents, void *user
 			}
 			break;
 		}
-		if (s->n_conns >= API_MAX_CONNS) {
-			log_notice("control: %d connections open, refusing another", API_MAX_CONNS);
+		if (!admission(s, fd)) {
 			refuse(fd);
 			continue;
 		}

@@ -800,7 +800,8 @@ static int count_mids(struct blf *f, struct mids *m)
 {
 	int r = 0;
 
-	qsort(m->v, m->n, sizeof(*m->v), blf_cmp_u32);
+	if (m->n) /* v is NULL when empty, which qsort may not be given */
+		qsort(m->v, m->n, sizeof(*m->v), blf_cmp_u32);
 	for (size_t i = 0; i < m->n && !r; i++) {
 		uint32_t be = htonl(m->v[i]);
 		uint8_t a[16] = {0};

@@ -173,10 +173,11 @@ void home6_sync(struct blf *f, const uint8_t key[4], const struct blf_mid6 *m, b
 /* The lines naming a prefix of length 17..128, after its expiry changed. */
 void home6_reexpire(struct blf *f, const struct prefix *p)
 {
-	uint32_t m0 = blf_be32(p->addr), n = p->len <= 32 ? 1u << (32 - p->len) : 1;
+	uint32_t m0 = blf_be32(p->addr), n;
 
 	if (p->len <= BLF_T6_BITS)
 		return;
+	n = p->len <= 32 ? 1u << (32 - p->len) : 1;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t at = line_of(f, htonl(m0 + i));
 
@@ -188,11 +189,12 @@ void home6_reexpire(struct blf *f, const struct prefix *p)
 /* The hits of IPv6 prefix p (1 + slot s1) still counted in bl6_home lines. */
 uint64_t inline_hits6(const struct blf *f, const struct prefix *p, uint32_t s1)
 {
-	uint32_t m0 = blf_be32(p->addr), n = p->len <= 32 ? 1u << (32 - p->len) : 1;
+	uint32_t m0 = blf_be32(p->addr), n;
 	uint64_t sum = 0;
 
 	if (p->len <= BLF_T6_BITS)
 		return 0;
+	n = p->len <= 32 ? 1u << (32 - p->len) : 1;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t at = line_of(f, htonl(m0 + i));
 		const struct blf_home6 *l = &f->st.home6[at];

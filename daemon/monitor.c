@@ -385,6 +385,8 @@ int monitor_subscribe(struct monitor *mon, struct api_conn *conn, uint32_t rate,
 
 	if (!conn)
 		return -EINVAL;
+	if (api_conn_subscribed(conn))
+		return -EALREADY;
 	if (mon->n_subs >= MONITOR_MAX_SUBS)
 		return -EBUSY;
 	s = calloc(1, sizeof(*s));

@@ -3,7 +3,8 @@
 # Who may use the control socket: mode 0660 and group control.group on the
 # file; members of the group may call read-only methods; mutating methods
 # need uid 0 or CAP_NET_ADMIN, others get -32000 (logged) and change nothing;
-# a reload that changes control.group moves the socket to the new group.
+# a reload that changes control.group moves the socket to the new group;
+# connections held open by a member do not lock root out.
 . "$(dirname "$0")/api_lib.sh"
 lab_init_net apiauth
 lab_need_tools setpriv groupadd groupdel
@@ -39,6 +40,21 @@ for m in ping status rules.list stats blocklist.list; do
 done
 out=$(api_raw_as "--reuid=65534 --regid=$GID --clear-groups" "$(api_req ping)")
 api_check 'has("result")' "$out" "ping with $GRP as the primary group"
+
+lab_step "connections a member holds open do not lock root out"
+HOG_OUT=$LAB_WORK/hog.out
+setpriv $MEMBER "$PYTHON" "$LAB_DIR/api_clients.py" "$(api_sock)" hog 5 >"$HOG_OUT" 2>&1 &
+HOG=$!
+for _ in $(seq 100); do
+	grep -q '^held' "$HOG_OUT" && break
+	kill -0 "$HOG" 2>/dev/null || break
+	sleep 0.1
+done
+grep -qx 'held 56' "$HOG_OUT" || lab_fail "a member's connections: $(cat "$HOG_OUT")"
+api_check '.version' "$(api_call ping)" "root's ping while a member holds 56 connections"
+out=$(api_raw_as "$MEMBER" "$(api_req ping)")
+api_check '.error.code == -32003' "$out" "a member's 57th connection"
+wait "$HOG" || lab_fail "api_clients.py hog: $(cat "$HOG_OUT")"
 
 lab_step "a member may not mutate: -32000, logged, no effect"
 for req in "$(api_req blocklist.add '{"prefix":"10.99.0.2/32"}')" \

@@ -10,7 +10,11 @@
   api_clients.py SOCK fastreader    pipelined answers over 1 MiB to a client that reads
                                     as fast as it can, with and without end of input
   api_clients.py SOCK cap           connection 65 gets -32003, then slots free up
-  api_clients.py SOCK bigblocklist N  N entries: list, stats, flush and a mass expiry
+  api_clients.py SOCK hog SECONDS   (as a peer that may not mutate) connections are
+                                    refused after 64 - 8 (the rest are kept for
+                                    root); prints "held N" and holds them SECONDS
+  api_clients.py SOCK bigblocklist N  N entries: list (as requests and as
+                                    notifications), stats, flush and a mass expiry
                                     leave the loop free for a ping
   api_clients.py SOCK idle SECONDS  a silent connection is closed after SECONDS
 
@@ -23,6 +27,7 @@ import threading
 import time
 
 MAX_CONNS = 64
+ADMIN_CONNS = 8  # of those, kept for peers that may mutate
 
 
 def connect(path):
@@ -246,11 +251,29 @@ def ping_during(path, method, n, what):
     return ans[0]["result"]
 
 
+def ping_during_notifications(path, method, k, n):
+    """k notifications of method (no answers) in one write, a ping meanwhile:
+    a notification's result is built over loop turns too, then dropped."""
+    s = connect(path)
+    note = (json.dumps({"jsonrpc": "2.0", "method": method}) + "\n").encode()
+    s.sendall(note * k)
+    time.sleep(0.02)
+    dt = ping_time(path)
+    if dt > 0.25:
+        fail("%d %s notifications over %d entries: a ping took %.3f s" % (k, method, n, dt))
+    s.sendall(req("ping", 1))  # the only answer: notifications get none
+    ans = read_all(s, 1)
+    s.close()
+    if len(ans) != 1 or ans[0].get("id") != 1:
+        fail("after %d %s notifications: %r" % (k, method, ans[:2]))
+
+
 def bigblocklist(path, n):
     add_many(path, n)
     res = ping_during(path, "blocklist.list", n, "blocklist.list")
     if len(res["entries"]) != n:
         fail("blocklist.list: %d entries of %d" % (len(res["entries"]), n))
+    ping_during_notifications(path, "blocklist.list", 5, n)
     res = ping_during(path, "stats", n, "stats")
     if res["blocklist"]["entries"] != n:
         fail("stats: %r" % res["blocklist"])
@@ -290,6 +313,26 @@ def cap(path):
     ping_time(path)
 
 
+def hog(path, seconds):
+    socks = []
+    while len(socks) <= MAX_CONNS:
+        s = connect(path)
+        s.sendall(req("ping", 1))
+        ans = read_lines(s, 1)
+        if ans and ans[0].get("error", {}).get("code") == -32003:
+            s.close()
+            break
+        if not ans or "result" not in ans[0]:
+            fail("connection %d: %r" % (len(socks) + 1, ans))
+        socks.append(s)
+    if len(socks) != MAX_CONNS - ADMIN_CONNS:
+        fail("served %d connections, expected %d" % (len(socks), MAX_CONNS - ADMIN_CONNS))
+    print("held %d" % len(socks), flush=True)
+    time.sleep(seconds)
+    for s in socks:
+        s.close()
+
+
 def idle(path, seconds):
     s = connect(path)
     s.settimeout(seconds + 15)
@@ -305,6 +348,8 @@ def main():
     path, what = sys.argv[1], sys.argv[2]
     if what == "idle":
         idle(path, int(sys.argv[3]))
+    elif what == "hog":
+        hog(path, int(sys.argv[3]))
     elif what == "bigblocklist":
         bigblocklist(path, int(sys.argv[3]))
     else:

@@ -6,7 +6,9 @@
 #  - a subscriber that never reads loses events (counted in stats) while
 #    another one still gets its events and the daemon keeps answering;
 #  - a reload that changes sampling.ring_buffer replaces the ring (the pin
-#    has the new size) and the monitor goes on with the new one.
+#    has the new size) and the monitor goes on with the new one;
+#  - one monitor per connection: a second one is refused (-32600), and the
+#    first goes when the connection closes.
 # Arguments: XDPD SRCDIR; XDPCTL (environment) is the built xdpctl.
 . "$(dirname "$0")/api_lib.sh"
 lab_require_xdpctl
@@ -102,5 +104,16 @@ lab_expect_ping_pass 4
 lab_wait_until 10 sh -c "! kill -0 $MON_PID 2>/dev/null" ||
 	lab_fail "no events from the new ring: $(cat "$LAB_WORK/after.out")"
 grep -q "protocol: ICMP" "$LAB_WORK/after.out" || lab_fail "after the reload: $(cat "$LAB_WORK/after.out")"
+
+lab_step "one monitor per connection: a second is refused, closing removes the first"
+n0=$(sampling | jq .subscribers)
+out=$(printf '%s\n%s\n' "$(api_req monitor)" "$(api_req monitor '' 2)" |
+	timeout 10 socat -t1 - "UNIX-CONNECT:$SOCK" | jq -c 'select(.id == 2)')
+api_check '.error.code == -32600' "$out" "a second monitor on one connection"
+lab_wait_until 5 sh -c "'$XDPCTL' -s '$SOCK' --json stats | jq -e '.sampling.subscribers == $n0' >/dev/null" ||
+	lab_fail "the closed connection left a subscriber: $(sampling)"
+# sampled packets after it closed: nothing may write to the subscriber it was
+lab_expect_ping_pass 4
+api_expect_alive "a connection that asked for two monitors"
 
 echo "PASS"

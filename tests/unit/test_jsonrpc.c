@@ -258,6 +258,53 @@ START_TEST(request_invalid)
 }
 END_TEST
 
+static void expect_accepted(const char *s)
+{
+	struct jsonrpc_request req;
+	struct jsonrpc_error err;
+
+	ck_assert_msg(parse(s, &req, &err) == 0, "%s: refused: %s", s, err.message);
+	jsonrpc_request_clear(&req);
+}
+
+/* What json-c accepts and a request must not hold (json_text.h), and ids
+ * json-c would have clamped to another number. */
+START_TEST(request_text_faults)
+{
+	expect_refused("null", JSONRPC_INVALID_REQUEST, "null");
+	expect_refused(" null ", JSONRPC_INVALID_REQUEST, "null");
+	expect_refused("null x", JSONRPC_PARSE_ERROR, "null");
+	expect_refused("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":NaN}", JSONRPC_PARSE_ERROR,
+		       "null");
+	expect_refused("{\"jsonrpc\":\"2.0\",\"method\":\"monitor\",\"id\":1,"
+		       "\"params\":{\"rate\":-Infinity}}",
+		       JSONRPC_PARSE_ERROR, "null");
+	expect_accepted("{\"jsonrpc\":\"2.0\",\"method\":\"NaN Infinity\",\"id\":1}");
+	expect_refused("{\"jsonrpc\":\"2.0\",\"method\":\"ping\\u0000x\",\"id\":1}",
+		       JSONRPC_INVALID_REQUEST, "null");
+	expect_refused("{\"jsonrpc\":\"2.0\",\"method\":\"blocklist.add\",\"id\":1,"
+		       "\"params\":{\"prefix\\u0000zz\":\"10.0.0.6\"}}",
+		       JSONRPC_INVALID_REQUEST, "null");
+	/* an escaped backslash, then the text u0000: no NUL */
+	expect_accepted("{\"jsonrpc\":\"2.0\",\"method\":\"a\\\\u0000\",\"id\":1}");
+	/* overlong "/", a surrogate, above U+10FFFF; then two well-formed ones */
+	expect_refused("{\"jsonrpc\":\"2.0\",\"method\":\"\xc0\xaf\",\"id\":1}",
+		       JSONRPC_PARSE_ERROR, "null");
+	expect_refused("{\"jsonrpc\":\"2.0\",\"method\":\"\xed\xa0\x80\",\"id\":1}",
+		       JSONRPC_PARSE_ERROR, "null");
+	expect_refused("{\"jsonrpc\":\"2.0\",\"method\":\"\xf4\x90\x80\x80\",\"id\":1}",
+		       JSONRPC_PARSE_ERROR, "null");
+	expect_accepted("{\"jsonrpc\":\"2.0\",\"method\":\"\xc3\xa9\xf0\x9f\x98\x80\",\"id\":1}");
+	/* ids at json-c's clamps may have been other numbers */
+	expect_refused("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":18446744073709551616}",
+		       JSONRPC_INVALID_REQUEST, "null");
+	expect_refused("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":-9223372036854775809}",
+		       JSONRPC_INVALID_REQUEST, "null");
+	expect_accepted("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":18446744073709551614}");
+	expect_accepted("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":-9223372036854775807}");
+}
+END_TEST
+
 /* ---- builders ---- */
 
 static void expect_json_line(json_object *o, const char *want)
@@ -380,6 +427,7 @@ static Suite *jsonrpc_suite(void)
 	tcase_add_test(t, request_parse_errors);
 	tcase_add_test(t, request_invalid);
 	tcase_add_test(t, request_roundtrip);
+	tcase_add_test(t, request_text_faults);
 	suite_add_tcase(s, t);
 	t = tcase_create("builders");
 	tcase_add_test(t, builders);
