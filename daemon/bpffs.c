@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Find or mount the bpffs holding xdpd's pins. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -73,6 +74,42 @@ static bool wants_sys_fs_bpf(const char *dir)
 	       !bpffs_is_bpffs(SYS_FS_BPF);
 }
 
+/* 1 when dir holds nothing but . and .., 0 when it holds more, -errno. */
+static int dir_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int r = 1;
+
+	if (!d)
+		return -errno;
+	while (r == 1 && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			r = 0;
+	closedir(d);
+	return r;
+}
+
+/* A bpffs mounted over a directory hides what it holds: "bpffs: /etc" would
+ * hide the machine's configuration until the next reboot. */
+static int mount_here(const char *dir, char *err, size_t errlen)
+{
+	int r = dir_empty(dir);
+
+	if (r < 0) {
+		snprintf(err, errlen, "bpffs directory %s: %s", dir, strerror(-r));
+		return r;
+	}
+	if (!r) {
+		snprintf(err, errlen,
+			 "bpffs directory %s: not on a bpffs and not empty; xdpd mounts a "
+			 "bpffs only on an empty directory",
+			 dir);
+		return -ENOTEMPTY;
+	}
+	return mount_bpffs(dir, err, errlen);
+}
+
 int bpffs_prepare(const char *dir, char *err, size_t errlen)
 {
 	int r;
@@ -84,7 +121,7 @@ int bpffs_prepare(const char *dir, char *err, size_t errlen)
 	if (bpffs_is_bpffs(dir))
 		return 0;
 	if (wants_sys_fs_bpf(dir)) {
-		r = mount_bpffs(SYS_FS_BPF, err, errlen);
+		r = mount_here(SYS_FS_BPF, err, errlen);
 		if (r < 0)
 			return r;
 		return bpffs_mkdir(dir, err, errlen);
@@ -95,7 +132,7 @@ int bpffs_prepare(const char *dir, char *err, size_t errlen)
 	/* mkdir may have created it on a bpffs (a parent is one). */
 	if (bpffs_is_bpffs(dir))
 		return 0;
-	return mount_bpffs(dir, err, errlen);
+	return mount_here(dir, err, errlen);
 }
 
 int bpffs_lock(const char *dir, char *err, size_t errlen)

@@ -5,7 +5,8 @@
 # while xdpd runs; an interface that disappears shows as detached and comes
 # back with a reload; another XDP program on the interface is named in the
 # refusal; a --bpffs directory without a bpffs gets one mounted, and
-# --teardown unmounts and removes it again.
+# --teardown unmounts and removes it again; a --bpffs directory that holds
+# files gets none mounted over them.
 . "$(dirname "$0")/lib.sh"
 [ -n "${XDP_PASS_OBJ:-}" ] && [ -f "$XDP_PASS_OBJ" ] || lab_skip "XDP_PASS_OBJ is not built"
 lab_init_net ops
@@ -149,6 +150,17 @@ grep -q "control socket /proc/xdpd-nope/xdpd.sock" "$LAB_WORK/other.log" ||
 	lab_fail "no clear error: $(cat "$LAB_WORK/other.log")"
 [ "$(lab_prog_id)" = 0 ] || lab_fail "the refused start attached program $(lab_prog_id)"
 [ ! -e "$LAB_BPFFS" ] || lab_fail "the refused start left $LAB_BPFFS behind"
+
+lab_step "--bpffs on a directory that holds files: refused, nothing mounted over them"
+mkdir "$LAB_WORK/full"
+echo keep >"$LAB_WORK/full/precious"
+xdpd_other -c "$LAB_POLICY" --bpffs "$LAB_WORK/full" --socket "$LAB_WORK/xdpd.sock"
+[ "$other_rc" = 1 ] || lab_fail "start on a non-empty directory: exit $other_rc, want 1"
+grep -q "not on a bpffs and not empty" "$LAB_WORK/other.log" ||
+	lab_fail "no clear error: $(cat "$LAB_WORK/other.log")"
+! mountpoint -q "$LAB_WORK/full" || lab_fail "a bpffs was mounted over $LAB_WORK/full"
+[ "$(cat "$LAB_WORK/full/precious")" = keep ] || lab_fail "the directory's file is gone"
+[ "$(lab_prog_id)" = 0 ] || lab_fail "the refused start attached program $(lab_prog_id)"
 
 ip -n "$LAB_NS_S" link set dev "$LAB_IF_S" xdpgeneric obj "$XDP_PASS_OBJ" sec xdp
 foreign=$(lab_prog_id)
