@@ -5,6 +5,8 @@
  * stays open; each event is a "monitor.event" notification.
  */
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <signal.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -132,6 +134,39 @@ static int on_event(struct monitor *m, struct json_object *note)
 	return XC_OK;
 }
 
+/* Truncated only once the daemon has taken the monitor: a daemon that is
+ * down or refuses leaves an earlier capture as it was. */
+static int open_pcap(struct monitor *m)
+{
+	m->pcap = fopen(m->pcap_path, "we");
+	if (!m->pcap || pcap_write_header(m->pcap)) {
+		fprintf(m->c->err, "xdpctl: monitor: cannot write %s: %s\n", m->pcap_path,
+			strerror(errno));
+		return XC_FAIL;
+	}
+	return XC_OK;
+}
+
+/* Before connecting: a path that cannot be written fails at once, without
+ * touching a file that is there. */
+static int check_pcap(struct monitor *m)
+{
+	char dir[PATH_MAX];
+	int e;
+
+	if (!access(m->pcap_path, W_OK))
+		return XC_OK;
+	e = errno;
+	if (e == ENOENT && strlen(m->pcap_path) < sizeof(dir)) {
+		strcpy(dir, m->pcap_path);
+		if (!access(dirname(dir), W_OK))
+			return XC_OK;
+		e = errno;
+	}
+	fprintf(m->c->err, "xdpctl: monitor: cannot write %s: %s\n", m->pcap_path, strerror(e));
+	return XC_FAIL;
+}
+
 static int stream(struct monitor *m, struct rpc_conn *rc)
 {
 	bool started = false;
@@ -155,21 +190,12 @@ static int stream(struct monitor *m, struct rpc_conn *rc)
 						   "1 in N packets\n");
 			json_object_put(res);
 			started = true;
+			if (!r && m->pcap_path)
+				r = open_pcap(m);
 		}
 		if (r || (m->count && m->seen >= m->count))
 			return r;
 	}
-}
-
-static int open_pcap(struct monitor *m)
-{
-	m->pcap = fopen(m->pcap_path, "we");
-	if (!m->pcap || pcap_write_header(m->pcap)) {
-		fprintf(m->c->err, "xdpctl: monitor: cannot write %s: %s\n", m->pcap_path,
-			strerror(errno));
-		return XC_FAIL;
-	}
-	return XC_OK;
 }
 
 /* Ctrl-C (or SIGTERM) ends a monitor normally: every event shown was
@@ -215,11 +241,8 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 				       "(0: the policy's rate)",
 				       a.val[2]);
 	m.pcap_path = a.val[1];
-	if (m.pcap_path && open_pcap(&m)) {
-		if (m.pcap)
-			fclose(m.pcap);
+	if (m.pcap_path && check_pcap(&m))
 		return XC_FAIL;
-	}
 	struct json_object *p = json_object_new_object();
 	if (rate)
 		json_object_object_add(p, "rate", json_object_new_uint64(rate));

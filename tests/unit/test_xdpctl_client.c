@@ -63,6 +63,36 @@ START_TEST(missing_socket_exits_3)
 }
 END_TEST
 
+/* An earlier capture stays as it was when the daemon cannot be reached;
+ * a path that cannot be written fails before connecting (1, not 3). */
+START_TEST(monitor_pcap_kept_when_unreachable)
+{
+	char path[108], line[140];
+	FILE *f;
+
+	make_dir();
+	snprintf(path, sizeof(path), "%s/old.pcap", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("an earlier capture", f);
+	fclose(f);
+	struct xrun r = XRUN("-s", xrun_missing_socket(), "monitor", "--pcap", path);
+	ck_assert_int_eq(r.rc, 3);
+	xrun_free(&r);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(fgets(line, sizeof(line), f));
+	fclose(f);
+	ck_assert_str_eq(line, "an earlier capture");
+	snprintf(line, sizeof(line), "%s/no/such/dir/x.pcap", dir);
+	r = XRUN("-s", xrun_missing_socket(), "monitor", "--pcap", line);
+	ck_assert_int_eq(r.rc, 1);
+	ck_assert_msg(strstr(r.err, "cannot write"), "%s", r.err);
+	xrun_free(&r);
+	remove_dir(path);
+}
+END_TEST
+
 START_TEST(nobody_listening_exits_3)
 {
 	char path[108];
@@ -165,6 +195,7 @@ static Suite *suite(void)
 
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, missing_socket_exits_3);
+	tcase_add_test(tc, monitor_pcap_kept_when_unreachable);
 	tcase_add_test(tc, nobody_listening_exits_3);
 	tcase_add_test(tc, silent_listener_times_out_3);
 	tcase_add_test(tc, no_permission_exits_3);
