@@ -34,6 +34,52 @@ static bool diag_grow(struct diag_list *d)
 	return true;
 }
 
+static int diag_cmp(const struct diag *a, const struct diag *b)
+{
+	if (a->loc.line != b->loc.line)
+		return a->loc.line < b->loc.line ? -1 : 1;
+	if (a->loc.col != b->loc.col)
+		return a->loc.col < b->loc.col ? -1 : 1;
+	return 0;
+}
+
+/* Control characters of the policy's own text (a key, a tag, a word) would
+ * reach the terminal or the journal as escape sequences. */
+static void defang(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
+/* The kept entry that sorts last (the first of equals added). */
+static size_t diag_last(const struct diag_list *d)
+{
+	size_t last = 0;
+
+	for (size_t i = 1; i < d->n; i++)
+		if (diag_cmp(&d->v[i], &d->v[last]) > 0)
+			last = i;
+	return last;
+}
+
+/* Full, an entry earlier in the file replaces the one that sorts last:
+ * the entries kept are the file's first, whatever order the checks found
+ * them in (duplicate names are reported in name order, say). */
+static void diag_keep_first(struct diag_list *d, struct src_loc loc, char *msg)
+{
+	struct diag cand = {.loc = loc, .msg = msg};
+	size_t last = d->n ? diag_last(d) : 0;
+
+	d->dropped++;
+	if (!d->n || diag_cmp(&cand, &d->v[last]) >= 0) {
+		free(msg);
+		return;
+	}
+	free(d->v[last].msg);
+	d->v[last] = cand;
+}
+
 void diag_add(struct diag_list *d, struct src_loc loc, const char *fmt, ...)
 {
 	size_t max = d->max ? d->max : DIAG_DEFAULT_MAX;
@@ -41,14 +87,20 @@ void diag_add(struct diag_list *d, struct src_loc loc, const char *fmt, ...)
 	va_list ap;
 	int r;
 
-	if (d->n >= max || !diag_grow(d)) {
-		d->dropped++;
-		return;
-	}
 	va_start(ap, fmt);
 	r = vasprintf(&msg, fmt, ap);
 	va_end(ap);
 	if (r < 0) {
+		d->dropped++;
+		return;
+	}
+	defang(msg);
+	if (d->n >= max) {
+		diag_keep_first(d, loc, msg);
+		return;
+	}
+	if (!diag_grow(d)) {
+		free(msg);
 		d->dropped++;
 		return;
 	}
@@ -100,15 +152,6 @@ char *diag_to_string(const struct diag_list *d)
 	if (len && buf[len - 1] == '\n')
 		buf[len - 1] = '\0';
 	return buf;
-}
-
-static int diag_cmp(const struct diag *a, const struct diag *b)
-{
-	if (a->loc.line != b->loc.line)
-		return a->loc.line < b->loc.line ? -1 : 1;
-	if (a->loc.col != b->loc.col)
-		return a->loc.col < b->loc.col ? -1 : 1;
-	return 0;
 }
 
 void diag_sort(struct diag_list *d)

@@ -26,8 +26,9 @@ struct diag_list {
 };
 
 void diag_init(struct diag_list *d, const char *file);
-/* Appends "msg" at loc; never fails loudly (out of memory drops the diag but
- * keeps the count so callers still see failure). */
+/* Appends "msg" at loc, control characters shown as '?'; never fails loudly
+ * (out of memory drops the diag but keeps the count so callers still see
+ * failure). Beyond max, the max entries kept are the first in the file. */
 void diag_add(struct diag_list *d, struct src_loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 size_t diag_count(const struct diag_list *d);

@@ -357,6 +357,26 @@ START_TEST(diag_format_sort_and_cap)
 	free(s);
 	diag_free(&d);
 	diag_free(NULL);
+
+	/* found out of file order: the first two in the file are kept */
+	diag_init(&d, "r.yaml");
+	d.max = 2;
+	for (int line = 9; line >= 5; line--)
+		diag_add(&d, (struct src_loc){ line, 1 }, "at %d", line);
+	diag_add(&d, (struct src_loc){ 8, 1 }, "late");
+	diag_sort(&d);
+	s = diag_to_string(&d);
+	ck_assert_str_eq(s, "r.yaml:5:1: at 5\nr.yaml:6:1: at 6\nr.yaml: 4 more errors not shown");
+	free(s);
+	diag_free(&d);
+
+	/* the policy's text reaches a terminal: no escape sequences */
+	diag_init(&d, "t.yaml");
+	diag_add(&d, (struct src_loc){ 1, 1 }, "duplicate key '%s'", "\x1b]0;x\x07\x1b[2J\x7f\xc3\xa9");
+	s = diag_to_string(&d);
+	ck_assert_str_eq(s, "t.yaml:1:1: duplicate key '?]0;x??[2J?\xc3\xa9'");
+	free(s);
+	diag_free(&d);
 }
 END_TEST
 
