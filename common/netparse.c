@@ -116,6 +116,29 @@ void prefix_mask(struct prefix *p)
 	prefix_masked(p, p->addr);
 }
 
+const char *ip_addr_not_host(const struct ip_addr *a)
+{
+	static const uint8_t zero[16], loop6[16] = {[15] = 1};
+	const uint8_t *b = a->addr;
+
+	if (a->family == AF_INET6) {
+		if (!memcmp(b, zero, 16))
+			return "the unspecified address";
+		if (!memcmp(b, loop6, 16))
+			return "the loopback address";
+		return b[0] == 0xff ? "a multicast address" : NULL;
+	}
+	if (b[0] == 0)
+		return "in 0.0.0.0/8 (this network)";
+	if (b[0] == 127)
+		return "a loopback address";
+	if (b[0] == 255 && b[1] == 255 && b[2] == 255 && b[3] == 255)
+		return "the broadcast address";
+	if ((b[0] & 0xf0) == 0xe0)
+		return "a multicast address";
+	return (b[0] & 0xf0) == 0xf0 ? "in 240.0.0.0/4 (reserved)" : NULL;
+}
+
 int parse_prefix(const char *s, struct prefix *out)
 {
 	struct prefix p;

@@ -27,6 +27,9 @@ struct port_range {
 };
 
 int parse_ip_addr(const char *s, struct ip_addr *out);
+/* Why a is no host's own address (a balancer's vip or backend), or NULL:
+ * unspecified, loopback, multicast, broadcast or reserved (240.0.0.0/4). */
+const char *ip_addr_not_host(const struct ip_addr *a);
 /* "a.b.c.d", "a.b.c.d/n", "x::y", "x::y/n". Host bits set after the prefix
  * length are an error (-EINVAL) so typos are caught. */
 int parse_prefix(const char *s, struct prefix *out);

@@ -54,12 +54,17 @@ static void do_name(struct vctx *v, const struct pnode *n, void *obj)
 static void do_vip(struct vctx *v, const struct pnode *n, void *obj)
 {
 	struct lb_ctx *c = obj;
-	const char *s = want_scalar(v, n, "an IP address");
+	const char *s = want_scalar(v, n, "an IP address"), *why;
 
 	if (!s)
 		return;
 	if (parse_ip_addr(s, &c->lb->vip) < 0) {
 		verr(v, n, "'%s' is not an IPv4 or IPv6 address", shown(v, s));
+		return;
+	}
+	why = ip_addr_not_host(&c->lb->vip);
+	if (why) {
+		verr(v, n, "%s is %s, which no host answers for", shown(v, s), why);
 		return;
 	}
 	c->vip_ok = true;
@@ -121,7 +126,7 @@ static void do_address(struct vctx *v, const struct pnode *n, void *obj)
 {
 	struct backend_ctx *bc = obj;
 	const struct policy_lb *lb = bc->lc->lb;
-	const char *s = want_scalar(v, n, "an IP address");
+	const char *s = want_scalar(v, n, "an IP address"), *why;
 
 	if (!s)
 		return;
@@ -129,9 +134,18 @@ static void do_address(struct vctx *v, const struct pnode *n, void *obj)
 		verr(v, n, "'%s' is not an IPv4 or IPv6 address", shown(v, s));
 		return;
 	}
+	why = ip_addr_not_host(&bc->b->addr);
+	if (why) {
+		verr(v, n, "%s is %s: not a backend's own address", shown(v, s), why);
+		return;
+	}
 	if (bc->lc->vip_ok && bc->b->addr.family != lb->vip.family) {
 		verr(v, n, "%s is %s but the vip is %s", shown(v, s),
 		     family_name(bc->b->addr.family), family_name(lb->vip.family));
+		return;
+	}
+	if (bc->lc->vip_ok && !memcmp(bc->b->addr.addr, lb->vip.addr, 16)) {
+		verr(v, n, "%s is the vip itself: a backend has an address of its own", shown(v, s));
 		return;
 	}
 	bc->addr_ok = true;

@@ -71,6 +71,26 @@ START_TEST(ip_valid)
 }
 END_TEST
 
+START_TEST(ip_not_host)
+{
+	static const char *const host[] = {"192.0.2.1", "1.0.0.1", "223.255.255.254",
+					   "2001:db8::1", "fe80::1", "::2"};
+	static const char *const other[] = {"0.0.0.0", "0.1.2.3", "127.0.0.1", "224.0.0.1",
+					    "239.255.255.255", "240.0.0.1", "255.255.255.255",
+					    "::", "::1", "ff02::1"};
+	struct ip_addr a;
+
+	for (size_t i = 0; i < sizeof(host) / sizeof(host[0]); i++) {
+		ck_assert_int_eq(parse_ip_addr(host[i], &a), 0);
+		ck_assert_msg(!ip_addr_not_host(&a), "%s refused", host[i]);
+	}
+	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++) {
+		ck_assert_int_eq(parse_ip_addr(other[i], &a), 0);
+		ck_assert_msg(ip_addr_not_host(&a), "%s taken for a host's", other[i]);
+	}
+}
+END_TEST
+
 START_TEST(ip_invalid)
 {
 	static const char *bad[] = { "", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4/32",
@@ -423,6 +443,7 @@ static Suite *netparse_suite(void)
 	tcase_add_test(t, u64_invalid);
 	tcase_add_test(t, ip_valid);
 	tcase_add_test(t, ip_invalid);
+	tcase_add_test(t, ip_not_host);
 	tcase_add_test(t, prefix_valid);
 	tcase_add_test(t, prefix_invalid);
 	tcase_add_test(t, prefix_raw_and_mask);
