@@ -335,13 +335,17 @@ static void do_health_check(struct vctx *v, const struct pnode *n, void *obj)
 {
 	struct lb_ctx *c = obj;
 	struct policy_health *h = &c->lb->health;
+	size_t errors = diag_count(v->d);
 	const struct pnode *t, *i;
 	char ts[24], is[24];
 
+	if (pnode_is_null(n)) /* "health_check:" alone: no checks, as when absent */
+		return;
 	if (!walk_map(v, n, hc_fields, c))
 		return;
 	h->present = true;
-	if (h->timeout_ms < h->interval_ms)
+	/* a value refused above left its default: no comparison with it */
+	if (h->timeout_ms < h->interval_ms || diag_count(v->d) != errors)
 		return;
 	/* Point at whichever of the two the operator wrote. */
 	t = pnode_get(n, "timeout");

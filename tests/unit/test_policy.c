@@ -266,6 +266,37 @@ START_TEST(good_lb)
 }
 END_TEST
 
+/* "health_check:" with no value is no checks, as YAML's empty value says
+ * nothing; {} is checks with the defaults. A value refused does not also
+ * fail the timeout-interval comparison with the other's default. */
+START_TEST(health_check_empty_and_refused)
+{
+	static const char lb[] = BASE "load_balancers:\n"
+				      "  - name: a\n    vip: 192.0.2.1\n    protocol: icmp\n"
+				      "    backends: [{address: 192.0.2.2}]\n";
+	struct policy *p = load_ok(BASE "load_balancers:\n"
+				   "  - name: a\n    vip: 192.0.2.1\n    protocol: icmp\n"
+				   "    backends: [{address: 192.0.2.2}]\n    health_check:\n");
+	struct diag_list d;
+	char buf[512];
+
+	ck_assert(!p->lbs[0].health.present);
+	policy_free(p);
+	snprintf(buf, sizeof(buf), "%s    health_check: {}\n", lb);
+	p = load_ok(buf);
+	ck_assert(p->lbs[0].health.present);
+	policy_free(p);
+	snprintf(buf, sizeof(buf), "%s    health_check: {interval: 1s, timeout: abc}\n", lb);
+	ck_assert_ptr_null(load(buf, &d));
+	ck_assert_uint_eq(diag_count(&d), 1);
+	diag_free(&d);
+	snprintf(buf, sizeof(buf), "%s    health_check: {interval: abc, timeout: 2s}\n", lb);
+	ck_assert_ptr_null(load(buf, &d));
+	ck_assert_uint_eq(diag_count(&d), 1);
+	diag_free(&d);
+}
+END_TEST
+
 START_TEST(defaults)
 {
 	struct policy *p = load_ok(BASE "rules:\n  - {name: r, action: drop}\n"
@@ -741,6 +772,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(t, good_rules);
 	tcase_add_test(t, good_lb);
 	tcase_add_test(t, defaults);
+	tcase_add_test(t, health_check_empty_and_refused);
 	tcase_add_test(t, port_lists_and_nulls);
 	suite_add_tcase(s, t);
 
