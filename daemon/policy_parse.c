@@ -101,13 +101,14 @@ static struct src_loc mark_loc(yaml_mark_t m)
 	return (struct src_loc){ .line = (uint32_t)m.line + 1, .col = (uint32_t)m.column + 1 };
 }
 
-/* libyaml's reader errors carry a byte offset, not a mark. */
+/* libyaml's reader errors carry a byte offset, not a mark. Lines end as
+ * libyaml ends them: \n, \r\n or a lone \r. */
 static struct src_loc offset_loc(const char *buf, size_t len, size_t off)
 {
 	struct src_loc l = { 1, 1 };
 
 	for (size_t i = 0; i < off && i < len; i++) {
-		if (buf[i] == '\n') {
+		if (buf[i] == '\n' || (buf[i] == '\r' && (i + 1 == len || buf[i + 1] != '\n'))) {
 			l.line++;
 			l.col = 1;
 		} else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
@@ -408,6 +409,16 @@ int policy_tree_parse(const char *buf, size_t len, struct pnode **root, struct d
 	if (!yaml_parser_initialize(&y)) {
 		diag_add(d, (struct src_loc){ 0, 0 }, "out of memory reading YAML");
 		return -ENOMEM;
+	}
+	/* libyaml would read UTF-16 after its byte order mark (and without one,
+	 * UTF-8, as the diagnostics' columns and every name assume) */
+	if (len >= 2 && (((unsigned char)buf[0] == 0xff && (unsigned char)buf[1] == 0xfe) ||
+			 ((unsigned char)buf[0] == 0xfe && (unsigned char)buf[1] == 0xff))) {
+		diag_add(d, (struct src_loc){ 1, 1 },
+			 "the file is UTF-16 (it starts with a UTF-16 byte order mark): a "
+			 "policy is UTF-8 text");
+		yaml_parser_delete(&y);
+		return -EINVAL;
 	}
 	yaml_parser_set_input_string(&y, (const unsigned char *)buf, len);
 	for (;;) {

@@ -297,6 +297,20 @@ START_TEST(health_check_empty_and_refused)
 }
 END_TEST
 
+/* A policy is UTF-8: a UTF-16 byte order mark is named, a UTF-8 one is
+ * fine; a lone \r ends a line for the positions, as it does for libyaml. */
+START_TEST(encodings_and_line_ends)
+{
+	struct policy *p;
+
+	load_bad("\xff\xfe" BASE, 1, 1, "UTF-16");
+	load_bad("\xfe\xff" BASE, 1, 1, "UTF-16");
+	p = load_ok("\xef\xbb\xbf" BASE);
+	policy_free(p);
+	load_bad("version: 1\rinterfaces:\r  - name: eth0\r  # \xff\n", 4, 5, "not valid UTF-8");
+}
+END_TEST
+
 START_TEST(defaults)
 {
 	struct policy *p = load_ok(BASE "rules:\n  - {name: r, action: drop}\n"
@@ -772,6 +786,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(t, good_rules);
 	tcase_add_test(t, good_lb);
 	tcase_add_test(t, defaults);
+	tcase_add_test(t, encodings_and_line_ends);
 	tcase_add_test(t, health_check_empty_and_refused);
 	tcase_add_test(t, port_lists_and_nulls);
 	suite_add_tcase(s, t);
