@@ -81,6 +81,10 @@ static bool parse_option(struct ctl *c, const struct ctl_command *cmd, const str
 		return false;
 	}
 	const struct arg_opt *o = &spec->opts[idx];
+	if (a->val[idx]) { /* which one was meant? */
+		ctl_usage_error(c, cmd, "option '--%s' given twice", o->name);
+		return false;
+	}
 	if (!o->value_name) {
 		if (inline_val) {
 			ctl_usage_error(c, cmd, "option '--%s' takes no value", o->name);

@@ -277,11 +277,22 @@ int rpc_take_result(struct rpc_conn *rc, const char *method, const char *line, s
 		    struct json_object **result)
 {
 	char *message = NULL;
-	struct json_object *data = NULL;
-	int code = jsonrpc_parse_response(line, len, result, &message, &data, NULL);
+	struct json_object *data = NULL, *id = NULL;
+	int code = jsonrpc_parse_response(line, len, result, &message, &data, &id);
+	/* our one request's answer: its id (an error may carry null, for a
+	 * request the daemon could not read), and every result is an object */
+	bool ours = json_object_is_type(id, json_type_int) && json_object_get_int64(id) == REQUEST_ID;
 
-	if (code == 0)
+	json_object_put(id);
+	if (code == 0 && ours && json_object_is_type(*result, json_type_object))
 		return XC_OK;
+	if (code == 0) {
+		json_object_put(*result);
+		*result = NULL;
+		fprintf(rc->c->err, "xdpctl: %s: the daemon's reply %s\n", method,
+			ours ? "has no result object" : "answers another request (id)");
+		return XC_FAIL;
+	}
 	if (message)
 		rpc_print_error(rc->c, method, code, message, data);
 	else

@@ -218,6 +218,13 @@ static const struct ctl_command sub[] = {
 
 static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
 {
+	/* "block --json list" as "block list --json" */
+	while (argc > 1 && (!strcmp(argv[1], "--json") || !strcmp(argv[1], "-j"))) {
+		c->json = true;
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
 	if (argc < 2)
 		return ctl_usage_error(c, cmd, "missing subcommand (add, del, list or flush)");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {

@@ -188,6 +188,46 @@ START_TEST(rpc_error_report)
 }
 END_TEST
 
+static int take(const char *line, char **err)
+{
+	struct xcap x;
+	struct rpc_conn rc = {.fd = -1};
+	struct json_object *res = NULL;
+	int r;
+
+	xcap_open(&x);
+	rc.c = &x.c;
+	r = rpc_take_result(&rc, "status", line, strlen(line), &res);
+	json_object_put(res);
+	free(xcap_take(&x, err));
+	return r;
+}
+
+/* Only the answer to xdpctl's request (id 1), with an object for result. */
+START_TEST(reply_must_answer_our_request)
+{
+	char *err;
+
+	ck_assert_int_eq(take("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}", &err), XC_OK);
+	free(err);
+	ck_assert_int_eq(take("{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":{}}", &err), XC_FAIL);
+	ck_assert_msg(strstr(err, "another request"), "%s", err);
+	free(err);
+	ck_assert_int_eq(take("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":null}", &err), XC_FAIL);
+	ck_assert_msg(strstr(err, "no result object"), "%s", err);
+	free(err);
+	ck_assert_int_eq(take("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":[]}", &err), XC_FAIL);
+	free(err);
+	/* an error for a request the daemon could not read carries id null */
+	ck_assert_int_eq(take("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":"
+			      "{\"code\":-32700,\"message\":\"parse error\"}}",
+			      &err),
+			 XC_FAIL);
+	ck_assert_msg(strstr(err, "parse error (code -32700)"), "%s", err);
+	free(err);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("xdpctl_client");
@@ -196,6 +236,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 10);
 	tcase_add_test(tc, missing_socket_exits_3);
 	tcase_add_test(tc, monitor_pcap_kept_when_unreachable);
+	tcase_add_test(tc, reply_must_answer_our_request);
 	tcase_add_test(tc, nobody_listening_exits_3);
 	tcase_add_test(tc, silent_listener_times_out_3);
 	tcase_add_test(tc, no_permission_exits_3);
