@@ -135,7 +135,9 @@ int rpc_send(struct rpc_conn *rc, const char *method, struct json_object *params
 	}
 	if (r == -ETIMEDOUT)
 		return unreachable(rc->c, 0, "timed out sending the request");
-	if (r < 0)
+	/* The daemon closed first: it may have said why (too many connections)
+	 * before closing, so the reply is read as usual and tells. */
+	if (r < 0 && r != -EPIPE && r != -ECONNRESET)
 		return unreachable(rc->c, -r, NULL);
 	return XC_OK;
 }
