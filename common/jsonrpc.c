@@ -95,6 +95,15 @@ static void take_line(struct jsonrpc_lines *l, size_t n, size_t used, char **lin
 	l->scan = 0;
 }
 
+/* Whether the n bytes at s, less a final CR (part of a CRLF line end, not
+ * of the line), exceed the cap. */
+static bool over_max(const struct jsonrpc_lines *l, const char *s, size_t n)
+{
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	return n > l->max;
+}
+
 int jsonrpc_lines_next(struct jsonrpc_lines *l, char **line, size_t *len)
 {
 	size_t pending = l->len - l->start;
@@ -107,10 +116,10 @@ int jsonrpc_lines_next(struct jsonrpc_lines *l, char **line, size_t *len)
 	nl = memchr(s + l->scan, '\n', pending - l->scan);
 	if (!nl) {
 		l->scan = pending;
-		return pending > l->max ? -EMSGSIZE : 0;
+		return over_max(l, s, pending) ? -EMSGSIZE : 0;
 	}
 	n = (size_t)(nl - s);
-	if (n > l->max)
+	if (over_max(l, s, n))
 		return -EMSGSIZE;
 	take_line(l, n, n + 1, line, len);
 	return 1;
@@ -122,7 +131,7 @@ int jsonrpc_lines_take_tail(struct jsonrpc_lines *l, char **line, size_t *len)
 
 	if (pending == 0)
 		return 0;
-	if (pending > l->max)
+	if (over_max(l, l->buf + l->start, pending))
 		return -EMSGSIZE;
 	take_line(l, pending, pending, line, len);
 	return 1;

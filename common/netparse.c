@@ -272,9 +272,11 @@ int parse_size(const char *s, uint64_t *bytes)
 	static const struct unit units[] = {
 		{ "", 1 },	       { "B", 1 },	      { "K", 1ULL << 10 },  { "KB", 1ULL << 10 },
 		{ "KiB", 1ULL << 10 }, { "M", 1ULL << 20 },  { "MB", 1ULL << 20 }, { "MiB", 1ULL << 20 },
-		{ "G", 1ULL << 30 },   { "GB", 1ULL << 30 }, { "GiB", 1ULL << 30 }, { NULL, 0 },
+		{ "G", 1ULL << 30 },   { "GB", 1ULL << 30 }, { "GiB", 1ULL << 30 }, { "T", 1ULL << 40 },
+		{ "TB", 1ULL << 40 },  { "TiB", 1ULL << 40 }, { NULL, 0 },
 	};
 
+	/* T units parse so that a size too large is called that, not "not a size" */
 	return parse_scaled(s, units, bytes);
 }
 

@@ -495,7 +495,9 @@ static void do_sampling(struct vctx *v, const struct pnode *n, void *obj)
 	walk_map(v, n, sampling_fields, NULL);
 }
 
-/* An absolute path without "." or ".." components, shorter than max. */
+/* An absolute path without "." or ".." components or a final '/' (the
+ * path is compared across reloads, so one place has one spelling), shorter
+ * than max. */
 static bool want_abs_path(struct vctx *v, const struct pnode *n, char *dst, size_t max)
 {
 	const char *s = want_scalar(v, n, "an absolute path");
@@ -514,6 +516,10 @@ static bool want_abs_path(struct vctx *v, const struct pnode *n, char *dst, size
 	    (strlen(s) >= 3 && !strcmp(s + strlen(s) - 3, "/..")) ||
 	    (strlen(s) >= 2 && !strcmp(s + strlen(s) - 2, "/."))) {
 		verr(v, n, "'%s' must not contain '.', '..' or empty components", shown(v, s));
+		return false;
+	}
+	if (s[strlen(s) - 1] == '/') {
+		verr(v, n, "'%s' must not end in '/'", shown(v, s));
 		return false;
 	}
 	snprintf(dst, max, "%s", s);

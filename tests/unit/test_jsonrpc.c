@@ -112,6 +112,26 @@ START_TEST(lines_max_exact_and_over_with_newline)
 }
 END_TEST
 
+/* A CRLF line end is not part of the line: a line of exactly the cap ending
+ * in CRLF is taken, a CR alone at the cap waits for its LF, and a line one
+ * byte over is refused however it ends. */
+START_TEST(lines_max_exact_with_crlf)
+{
+	struct jsonrpc_lines l;
+	char *line;
+	size_t len;
+
+	jsonrpc_lines_init(&l, 8);
+	feed(&l, "12345678\r");
+	ck_assert_int_eq(jsonrpc_lines_next(&l, &line, &len), 0);
+	feed(&l, "\n");
+	expect_line(&l, "12345678");
+	feed(&l, "123456789\r\n");
+	ck_assert_int_eq(jsonrpc_lines_next(&l, &line, &len), -EMSGSIZE);
+	jsonrpc_lines_free(&l);
+}
+END_TEST
+
 START_TEST(lines_default_cap_is_one_mib)
 {
 	struct jsonrpc_lines l;
@@ -419,6 +439,7 @@ static Suite *jsonrpc_suite(void)
 	tcase_add_test(t, lines_crlf_and_empty);
 	tcase_add_test(t, lines_oversize_without_newline);
 	tcase_add_test(t, lines_max_exact_and_over_with_newline);
+	tcase_add_test(t, lines_max_exact_with_crlf);
 	tcase_add_test(t, lines_default_cap_is_one_mib);
 	tcase_add_test(t, lines_tail_at_eof);
 	suite_add_tcase(s, t);

@@ -290,7 +290,10 @@ START_TEST(size_cases)
 	ck_assert_int_eq(parse_size("16 MiB", &b), -EINVAL);
 	ck_assert_int_eq(parse_size("16XiB", &b), -EINVAL);
 	ck_assert_int_eq(parse_size("1.5MiB", &b), -EINVAL);
+	ck_assert_int_eq(parse_size("1TiB", &b), 0);
+	ck_assert_uint_eq(b, 1ULL << 40);
 	ck_assert_int_eq(parse_size("99999999999999GiB", &b), -ERANGE);
+	ck_assert_int_eq(parse_size("99999999TiB", &b), -ERANGE);
 }
 END_TEST
 
