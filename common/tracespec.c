@@ -59,6 +59,12 @@ static int split(struct parser *p)
 	const char *t = p->text;
 	size_t i = 0;
 
+	/* A spec is one line: a newline or a terminal escape in it can only be
+	 * a mistake, and would garble the error's pointer line. */
+	for (size_t j = 0; t[j]; j++)
+		if (t[j] != '\t' && iscntrl((unsigned char)t[j]))
+			return fail_at(p, j, 1, "control character (byte 0x%02x) in the spec",
+				       (unsigned char)t[j]);
 	while (t[i]) {
 		struct word *w;
 		size_t start;
@@ -394,6 +400,9 @@ void tracespec_pointer(const char *text, const struct tracespec_error *err, char
 
 	if (n < 0 || (size_t)n >= len)
 		return;
+	for (size_t i = 0; i < tl && i + 2 < len; i++)
+		if (buf[i + 2] != '\t' && iscntrl((unsigned char)buf[i + 2]))
+			buf[i + 2] = '?';
 	used = (size_t)n;
 	for (size_t i = 0; i < err->pos + err->len && used + 2 < len; i++) {
 		char c = i < err->pos ? (i < tl && text[i] == '\t' ? '\t' : ' ') : '^';

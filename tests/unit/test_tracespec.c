@@ -152,6 +152,23 @@ START_TEST(malformed)
 }
 END_TEST
 
+/* Control characters are refused where they are, and the pointer line shows
+ * them as '?' so that it still lines up and cannot drive a terminal. */
+START_TEST(control_characters)
+{
+	const char *t = "tcp 1.2.3.4:1 > 5.6.7.8:2 in x\033[2Jt0";
+	char buf[256];
+
+	bad(t, "\033", "control character (byte 0x1b)");
+	tracespec_pointer(t, &e, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "  tcp 1.2.3.4:1 > 5.6.7.8:2 in x?[2Jt0\n"
+			      "                                ^");
+	bad("tcp 1.2.3.4:1 >\n5.6.7.8:2", "\n", "byte 0x0a");
+	bad("tcp 1.2.3.4:1 > 5.6.7.8:2 in eth\x7f", "\x7f", "byte 0x7f");
+	ok("tcp\t1.2.3.4:1 > 5.6.7.8:2");
+}
+END_TEST
+
 START_TEST(truncated)
 {
 	const char *t = "tcp 1.2.3.4:1";
@@ -262,6 +279,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, udp_ipv6_brackets);
 	tcase_add_test(tc, icmp_types);
 	tcase_add_test(tc, malformed);
+	tcase_add_test(tc, control_characters);
 	tcase_add_test(tc, truncated);
 	tcase_add_test(tc, pointer_line);
 	suite_add_tcase(su, tc);
