@@ -32,6 +32,42 @@ size_t json_utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* The code unit of the escape \\uXXXX at s (n bytes there), or -1. */
+static long u_escape(const unsigned char *s, size_t n)
+{
+	long v = 0;
+
+	if (n < 6 || s[0] != '\\' || s[1] != 'u')
+		return -1;
+	for (size_t i = 2; i < 6; i++) {
+		unsigned int c = s[i];
+		int d = c >= '0' && c <= '9'   ? (int)(c - '0')
+			: c >= 'a' && c <= 'f' ? (int)(c - 'a' + 10)
+			: c >= 'A' && c <= 'F' ? (int)(c - 'A' + 10)
+					       : -1;
+
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+/* Bytes the escape at s takes (2 or 6, 12 for a surrogate pair), or 0 for a
+ * surrogate escape without its other half: json-c would read it as U+FFFD,
+ * so an id holding one would be answered with another id. */
+static size_t escape_len(const unsigned char *s, size_t n)
+{
+	long u = u_escape(s, n);
+
+	if (u < 0xd800 || u > 0xdfff)
+		return 2; /* not \\u, or \\u outside the surrogates: ASCII follows */
+	if (u >= 0xdc00)
+		return 0;
+	u = u_escape(s + 6, n - 6);
+	return u >= 0xdc00 && u <= 0xdfff ? 12 : 0;
+}
+
 enum json_text_fault json_text_check(const char *text, size_t n, size_t *at)
 {
 	const unsigned char *s = (const unsigned char *)text;
@@ -49,9 +85,13 @@ enum json_text_fault json_text_check(const char *text, size_t n, size_t *at)
 			continue;
 		}
 		if (in_string && s[i] == '\\') {
+			size_t esc = escape_len(s + i, n - i);
+
 			if (n - i > 5 && !memcmp(s + i + 1, "u0000", 5))
 				return JSON_TEXT_NUL;
-			i += 2; /* the escaped character is ASCII */
+			if (!esc)
+				return JSON_TEXT_LONE_SURROGATE;
+			i += esc;
 			continue;
 		}
 		if (s[i] == '"')

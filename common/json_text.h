@@ -3,7 +3,8 @@
  * What json-c's strict parser lets through and a JSON-RPC peer must not
  * send (RFC 8259, JSON-RPC 2.0), checked on the text of a line json-c
  * accepted: bytes that are not UTF-8 (overlong forms, surrogates, above
- * U+10FFFF), the tokens NaN and Infinity (not JSON), and NUL inside a
+ * U+10FFFF) or escapes of half a surrogate pair (which json-c reads as
+ * U+FFFD), the tokens NaN and Infinity (not JSON), and NUL inside a
  * string, which every C string a handler reads would cut short (a prefix
  * "10.0.0.6\u0000junk" read as 10.0.0.6, a method "ping\u0000x" as ping).
  */
@@ -17,6 +18,7 @@ enum json_text_fault {
 	JSON_TEXT_BAD_UTF8,
 	JSON_TEXT_NOT_NUMBER, /* NaN, Infinity, -Infinity */
 	JSON_TEXT_NUL,	      /* \u0000 in a string */
+	JSON_TEXT_LONE_SURROGATE, /* \ud800 without \udc00.. after it, or the reverse */
 };
 
 /* The first fault of the n bytes at s, and its byte offset in *at. The

@@ -203,6 +203,9 @@ static int check_text(const char *line, size_t len, struct jsonrpc_error *err)
 	case JSON_TEXT_NOT_NUMBER:
 		return set_error(err, JSONRPC_PARSE_ERROR,
 				 "parse error: NaN and Infinity are not JSON (byte %zu)", at);
+	case JSON_TEXT_LONE_SURROGATE:
+		return set_error(err, JSONRPC_PARSE_ERROR,
+				 "parse error: half a surrogate pair escaped at byte %zu", at);
 	case JSON_TEXT_NUL:
 		return set_error(err, JSONRPC_INVALID_REQUEST,
 				 "invalid request: a string holds NUL (\\u0000, byte %zu)", at);

@@ -315,6 +315,15 @@ START_TEST(request_text_faults)
 	expect_refused("{\"jsonrpc\":\"2.0\",\"method\":\"\xf4\x90\x80\x80\",\"id\":1}",
 		       JSONRPC_PARSE_ERROR, "null");
 	expect_accepted("{\"jsonrpc\":\"2.0\",\"method\":\"\xc3\xa9\xf0\x9f\x98\x80\",\"id\":1}");
+	/* half a surrogate pair, escaped, would be read as U+FFFD */
+	expect_refused("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":\"\\ud800\"}",
+		       JSONRPC_PARSE_ERROR, "null");
+	expect_refused("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":\"\\uDC00x\"}",
+		       JSONRPC_PARSE_ERROR, "null");
+	expect_refused("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":\"\\ud800\\u0041\"}",
+		       JSONRPC_PARSE_ERROR, "null");
+	expect_accepted("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":\"\\ud83d\\uDE00\\u00e9\"}");
+	expect_accepted("{\"jsonrpc\":\"2.0\",\"method\":\"a\\\\ud800\",\"id\":1}");
 	/* ids at json-c's clamps may have been other numbers */
 	expect_refused("{\"jsonrpc\":\"2.0\",\"method\":\"ping\",\"id\":18446744073709551616}",
 		       JSONRPC_INVALID_REQUEST, "null");
