@@ -53,6 +53,7 @@ struct monitor {
 	uint32_t rate_now;
 	uint64_t read, dropped;
 	unsigned batch;
+	size_t batch_bytes; /* staged for all subscribers in this batch */
 	struct slot_names names;
 	struct event_names event_names; /* lookups into names, the batch's clock offset */
 	char line[MONITOR_LINE_MAX];
@@ -162,6 +163,7 @@ static void stage_line(struct monitor *mon, struct subscriber *s, const char *li
 		return;
 	}
 	memcpy(s->stage + s->staged, line, len);
+	mon->batch_bytes += len;
 	s->staged += len;
 	s->staged_events++;
 	s->room -= len;
@@ -199,7 +201,9 @@ static int on_sample(void *ctx, void *data, size_t size)
 	mon->read++;
 	if (mon->subs)
 		deliver(mon, data, size);
-	return ++mon->batch >= MONITOR_BATCH ? -BATCH_DONE : 0;
+	return ++mon->batch >= MONITOR_BATCH || mon->batch_bytes >= MONITOR_BATCH_BYTES
+		   ? -BATCH_DONE
+		   : 0;
 }
 
 static int64_t clock_offset(void)
@@ -221,6 +225,7 @@ static void drain(struct monitor *mon)
 	if (!mon->rb)
 		return;
 	mon->batch = 0;
+	mon->batch_bytes = 0;
 	mon->event_names.mono_to_realtime_ns = clock_offset();
 	for (struct subscriber *s = mon->subs; s; s = s->next)
 		stage_flush(mon, s);

@@ -15,7 +15,9 @@
  *    with the datapath (a million events a second) even when the
  *    subscribers do not.
  *  - The loop stays responsive: at most MONITOR_BATCH records per wakeup,
- *    then the control socket and the rest of the loop get their turn.
+ *    or fewer once MONITOR_BATCH_BYTES of lines are staged (32 subscribers
+ *    would otherwise take 32 copies of every record), then the control
+ *    socket and the rest of the loop get their turn.
  *  - monitor {rate: N} raises the sampling rate to 1 in N while that
  *    subscriber stays (the smallest N asked wins, never fewer samples than
  *    the policy's rate); the policy's rate comes back when the last one
@@ -33,6 +35,7 @@
 
 #define MONITOR_QUEUE_MAX (256 * 1024) /* bytes queued per subscriber */
 #define MONITOR_BATCH	  4096	       /* events per wakeup, fair to the rest of the loop */
+#define MONITOR_BATCH_BYTES (1024 * 1024) /* bytes copied for all subscribers per wakeup */
 #define MONITOR_MAX_SUBS  32
 #define MONITOR_STAGE	  (64 * 1024) /* bytes gathered per subscriber for one write */
 
