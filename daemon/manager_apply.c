@@ -225,8 +225,9 @@ int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_o
 		log_warning("reload: %s", err);
 	old = m->policy;
 	m->policy = p;
-	monitor_policy_changed(m->monitor); /* a new ring buffer, rate, names */
+	/* first: it records the balancers' slots, which the names read */
 	lb_runtime_applied(m->lb, p);
+	monitor_policy_changed(m->monitor); /* a new ring buffer, rate, names */
 	m->last_reload_changed = res != DP_ADOPTED;
 	/* also when unchanged: the group may have been created since */
 	if (m->api)

@@ -153,4 +153,24 @@ out=$(api_raw "$(api_req trace '{"packet":"tcp 1.2.3.4:1 > 5.6.7.8:2 in nosuch0"
 api_check '.error.code == -32602 and (.error.message | test("not in the policy"))' "$out" \
 	"trace on an interface outside the policy"
 
+lab_step "after a reload that renames the balancer: the new names at once"
+lab_write_policy <<YAML
+version: 1
+interfaces:
+  - name: $LAB_IF_S
+load_balancers:
+  - name: web2
+    vip: 10.99.0.100
+    protocol: tcp
+    port: 80
+    forwarding: nat
+    backends:
+      - address: 10.99.0.7
+        mac: "52:54:00:ff:ff:58"
+YAML
+api_check '.generation' "$(api_call reload)" "reload"
+p="tcp 198.51.100.7:40000 > 10.99.0.100:80 flags S"
+jtrace "$p"
+expect '.action == "tx" and .balancer == "web2" and .backend == "10.99.0.7"' "$p"
+
 echo "PASS"
