@@ -4,10 +4,21 @@
  * options and fragments), IPv6 (a bounded walk over extension headers),
  * TCP, UDP, ICMP and ICMPv6, reduced to one flow key.
  *
- * Every helper checks the bounds of a header before it reads it. A helper
- * returns 0 on success and -1 when the packet cannot be parsed (truncated,
- * malformed, not IP, too many headers): the caller then passes the packet
- * (principle 4: a parser miss is never a drop).
+ * Every helper checks the bounds of a header before it reads it, in the
+ * frame (for the verifier) and in the IP datagram (the bytes after it are
+ * padding, not the packet's). A helper returns 0 on success and -1 when the
+ * packet cannot be parsed (truncated, malformed, not IP): the caller then
+ * passes the packet (principle 4: a parser miss is never a drop).
+ *
+ * Two packets parse with less than a full key, on purpose:
+ *  - IPv6 with more extension headers than are walked: the addresses are
+ *    known, the upper-layer protocol is not; judged like a non-first
+ *    fragment, without layer-4 fields (proto is the first header not
+ *    walked), so the blocklist, address rules and default_action apply.
+ *  - A first fragment whose datagram ends inside its TCP, UDP or ICMP
+ *    header (RFC 1858's tiny fragment: no sender makes one, and the ports
+ *    or flags a rule would judge sit in the next fragment, which carries
+ *    none): PARSE_TINY_FRAGMENT, dropped.
  */
 #ifndef XDPD_PARSE_H
 #define XDPD_PARSE_H
@@ -28,12 +39,21 @@
 #define XDPD_IPV6_EXT_MAX 6 /* IPv6 extension headers walked */
 
 #define XDPD_IP_OFFSET_MASK  0x1fff /* fragment offset bits of iphdr.frag_off */
+#define XDPD_IP_MF	     0x2000 /* more fragments, in iphdr.frag_off */
 #define XDPD_IP6_OFFSET_MASK 0xfff8 /* fragment offset bits of frag_hdr.frag_off */
+
+#define PARSE_TINY_FRAGMENT 1 /* parse_packet(): drop, see above */
 
 struct cursor {
 	void *pos;
 	void *end;
+	__u32 left; /* bytes of the IP datagram from pos on */
 };
+
+/* What follows the IP header(s): no layer-4 header (a non-first fragment,
+ * too many IPv6 extension headers), a whole datagram's, or a first
+ * fragment's (more fragments follow). */
+enum l4_kind { L4_NONE, L4_WHOLE, L4_FIRST_FRAGMENT };
 
 /* struct ethhdr is packed, so clang reads its h_proto a byte at a time;
  * this one lets it load the 16 bits at once (the verifier allows packet
@@ -131,7 +151,7 @@ static __always_inline int parse_eth(struct cursor *c, __be16 *h_proto)
 
 /* The packet must hold the whole datagram the IP header announces: a
  * truncated datagram is left to the stack, which discards it. */
-static __always_inline int parse_ipv4(struct cursor *c, struct flow_key *k, int *l4)
+static __always_inline int parse_ipv4(struct cursor *c, struct flow_key *k, enum l4_kind *l4)
 {
 	struct iphdr *iph = c->pos;
 	__u32 hlen;
@@ -149,12 +169,18 @@ static __always_inline int parse_ipv4(struct cursor *c, struct flow_key *k, int 
 		return -1;
 	if (!cursor_pull(c, hlen))
 		return -1;
+	c->left = bpf_ntohs(iph->tot_len) - hlen;
 	k->family = 4;
 	k->proto = iph->protocol;
 	__builtin_memcpy(k->src, &iph->saddr, 4);
 	__builtin_memcpy(k->dst, &iph->daddr, 4);
 	/* a non-first fragment carries no L4 header, so no ports */
-	*l4 = !(iph->frag_off & bpf_htons(XDPD_IP_OFFSET_MASK));
+	if (iph->frag_off & bpf_htons(XDPD_IP_OFFSET_MASK))
+		*l4 = L4_NONE;
+	else if (iph->frag_off & bpf_htons(XDPD_IP_MF))
+		*l4 = L4_FIRST_FRAGMENT;
+	else
+		*l4 = L4_WHOLE;
 	return 0;
 }
 
@@ -164,9 +190,9 @@ static __always_inline int is_ip6_ext(__u8 nh)
 	       nh == IPPROTO_FRAGMENT || nh == IPPROTO_AH;
 }
 
-/* One extension header at c; *nh becomes the next header. *l4 is cleared by
- * a fragment header with a non-zero offset. */
-static __always_inline int parse_ip6_ext(struct cursor *c, __u8 *nh, int *l4)
+/* One extension header at c; *nh becomes the next header. A fragment header
+ * makes *l4 L4_NONE (a non-zero offset) or L4_FIRST_FRAGMENT (more follow). */
+static __always_inline int parse_ip6_ext(struct cursor *c, __u8 *nh, enum l4_kind *l4)
 {
 	struct ip6_ext *e = c->pos;
 	__u32 len;
@@ -176,10 +202,13 @@ static __always_inline int parse_ip6_ext(struct cursor *c, __u8 *nh, int *l4)
 	if (*nh == IPPROTO_FRAGMENT) {
 		struct ip6_frag *f = cursor_pull(c, sizeof(*f));
 
-		if (!f)
+		if (!f || c->left < sizeof(*f))
 			return -1;
+		c->left -= sizeof(*f);
 		if (f->frag_off & bpf_htons(XDPD_IP6_OFFSET_MASK))
-			*l4 = 0;
+			*l4 = L4_NONE;
+		else if (f->frag_off & bpf_htons(1)) /* M: more fragments */
+			*l4 = L4_FIRST_FRAGMENT;
 		*nh = f->nexthdr;
 		return 0;
 	}
@@ -188,10 +217,13 @@ static __always_inline int parse_ip6_ext(struct cursor *c, __u8 *nh, int *l4)
 	else
 		len = (e->hdrlen + 1) * 8;
 	*nh = e->nexthdr;
-	return cursor_pull(c, len) ? 0 : -1;
+	if (c->left < len || !cursor_pull(c, len))
+		return -1;
+	c->left -= len;
+	return 0;
 }
 
-static __always_inline int parse_ipv6(struct cursor *c, struct flow_key *k, int *l4)
+static __always_inline int parse_ipv6(struct cursor *c, struct flow_key *k, enum l4_kind *l4)
 {
 	struct ipv6hdr *ip6 = cursor_pull(c, sizeof(*ip6));
 	__u8 nh;
@@ -201,29 +233,46 @@ static __always_inline int parse_ipv6(struct cursor *c, struct flow_key *k, int 
 		return -1;
 	if (ip6->version != 6 || c->pos + bpf_ntohs(ip6->payload_len) > c->end)
 		return -1;
+	c->left = bpf_ntohs(ip6->payload_len);
 	k->family = 6;
 	__builtin_memcpy(k->src, &ip6->saddr, 16);
 	__builtin_memcpy(k->dst, &ip6->daddr, 16);
 	nh = ip6->nexthdr;
-	*l4 = 1;
+	*l4 = L4_WHOLE;
 #pragma unroll
 	for (i = 0; i < XDPD_IPV6_EXT_MAX; i++) {
-		if (!is_ip6_ext(nh) || !*l4)
+		if (!is_ip6_ext(nh) || *l4 == L4_NONE)
 			break;
 		if (parse_ip6_ext(c, &nh, l4))
 			return -1;
 	}
-	/* more extension headers than we walk: we do not know the protocol */
-	if (*l4 && is_ip6_ext(nh))
-		return -1;
+	/* more extension headers than we walk: the protocol is unknown, the
+	 * addresses are not (see the top of this file) */
+	if (*l4 != L4_NONE && is_ip6_ext(nh))
+		*l4 = L4_NONE;
 	k->proto = nh;
 	return 0;
 }
 
-/* The L4 header of a first (or only) fragment. Protocols without ports or
- * types parse as "no L4 fields"; a truncated TCP/UDP/ICMP header fails. */
-static __always_inline int parse_l4(struct cursor *c, struct flow_key *k)
+static __always_inline __u32 l4_header_len(const struct flow_key *k)
 {
+	if (k->proto == IPPROTO_TCP)
+		return sizeof(struct tcphdr);
+	if (k->proto == IPPROTO_UDP)
+		return sizeof(struct udphdr);
+	if ((k->family == 4 && k->proto == IPPROTO_ICMP) ||
+	    (k->family == 6 && k->proto == IPPROTO_ICMPV6))
+		return sizeof(struct xdpd_icmphdr);
+	return 0;
+}
+
+/* The L4 header of a first (or only) fragment. Protocols without ports or
+ * types parse as "no L4 fields"; a TCP/UDP/ICMP header the datagram cuts
+ * short fails, or is a tiny fragment (see the top of this file). */
+static __always_inline int parse_l4(struct cursor *c, struct flow_key *k, enum l4_kind l4)
+{
+	if (c->left < l4_header_len(k))
+		return l4 == L4_FIRST_FRAGMENT ? PARSE_TINY_FRAGMENT : -1;
 	if (k->proto == IPPROTO_TCP) {
 		struct tcphdr *th = cursor_pull(c, sizeof(*th));
 
@@ -254,12 +303,13 @@ static __always_inline int parse_l4(struct cursor *c, struct flow_key *k)
 	return 0;
 }
 
-/* Fills k from the frame [data, data_end). Returns 0, or -1 to pass. */
+/* Fills k from the frame [data, data_end). Returns 0, -1 to pass, or
+ * PARSE_TINY_FRAGMENT. */
 static __always_inline int parse_packet(void *data, void *data_end, struct flow_key *k)
 {
 	struct cursor c = {.pos = data, .end = data_end};
 	__be16 h_proto;
-	int l4 = 0;
+	enum l4_kind l4 = L4_NONE;
 
 	if (parse_eth(&c, &h_proto))
 		return -1;
@@ -272,7 +322,7 @@ static __always_inline int parse_packet(void *data, void *data_end, struct flow_
 	} else {
 		return -1;
 	}
-	return l4 ? parse_l4(&c, k) : 0;
+	return l4 != L4_NONE ? parse_l4(&c, k, l4) : 0;
 }
 
 #endif /* XDPD_PARSE_H */

@@ -122,6 +122,20 @@ static __always_inline __u32 pass_unparsed(struct xdp_md *ctx, const struct xdpd
 	return finish(ctx, ic, k, &v, bytes);
 }
 
+/* A first fragment too short for its layer-4 header (parse.h): dropped
+ * before any rule, which could not judge it. */
+static __always_inline __u32 drop_tiny_fragment(struct xdp_md *ctx,
+						const struct xdpd_iface_cfg *ic,
+						const struct flow_key *k, __u64 bytes)
+{
+	struct verdict v = {.action = XDP_DROP,
+			    .rule_slot = XDPD_NO_RULE,
+			    .reason = XDPD_WHY_FRAGMENT,
+			    .lb = {XDPD_NO_SLOT, XDPD_NO_SLOT}};
+
+	return finish(ctx, ic, k, &v, bytes);
+}
+
 SEC("xdp")
 int xdpd_main(struct xdp_md *ctx)
 {
@@ -133,6 +147,7 @@ int xdpd_main(struct xdp_md *ctx)
 	struct cls_search st; /* classify() zeroes the search state it uses */
 	struct xdpd_iface_cfg *ic;
 	__u32 ifindex = ctx->ingress_ifindex;
+	int parsed;
 
 	/* not an interface of this policy (e.g. mid-reload): hands off */
 	if (iface_direct) {
@@ -146,7 +161,10 @@ int xdpd_main(struct xdp_md *ctx)
 	}
 	__builtin_memset(&st.k, 0, sizeof(st.k));
 	st.k.trace = trace_begin(ctx);
-	if (parse_packet(data, data_end, &st.k))
+	parsed = parse_packet(data, data_end, &st.k);
+	if (parsed == PARSE_TINY_FRAGMENT)
+		return drop_tiny_fragment(ctx, ic, &st.k, data_end - data);
+	if (parsed)
 		return pass_unparsed(ctx, ic, &st.k, data_end - data);
 	judge(ctx, &st, ic, &v);
 	return finish(ctx, ic, &st.k, &v, data_end - data);

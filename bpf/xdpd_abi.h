@@ -502,6 +502,7 @@ struct xdpd_lb_override {
 #define XDPD_WHY_BALANCER  3
 #define XDPD_WHY_DEFAULT   4
 #define XDPD_WHY_FOREIGN   5 /* the interface is not in the policy: passed */
+#define XDPD_WHY_FRAGMENT  6 /* a tiny first fragment (bpf/parse.h): dropped */
 
 /* Stateful "sample_cfg" (array of one), written by user space only. */
 struct xdpd_sample_cfg {

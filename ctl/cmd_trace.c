@@ -45,6 +45,8 @@ static const char *reason_text(const char *reason)
 		return "not parsed";
 	if (!strcmp(reason, "interface"))
 		return "interface not in the policy";
+	if (!strcmp(reason, "fragment"))
+		return "tiny first fragment";
 	return reason;
 }
 

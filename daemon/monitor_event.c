@@ -23,6 +23,7 @@ const char *verdict_reason_name(uint32_t reason)
 	    [XDPD_WHY_UNPARSED] = "unparsed", [XDPD_WHY_BLOCKLIST] = "blocklist",
 	    [XDPD_WHY_RULE] = "rule",	      [XDPD_WHY_BALANCER] = "balancer",
 	    [XDPD_WHY_DEFAULT] = "default",   [XDPD_WHY_FOREIGN] = "interface",
+	    [XDPD_WHY_FRAGMENT] = "fragment",
 	};
 
 	return reason < sizeof(names) / sizeof(names[0]) ? names[reason] : "unknown";

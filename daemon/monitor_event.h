@@ -35,7 +35,8 @@ struct event_names {
 
 /* "drop", "pass", "tx", "redirect", "aborted" (contract §5), else "unknown". */
 const char *xdp_action_name(uint32_t action);
-/* "unparsed", "blocklist", "rule", "balancer", "default", "interface". */
+/* "unparsed", "blocklist", "rule", "balancer", "default", "interface",
+ * "fragment". */
 const char *verdict_reason_name(uint32_t reason);
 
 /* NULL when the record is too short to be an event. The daemon writes the

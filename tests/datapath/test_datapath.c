@@ -210,6 +210,99 @@ START_TEST(test_ipv4_fragments)
 }
 END_TEST
 
+/* A frame of s with the IP datagram cut to l4_bytes of its L4 header (the
+ * frame keeps the rest, as padding): IPv4 total length or IPv6 payload
+ * length rewritten; v6_exts bytes of extension headers come before L4. */
+static int build_cut(const struct frame_spec *s, size_t l4_bytes, size_t v6_exts, uint8_t *buf)
+{
+	int len = frame_build(s, buf, FRAME_MAX);
+	size_t l3;
+
+	ck_assert_int_gt(len, 0);
+	l3 = frame_l3_offset(buf, (size_t)len);
+	if ((buf[l3] >> 4) == 4) {
+		size_t tot = (size_t)(buf[l3] & 0xf) * 4 + l4_bytes;
+
+		buf[l3 + 2] = (uint8_t)(tot >> 8);
+		buf[l3 + 3] = (uint8_t)tot;
+	} else {
+		buf[l3 + 4] = (uint8_t)((v6_exts + l4_bytes) >> 8);
+		buf[l3 + 5] = (uint8_t)(v6_exts + l4_bytes);
+	}
+	return len;
+}
+
+static const char tiny_policy[] = POLICY_HEAD "rules:\n"
+					      "  - name: drop-8080\n"
+					      "    action: drop\n"
+					      "    protocol: tcp\n"
+					      "    dst_port: 8080\n";
+
+/* RFC 1858: a first fragment whose datagram ends inside the TCP header
+ * (the rest, with the flags, in a later fragment) is dropped, not passed as
+ * unparsed, whatever its port; a whole datagram cut short is passed (the
+ * stack discards it), and bytes after the datagram are never read as its
+ * header. */
+START_TEST(test_tiny_fragments)
+{
+	struct dp *d = dp_load(tiny_policy);
+	struct frame_spec s = tcp("198.51.100.7", "192.0.2.1", 8080, FRAME_TH_SYN);
+	uint8_t buf[FRAME_MAX];
+	int len;
+
+	s.frag = true;
+	s.more_frags = true;
+	expect(d, s, XDP_DROP, "drop-8080"); /* the whole header: judged by the rule */
+	len = build_cut(&s, 8, 0, buf);
+	dp_expect(d, DP_IF0, buf, (size_t)len, XDP_DROP, NULL);
+	s.dport = 22;
+	len = build_cut(&s, 16, 0, buf);
+	dp_expect(d, DP_IF0, buf, (size_t)len, XDP_DROP, NULL);
+	s.more_frags = false; /* not a fragment: a truncated datagram */
+	s.dport = 8080;
+	len = build_cut(&s, 8, 0, buf);
+	dp_expect(d, DP_IF0, buf, (size_t)len, XDP_PASS, NULL);
+
+	s = tcp("2001:db8::7", "2001:db8::1", 8080, FRAME_TH_SYN);
+	s.frag = true;
+	s.more_frags = true;
+	expect(d, s, XDP_DROP, "drop-8080");
+	len = build_cut(&s, 8, 8, buf); /* after the 8-byte fragment header */
+	dp_expect(d, DP_IF0, buf, (size_t)len, XDP_DROP, NULL);
+	s.frag = false;
+	len = build_cut(&s, 8, 0, buf);
+	dp_expect(d, DP_IF0, buf, (size_t)len, XDP_PASS, NULL);
+	dp_free(d);
+}
+END_TEST
+
+/* More extension headers than are walked: the addresses still judge (the
+ * blocklist, address rules, default_action), layer-4 conditions do not. */
+START_TEST(test_ipv6_long_ext_chain)
+{
+	struct dp *d = dp_load(POLICY_HEAD "default_action: drop\n"
+					   "rules:\n"
+					   "  - name: allow-host\n"
+					   "    action: pass\n"
+					   "    src: 2001:db8::7/128\n"
+					   "  - name: allow-dns\n"
+					   "    action: pass\n"
+					   "    protocol: udp\n"
+					   "    dst_port: 53\n");
+	struct frame_spec s = udp("2001:db8::7", "2001:db8::1", 40000, 53);
+
+	s.n_ip6_ext = 7;
+	for (int i = 0; i < 7; i++)
+		s.ip6_ext[i] = IPPROTO_DSTOPTS;
+	expect(d, s, XDP_PASS, "allow-host");
+	s.src = "2001:db8::8";
+	expect(d, s, XDP_DROP, NULL); /* allow-dns cannot see the port */
+	s.n_ip6_ext = 6;
+	expect(d, s, XDP_PASS, "allow-dns");
+	dp_free(d);
+}
+END_TEST
+
 START_TEST(test_ipv6_ext_headers)
 {
 	struct dp *d = dp_load(frag_policy);
@@ -668,6 +761,8 @@ Suite *datapath_suite(void)
 	tcase_add_test(tc, test_ipv4_header);
 	tcase_add_test(tc, test_ipv4_fragments);
 	tcase_add_test(tc, test_ipv6_ext_headers);
+	tcase_add_test(tc, test_tiny_fragments);
+	tcase_add_test(tc, test_ipv6_long_ext_chain);
 	tcase_add_test(tc, test_ipv6_header);
 	tcase_add_test(tc, test_frame_checksums);
 	tcase_add_test(tc, test_truncated);
