@@ -307,15 +307,18 @@ static int on_neigh_tick(sd_event_source *s, uint64_t usec, void *userdata)
 
 	for (size_t i = 0; i < rt->n_bk; i++) {
 		struct bk_rt *e = rt->bk[i];
-		uint8_t mac[6];
+		struct neigh_entry n;
+		const uint8_t *mac = n.mac;
 		char text[18];
 		bool known;
 
 		if (e->policy_mac)
 			continue;
-		known = neigh_lookup(&e->addr, mac) == 0;
+		known = neigh_lookup_entry(&e->addr, &n) == 0;
 		if (!known)
 			neigh_solicit(&e->addr);
+		else if (n.stale) /* balanced frames never confirm it */
+			neigh_revalidate(&e->addr, n.ifindex);
 		if (known == e->mac_known && (!known || !memcmp(mac, e->mac, 6)))
 			continue;
 		changed = true;

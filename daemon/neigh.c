@@ -33,7 +33,7 @@ static int dump_request(int fd, int family)
 }
 
 /* One RTM_NEWNEIGH: 1 when it is a usable entry for addr (mac filled). */
-static int match(const struct nlmsghdr *nh, const struct ip_addr *addr, uint8_t mac[6])
+static int match(const struct nlmsghdr *nh, const struct ip_addr *addr, struct neigh_entry *out)
 {
 	const struct ndmsg *nd = NLMSG_DATA(nh);
 	int len = (int)nh->nlmsg_len - (int)NLMSG_LENGTH(sizeof(*nd));
@@ -55,13 +55,15 @@ static int match(const struct nlmsghdr *nh, const struct ip_addr *addr, uint8_t 
 	}
 	if (!dst || !ll || ll_len != 6 || memcmp(dst, addr->addr, alen))
 		return 0;
-	memcpy(mac, ll, 6);
+	memcpy(out->mac, ll, 6);
+	out->ifindex = nd->ndm_ifindex;
+	out->stale = nd->ndm_state & NUD_STALE;
 	return 1;
 }
 
 /* Reads the whole dump (the socket must be drained) and keeps the first
  * match. */
-static int read_dump(int fd, const struct ip_addr *addr, uint8_t mac[6])
+static int read_dump(int fd, const struct ip_addr *addr, struct neigh_entry *out)
 {
 	char buf[32768];
 	int found = -ENOENT;
@@ -81,13 +83,23 @@ static int read_dump(int fd, const struct ip_addr *addr, uint8_t mac[6])
 				return found;
 			if (nh->nlmsg_type == NLMSG_ERROR)
 				return -EIO;
-			if (found < 0 && match(nh, addr, mac))
+			if (found < 0 && match(nh, addr, out))
 				found = 0;
 		}
 	}
 }
 
 int neigh_lookup(const struct ip_addr *addr, uint8_t mac[6])
+{
+	struct neigh_entry e;
+	int r = neigh_lookup_entry(addr, &e);
+
+	if (r == 0)
+		memcpy(mac, e.mac, 6);
+	return r;
+}
+
+int neigh_lookup_entry(const struct ip_addr *addr, struct neigh_entry *out)
 {
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	struct timeval tv = {.tv_sec = 1};
@@ -99,9 +111,40 @@ int neigh_lookup(const struct ip_addr *addr, uint8_t mac[6])
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	r = dump_request(fd, addr->family);
 	if (r == 0)
-		r = read_dump(fd, addr, mac);
+		r = read_dump(fd, addr, out);
 	close(fd);
 	return r;
+}
+
+/* RTM_NEWNEIGH with NTF_USE: the kernel treats the entry as used by a
+ * packet (neigh_event_send), as XDP_TX never does, so a stale one goes to
+ * DELAY and PROBE and learns a MAC that changed. Nothing is sent to the
+ * backend by us. */
+void neigh_revalidate(const struct ip_addr *addr, int ifindex)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ndmsg nd;
+		struct rtattr dst;
+		uint8_t addr[16];
+	} req = {
+	    .nh = {.nlmsg_type = RTM_NEWNEIGH, .nlmsg_flags = NLM_F_REQUEST, .nlmsg_seq = 1},
+	    .nd = {.ndm_family = (uint8_t)addr->family,
+		   .ndm_ifindex = ifindex,
+		   .ndm_flags = NTF_USE},
+	};
+	size_t alen = addr->family == AF_INET ? 4 : 16;
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+	if (fd < 0)
+		return;
+	req.dst.rta_type = NDA_DST;
+	req.dst.rta_len = (unsigned short)RTA_LENGTH(alen);
+	memcpy(req.addr, addr->addr, alen);
+	req.nh.nlmsg_len = (uint32_t)(NLMSG_LENGTH(sizeof(req.nd)) + RTA_LENGTH(alen));
+	sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
 }
 
 void neigh_solicit(const struct ip_addr *addr)
