@@ -222,6 +222,15 @@ struct link_plan {
 	bool done;
 };
 
+/* Generic because the policy said so, and now auto: native is tried again
+ * (auto keeps generic only when native failed, or on a link adopted from
+ * an earlier daemon, whose reason is not known). */
+static bool leaves_forced_generic(enum xdp_mode want, const struct dp_link *old)
+{
+	return want == XDP_MODE_AUTO && old->want == XDP_MODE_GENERIC &&
+	       old->mode == XDP_MODE_GENERIC;
+}
+
 static int plan_links(struct datapath *dp, const struct policy *p, struct link_plan *plan,
 		      char *err, size_t errlen)
 {
@@ -240,7 +249,9 @@ static int plan_links(struct datapath *dp, const struct policy *p, struct link_p
 		/* a link on another ifindex is dead: the interface was recreated */
 		if (old && old->ifindex == lp->new.ifindex) {
 			lp->old = old;
-			lp->op = mode_ok(pi->mode, old->mode) ? LINK_UPDATE : LINK_REATTACH;
+			lp->op = mode_ok(pi->mode, old->mode) && !leaves_forced_generic(pi->mode, old)
+					 ? LINK_UPDATE
+					 : LINK_REATTACH;
 		} else {
 			lp->op = LINK_CREATE;
 		}

@@ -48,6 +48,23 @@ mode=$(lab_xdp_mode_word)
 	lab_fail "mode: generic, but ip link shows '$mode':" \
 		"$(ip -n "$LAB_NS_S" link show dev "$LAB_IF_S")"
 lab_expect_drop_8080
+
+lab_step "mode: generic, then auto on reload: native is tried again"
+lab_write_policy <<YAML
+version: 1
+interfaces:
+  - name: $LAB_IF_S
+rules:
+  - name: drop-8080
+    action: drop
+    protocol: tcp
+    dst_port: 8080
+YAML
+kill -HUP "$LAB_DAEMON_PID"
+mode_is_native() { [ "$(lab_xdp_mode_word)" = xdp ]; }
+lab_wait_until 10 mode_is_native ||
+	lab_fail "mode: auto after generic, but ip link shows '$(lab_xdp_mode_word)'"
+lab_expect_drop_8080
 lab_stop TERM
 
 lab_step "mode: native on veth"
