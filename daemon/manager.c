@@ -12,6 +12,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "api.h"
+#include "iface_watch.h"
 #include "lb_runtime.h"
 #include "log.h"
 #include "manager.h"
@@ -125,6 +126,11 @@ int manager_new(const struct xdpd_options *opts, struct manager **out)
 	 * then answer that they are unavailable */
 	if (r == 0)
 		monitor_start(m, &m->monitor);
+	if (r == 0) {
+		r = iface_watch_start(m, &m->ifwatch);
+		if (r < 0)
+			log_error("watching interfaces: %s", strerror(-r));
+	}
 	if (r < 0) {
 		manager_free(m);
 		return r;
@@ -150,6 +156,7 @@ void manager_free(struct manager *m)
 {
 	if (!m)
 		return;
+	iface_watch_free(m->ifwatch);
 	api_server_free(m->api); /* its monitor subscribers leave first */
 	monitor_free(m->monitor);
 	lb_runtime_free(m->lb);

@@ -13,6 +13,7 @@
 struct api_server;
 struct monitor;
 struct lb_runtime;
+struct iface_watch;
 
 struct xdpd_options {
 	const char *config_path;  /* -c, default /etc/xdpd.yaml */
@@ -30,6 +31,7 @@ struct manager {
 	struct api_server *api;
 	struct monitor *monitor;  /* sampled packets and trace (monitor.h) */
 	struct lb_runtime *lb;	  /* load balancers at run time (lb_runtime.h) */
+	struct iface_watch *ifwatch; /* interfaces deleted and created again */
 	char bpffs_dir[256];	  /* chosen at start; a reload cannot move the pins */
 	bool last_reload_changed; /* the last manager_reload() built a new generation */
 };

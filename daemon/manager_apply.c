@@ -183,6 +183,28 @@ static void note_moved_settings(const struct manager *m, const struct policy *p)
 			    p->control.socket[0] ? p->control.socket : XDPD_DEFAULT_SOCKET, sock);
 }
 
+int manager_reattach(struct manager *m, const char *why)
+{
+	enum dp_apply_result res;
+	char err[1024] = "";
+	int r;
+
+	r = datapath_apply(m->dp, m->policy, &res, err, sizeof(err));
+	if (r < 0) {
+		log_error("%s: the running policy cannot be applied again: %s; generation %llu "
+			  "keeps running",
+			  why, err, (unsigned long long)manager_generation(m));
+		return r;
+	}
+	if (err[0])
+		log_warning("%s: %s", why, err);
+	lb_runtime_applied(m->lb, m->policy);
+	monitor_policy_changed(m->monitor);
+	manager_notify_status(m, "");
+	log_applied(m, res, m->policy, m->policy, false);
+	return 0;
+}
+
 int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_out,
 		   struct diag_list *d)
 {

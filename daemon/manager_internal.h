@@ -13,6 +13,10 @@ uint64_t now_monotonic_usec(void);
 int manager_load_policy(struct manager *m);
 /* Open the pins and adopt them or load a generation; the outcome logged. */
 int manager_start_datapath(struct manager *m);
+/* Apply the running policy again (a new generation), for an interface that
+ * came back with a new ifindex (iface_watch.h); why names the occasion in
+ * the log. 0 or -errno, logged. */
+int manager_reattach(struct manager *m, const char *why);
 /* sd_notify(extra + STATUS=<one line about the running generation>). */
 void manager_notify_status(const struct manager *m, const char *extra);
 

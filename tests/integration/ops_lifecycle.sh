@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # What an operator runs into on a real machine: a second xdpd on the same
 # pins or the same socket refuses and changes nothing; --teardown refuses
-# while xdpd runs; an interface that disappears shows as detached and comes
-# back with a reload; another XDP program on the interface is named in the
+# while xdpd runs; an interface that disappears shows as detached, is
+# logged, and is attached again when it is created again; another XDP program on the interface is named in the
 # refusal; a --bpffs directory without a bpffs gets one mounted, and
 # --teardown unmounts and removes it again; a --bpffs directory that holds
 # files gets none mounted over them.
@@ -75,7 +75,7 @@ grep -q "in use by another running xdpd" "$LAB_WORK/other.log" ||
 	lab_fail "no clear refusal: $(cat "$LAB_WORK/other.log")"
 lab_expect_attached
 
-lab_step "the interface disappears: status says detached; it comes back with a reload"
+lab_step "the interface disappears: status says detached; created again, it is re-attached"
 ip -n "$LAB_NS_S" link del "$LAB_IF_S"
 st=$(lab_s timeout 10 socat -t5 - "UNIX-CONNECT:$LAB_WORK/xdpd.sock" \
 	<<<'{"jsonrpc":"2.0","id":1,"method":"status"}')
@@ -100,10 +100,12 @@ lab_make_net_again()
 	ip -n "$LAB_NS_C" neigh replace "$LAB_V4_S" lladdr "$LAB_MAC_S" dev "$LAB_IF_C" nud permanent
 	ip -n "$LAB_NS_C" neigh replace "$LAB_V6_S" lladdr "$LAB_MAC_S" dev "$LAB_IF_C" nud permanent
 }
+lab_wait_until 5 grep -q "interface $LAB_IF_S is gone" "$LAB_LOG" ||
+	lab_fail "the interface's disappearance was not logged"
 lab_make_net_again
-kill -HUP "$LAB_DAEMON_PID"
 attached_again() { [ "$(lab_prog_id)" != 0 ]; }
-lab_wait_until 10 attached_again || lab_fail "not re-attached after the reload"
+lab_wait_until 10 attached_again || lab_fail "not re-attached, without a reload, once it is back"
+grep -q "interface $LAB_IF_S is back" "$LAB_LOG" || lab_fail "the re-attachment was not logged"
 lab_expect_attached
 lab_expect_drop_8080
 
