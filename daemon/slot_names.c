@@ -49,6 +49,10 @@ static void load_map(int fd, size_t key_size, void *table, size_t cap)
 
 void slot_names_refresh(struct slot_names *n, const struct policy *p, const struct datapath *dp)
 {
+	/* slots the new generation does not use name nothing */
+	memset(n->rules, 0, sizeof(*n->rules) * XDPD_MAX_RULES);
+	memset(n->lbs, 0, sizeof(*n->lbs) * XDPD_MAX_LBS);
+	memset(n->backends, 0, sizeof(*n->backends) * XDPD_MAX_BACKENDS);
 	n->n_ifaces = 0;
 	for (size_t i = 0; i < p->n_ifaces && n->n_ifaces < XDPD_MAX_IFACES; i++) {
 		unsigned int idx = if_nametoindex(p->ifaces[i].name);
