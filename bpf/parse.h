@@ -254,28 +254,23 @@ static __always_inline int parse_ipv6(struct cursor *c, struct flow_key *k, enum
 	return 0;
 }
 
-static __always_inline __u32 l4_header_len(const struct flow_key *k)
+/* The datagram ends inside the L4 header: see the top of this file. */
+static __always_inline int l4_cut_short(enum l4_kind l4)
 {
-	if (k->proto == IPPROTO_TCP)
-		return sizeof(struct tcphdr);
-	if (k->proto == IPPROTO_UDP)
-		return sizeof(struct udphdr);
-	if ((k->family == 4 && k->proto == IPPROTO_ICMP) ||
-	    (k->family == 6 && k->proto == IPPROTO_ICMPV6))
-		return sizeof(struct xdpd_icmphdr);
-	return 0;
+	return l4 == L4_FIRST_FRAGMENT ? PARSE_TINY_FRAGMENT : -1;
 }
 
 /* The L4 header of a first (or only) fragment. Protocols without ports or
- * types parse as "no L4 fields"; a TCP/UDP/ICMP header the datagram cuts
- * short fails, or is a tiny fragment (see the top of this file). */
+ * types parse as "no L4 fields"; a TCP/UDP/ICMP header the frame or the
+ * datagram cuts short fails, or is a tiny fragment. */
 static __always_inline int parse_l4(struct cursor *c, struct flow_key *k, enum l4_kind l4)
 {
-	if (c->left < l4_header_len(k))
-		return l4 == L4_FIRST_FRAGMENT ? PARSE_TINY_FRAGMENT : -1;
 	if (k->proto == IPPROTO_TCP) {
-		struct tcphdr *th = cursor_pull(c, sizeof(*th));
+		struct tcphdr *th;
 
+		if (c->left < sizeof(*th))
+			return l4_cut_short(l4);
+		th = cursor_pull(c, sizeof(*th));
 		if (!th)
 			return -1;
 		k->sport = bpf_ntohs(th->source);
@@ -284,8 +279,11 @@ static __always_inline int parse_l4(struct cursor *c, struct flow_key *k, enum l
 		k->has_ports = 1;
 		k->has_tcp = 1;
 	} else if (k->proto == IPPROTO_UDP) {
-		struct udphdr *uh = cursor_pull(c, sizeof(*uh));
+		struct udphdr *uh;
 
+		if (c->left < sizeof(*uh))
+			return l4_cut_short(l4);
+		uh = cursor_pull(c, sizeof(*uh));
 		if (!uh)
 			return -1;
 		k->sport = bpf_ntohs(uh->source);
@@ -293,8 +291,11 @@ static __always_inline int parse_l4(struct cursor *c, struct flow_key *k, enum l
 		k->has_ports = 1;
 	} else if ((k->family == 4 && k->proto == IPPROTO_ICMP) ||
 		   (k->family == 6 && k->proto == IPPROTO_ICMPV6)) {
-		struct xdpd_icmphdr *ih = cursor_pull(c, sizeof(*ih));
+		struct xdpd_icmphdr *ih;
 
+		if (c->left < sizeof(*ih))
+			return l4_cut_short(l4);
+		ih = cursor_pull(c, sizeof(*ih));
 		if (!ih)
 			return -1;
 		k->icmp_type = ih->type;

@@ -5,19 +5,22 @@
 . "$(dirname "$0")/lib.sh"
 lab_init_net mode
 
+# policy_drop_8080 [LINE...]: the lab interface, each LINE after it (a mode,
+# another interface), and the rule dropping tcp/8080.
+policy_drop_8080()
+{
+	{
+		printf 'version: 1\ninterfaces:\n  - name: %s\n' "$LAB_IF_S"
+		[ $# = 0 ] || printf '%s\n' "$@"
+		printf 'rules:\n  - name: drop-8080\n    action: drop\n    protocol: tcp\n'
+		printf '    dst_port: 8080\n'
+	} | lab_write_policy
+}
+
+
 lab_step "an interface that does not exist: exit 1, nothing changed"
 missing=xtmissing0
-lab_write_policy <<YAML
-version: 1
-interfaces:
-  - name: $LAB_IF_S
-  - name: $missing
-rules:
-  - name: drop-8080
-    action: drop
-    protocol: tcp
-    dst_port: 8080
-YAML
+policy_drop_8080 "  - name: $missing"
 lab_spawn
 lab_wait_until 15 bash -c "! kill -0 $LAB_DAEMON_PID" ||
 	lab_fail "xdpd still running with interface $missing"
@@ -31,17 +34,7 @@ grep "$missing" "$LAB_LOG"
 lab_expect_no_filter
 
 lab_step "mode: generic"
-lab_write_policy <<YAML
-version: 1
-interfaces:
-  - name: $LAB_IF_S
-    mode: generic
-rules:
-  - name: drop-8080
-    action: drop
-    protocol: tcp
-    dst_port: 8080
-YAML
+policy_drop_8080 "    mode: generic"
 lab_start
 mode=$(lab_xdp_mode_word)
 [ "$mode" = xdpgeneric ] ||
@@ -50,16 +43,7 @@ mode=$(lab_xdp_mode_word)
 lab_expect_drop_8080
 
 lab_step "mode: generic, then auto on reload: native is tried again"
-lab_write_policy <<YAML
-version: 1
-interfaces:
-  - name: $LAB_IF_S
-rules:
-  - name: drop-8080
-    action: drop
-    protocol: tcp
-    dst_port: 8080
-YAML
+policy_drop_8080
 kill -HUP "$LAB_DAEMON_PID"
 mode_is_native() { [ "$(lab_xdp_mode_word)" = xdp ]; }
 lab_wait_until 10 mode_is_native ||
@@ -69,17 +53,7 @@ lab_stop TERM
 
 lab_step "mode: native on veth"
 lab_s "$XDPD" --teardown --bpffs "$LAB_BPFFS" >>"$LAB_LOG" 2>&1 || lab_fail "xdpd --teardown failed"
-lab_write_policy <<YAML
-version: 1
-interfaces:
-  - name: $LAB_IF_S
-    mode: native
-rules:
-  - name: drop-8080
-    action: drop
-    protocol: tcp
-    dst_port: 8080
-YAML
+policy_drop_8080 "    mode: native"
 lab_start
 mode=$(lab_xdp_mode_word)
 [ "$mode" = xdp ] || lab_fail "mode: native, but ip link shows '$mode'"
