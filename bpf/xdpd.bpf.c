@@ -108,29 +108,18 @@ static __always_inline __u32 finish(struct xdp_md *ctx, const struct xdpd_iface_
 	return v->action;
 }
 
-/* A frame the parser refused passes untouched: counted and sampled as
- * unparsed. Its own path, so that the parser's every exit jumps here
- * instead of carrying a verdict's defaults along the parsed path. */
-static __always_inline __u32 pass_unparsed(struct xdp_md *ctx, const struct xdpd_iface_cfg *ic,
-					   const struct flow_key *k, __u64 bytes)
+/* A frame decided by the parser alone, before any rule: one the parser
+ * refused passes untouched (reason unparsed), a tiny first fragment
+ * (parse.h) is dropped (reason fragment). Counted and sampled as any
+ * verdict. Its own path, so that the parser's every exit jumps here instead
+ * of carrying a verdict's defaults along the parsed path. */
+static __always_inline __u32 finish_unjudged(struct xdp_md *ctx, const struct xdpd_iface_cfg *ic,
+					     const struct flow_key *k, __u32 action, __u32 reason,
+					     __u64 bytes)
 {
-	struct verdict v = {.action = XDP_PASS,
+	struct verdict v = {.action = action,
 			    .rule_slot = XDPD_NO_RULE,
-			    .reason = XDPD_WHY_UNPARSED,
-			    .lb = {XDPD_NO_SLOT, XDPD_NO_SLOT}};
-
-	return finish(ctx, ic, k, &v, bytes);
-}
-
-/* A first fragment too short for its layer-4 header (parse.h): dropped
- * before any rule, which could not judge it. */
-static __always_inline __u32 drop_tiny_fragment(struct xdp_md *ctx,
-						const struct xdpd_iface_cfg *ic,
-						const struct flow_key *k, __u64 bytes)
-{
-	struct verdict v = {.action = XDP_DROP,
-			    .rule_slot = XDPD_NO_RULE,
-			    .reason = XDPD_WHY_FRAGMENT,
+			    .reason = reason,
 			    .lb = {XDPD_NO_SLOT, XDPD_NO_SLOT}};
 
 	return finish(ctx, ic, k, &v, bytes);
@@ -163,9 +152,11 @@ int xdpd_main(struct xdp_md *ctx)
 	st.k.trace = trace_begin(ctx);
 	parsed = parse_packet(data, data_end, &st.k);
 	if (parsed == PARSE_TINY_FRAGMENT)
-		return drop_tiny_fragment(ctx, ic, &st.k, data_end - data);
+		return finish_unjudged(ctx, ic, &st.k, XDP_DROP, XDPD_WHY_FRAGMENT,
+				       data_end - data);
 	if (parsed)
-		return pass_unparsed(ctx, ic, &st.k, data_end - data);
+		return finish_unjudged(ctx, ic, &st.k, XDP_PASS, XDPD_WHY_UNPARSED,
+				       data_end - data);
 	judge(ctx, &st, ic, &v);
 	return finish(ctx, ic, &st.k, &v, data_end - data);
 }

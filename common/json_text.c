@@ -32,7 +32,8 @@ size_t json_utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* The code unit of the escape \\uXXXX at s (n bytes there), or -1. */
+/* The UTF-16 code unit of the escape at s (backslash, u, four hex digits;
+ * n bytes there), or -1 when s holds no such escape. */
 static long u_escape(const unsigned char *s, size_t n)
 {
 	long v = 0;
