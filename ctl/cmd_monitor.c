@@ -19,6 +19,7 @@
 #include "jfield.h"
 #include "netparse.h"
 #include "output.h"
+#include "packet_text.h"
 #include "pcap.h"
 
 struct monitor {
@@ -27,6 +28,12 @@ struct monitor {
 	const char *pcap_path;
 	uint64_t count, seen;
 };
+
+/* --pcap -: the capture to standard output, as tcpdump -w - writes it */
+static bool pcap_to_stdout(const struct monitor *m)
+{
+	return m->pcap_path && !strcmp(m->pcap_path, "-");
+}
 
 static const char *proto_name(struct json_object *ev, char *buf, size_t len)
 {
@@ -55,23 +62,39 @@ static const char *proto_name(struct json_object *ev, char *buf, size_t len)
 	}
 }
 
-/* "192.168.1.1:53", or for IPv6 "2001:db8::1:53": the address in its standard
- * form, without brackets, then the port, as the seed's monitor prints them. */
-static void put_endpoint(FILE *f, struct json_object *ev, const char *addr_key,
-			 const char *port_key, const char *port_key2)
+/* The EtherType behind up to two VLAN tags of the frame's first bytes
+ * (hex), 0 when they are too short. */
+static unsigned frame_ethertype(const char *hex)
 {
-	const char *a = jstr(ev, addr_key, "?");
-	const char *pk = jhas(ev, port_key) ? port_key : jhas(ev, port_key2) ? port_key2 : NULL;
+	uint8_t b[22];
+	long n = hex ? hex_decode_prefix(hex, b, sizeof(b)) : 0;
+	unsigned off = 12, type = 0;
 
-	if (!pk)
-		fputs(a, f);
-	else
-		fprintf(f, "%s:%llu", a, (unsigned long long)ju64(ev, pk));
+	for (int tags = 0; tags <= 2 && (long)off + 2 <= n; tags++, off += 4) {
+		type = (unsigned)b[off] << 8 | b[off + 1];
+		if (type != 0x8100 && type != 0x88a8)
+			return type;
+	}
+	return 0;
+}
+
+/* A frame without addresses: one the datapath did not parse. An IP frame
+ * it could not read (a bad header, a third VLAN tag) says so: it is not
+ * "not IP". */
+static void put_unparsed(FILE *f, struct json_object *ev)
+{
+	unsigned type = frame_ethertype(jstr(ev, "data", NULL));
+	const char *what = type == 0x0800   ? "unparsed IPv4"
+			   : type == 0x86dd ? "unparsed IPv6"
+					    : "not IP";
+
+	fprintf(f, "Packet: %s, length: %llu", what, (unsigned long long)ju64(ev, "len"));
 }
 
 void monitor_event_print(const struct ctl *c, struct json_object *ev)
 {
-	static const char *const tail[] = {"action", "rule", "balancer", "backend", "interface"};
+	static const char *const tail[] = {"action", "rule", "balancer", "backend"};
+	const char *reason = verdict_reason_text(jstr(ev, "reason", NULL));
 	char proto[32];
 
 	if (jhas(ev, "src")) {
@@ -80,14 +103,18 @@ void monitor_event_print(const struct ctl *c, struct json_object *ev)
 		fputs(" -> ", c->out);
 		put_endpoint(c->out, ev, "dst", "dst_port", "dport");
 		fprintf(c->out, ", protocol: %s", proto_name(ev, proto, sizeof(proto)));
-	} else { /* a frame the datapath could not parse (ARP, ...) */
-		fprintf(c->out, "Packet: not IP, length: %llu",
-			(unsigned long long)ju64(ev, "len"));
+	} else {
+		put_unparsed(c->out, ev);
 	}
 	/* the verdict and what decided it, then where the packet came in */
 	for (size_t i = 0; i < sizeof(tail) / sizeof(tail[0]); i++)
 		if (jstr(ev, tail[i], NULL))
 			fprintf(c->out, ", %s: %s", tail[i], jstr(ev, tail[i], ""));
+	/* a drop no rule decided: the blocklist, default_action or a fragment */
+	if (reason && !strcmp(jstr(ev, "action", ""), "drop"))
+		fprintf(c->out, ", reason: %s", reason);
+	if (jstr(ev, "interface", NULL))
+		fprintf(c->out, ", interface: %s", jstr(ev, "interface", ""));
 	fputc('\n', c->out);
 }
 
@@ -138,7 +165,7 @@ static int on_event(struct monitor *m, struct json_object *note)
  * down or refuses leaves an earlier capture as it was. */
 static int open_pcap(struct monitor *m)
 {
-	m->pcap = fopen(m->pcap_path, "we");
+	m->pcap = pcap_to_stdout(m) ? m->c->out : fopen(m->pcap_path, "we");
 	if (!m->pcap || pcap_write_header(m->pcap)) {
 		fprintf(m->c->err, "xdpctl: monitor: cannot write %s: %s\n", m->pcap_path,
 			strerror(errno));
@@ -241,7 +268,10 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 				       "(0: the policy's rate)",
 				       a.val[2]);
 	m.pcap_path = a.val[1];
-	if (m.pcap_path && check_pcap(&m))
+	if (pcap_to_stdout(&m) && c->json)
+		return ctl_usage_error(c, cmd, "--pcap - writes the capture to standard output: "
+					       "--json cannot share it");
+	if (m.pcap_path && !pcap_to_stdout(&m) && check_pcap(&m))
 		return XC_FAIL;
 	struct json_object *p = json_object_new_object();
 	if (rate)
@@ -256,7 +286,7 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 	if (!r)
 		r = stream(&m, &rc);
 	rpc_close(&rc);
-	if (m.pcap && fclose(m.pcap) && !r) {
+	if (m.pcap && (pcap_to_stdout(&m) ? fflush(m.pcap) : fclose(m.pcap)) && !r) {
 		fprintf(c->err, "xdpctl: monitor: %s: %s\n", m.pcap_path, strerror(errno));
 		r = XC_FAIL;
 	}
@@ -274,6 +304,7 @@ const struct ctl_command cmd_monitor = {
 	       "  --rate, -r N     ask for 1 in N packets (default: the policy's rate)\n"
 	       "  --json, -j       one JSON object per packet (the event's params)\n"
 	       "  --pcap, -w FILE  write the packets' first bytes to FILE in pcap format\n"
-	       "                   (then nothing is printed unless --json is given)\n",
+	       "                   (then nothing is printed unless --json is given);\n"
+	       "                   - for standard output (xdpctl monitor -w - | tcpdump -r -)\n",
     .run = run,
 };

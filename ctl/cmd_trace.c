@@ -12,48 +12,25 @@
 #include "cmd.h"
 #include "jfield.h"
 #include "output.h"
+#include "packet_text.h"
 #include "tracespec.h"
 
 #define TRACE_MAX 512
-
-/* "10.0.0.1:80", "2001:db8::1:80" (as the monitor lines print them) */
-static void put_endpoint(FILE *f, struct json_object *h, const char *addr, const char *port)
-{
-	fputs(jstr(h, addr, "?"), f);
-	if (jhas(h, port))
-		fprintf(f, ":%llu", (unsigned long long)ju64(h, port));
-}
 
 /* The headers a balancer rewrote: "rewritten: MAC > MAC, SRC > DST". */
 static void rewritten_print(const struct ctl *c, struct json_object *h)
 {
 	fprintf(c->out, "  rewritten: %s > %s, ", jstr(h, "eth_src", "?"), jstr(h, "eth_dst", "?"));
-	put_endpoint(c->out, h, "src", "src_port");
+	put_endpoint(c->out, h, "src", "src_port", NULL);
 	fputs(" > ", c->out);
-	put_endpoint(c->out, h, "dst", "dst_port");
+	put_endpoint(c->out, h, "dst", "dst_port", NULL);
 	fputc('\n', c->out);
-}
-
-/* Why, when no rule or balancer says it: "default", "blocklist", ... */
-static const char *reason_text(const char *reason)
-{
-	if (!reason || !strcmp(reason, "rule") || !strcmp(reason, "balancer"))
-		return NULL;
-	if (!strcmp(reason, "default"))
-		return "default_action";
-	if (!strcmp(reason, "unparsed"))
-		return "not parsed";
-	if (!strcmp(reason, "interface"))
-		return "interface not in the policy";
-	if (!strcmp(reason, "fragment"))
-		return "tiny first fragment";
-	return reason;
 }
 
 void trace_print(const struct ctl *c, struct json_object *res)
 {
 	static const char *const keys[] = {"rule", "balancer", "backend", "blocklist"};
-	const char *why = reason_text(jstr(res, "reason", NULL));
+	const char *why = verdict_reason_text(jstr(res, "reason", NULL));
 	bool any = false;
 
 	fprintf(c->out, "%s", jstr(res, "action", "?"));

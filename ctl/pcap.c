@@ -64,18 +64,25 @@ static int nibble(char ch)
 	return -1;
 }
 
+long hex_decode_prefix(const char *hex, uint8_t *out, size_t max)
+{
+	size_t n = 0;
+
+	for (; n < max && hex[2 * n] && hex[2 * n + 1]; n++) {
+		int hi = nibble(hex[2 * n]), lo = nibble(hex[2 * n + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		out[n] = (uint8_t)(hi << 4 | lo);
+	}
+	return (long)n;
+}
+
 long hex_decode(const char *hex, uint8_t *out, size_t max)
 {
 	size_t n = strlen(hex);
 
 	if (n % 2 || n / 2 > max)
 		return -EINVAL;
-	for (size_t i = 0; i < n / 2; i++) {
-		int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
-
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return (long)(n / 2);
+	return hex_decode_prefix(hex, out, n / 2);
 }

@@ -16,5 +16,8 @@ int pcap_write_header(FILE *f);
 int pcap_write_packet(FILE *f, uint64_t ts_ns, const uint8_t *data, size_t caplen, size_t wirelen);
 /* Hex ("45000054...") to bytes. Returns the byte count or -EINVAL. */
 long hex_decode(const char *hex, uint8_t *out, size_t max);
+/* The first bytes of a hex string, at most max: how many, or -EINVAL for a
+ * character that is not hex among them. */
+long hex_decode_prefix(const char *hex, uint8_t *out, size_t max);
 
 #endif /* XDPCTL_PCAP_H */

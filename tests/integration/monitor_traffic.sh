@@ -73,9 +73,9 @@ expect_line "^Packet: $V4C:46313 -> $V4S:5353, protocol: UDP, action: pass, inte
 expect_line "^Packet: $V4C:[0-9]+ -> $V4S:8080, protocol: TCP, action: drop, rule: drop-8080, interface: $LAB_IF_S\$"
 expect_line "^Packet: $V4C:[0-9]+ -> $V4S:8081, protocol: TCP, action: pass, interface: $LAB_IF_S\$"
 expect_line "^Packet: $V4C:0 -> $V4S:0, protocol: ICMP, action: pass, interface: $LAB_IF_S\$"
-expect_line "^Packet: $LAB_V6_C:46313 -> $LAB_V6_S:5353, protocol: UDP, action: pass"
-expect_line "^Packet: $LAB_V6_C:[0-9]+ -> $LAB_V6_S:8080, protocol: TCP, action: drop, rule: drop-8080"
-expect_line "^Packet: $LAB_V6_C:0 -> $LAB_V6_S:0, protocol: ICMPv6, action: pass"
+expect_line "^Packet: \\[$LAB_V6_C\\]:46313 -> \\[$LAB_V6_S\\]:5353, protocol: UDP, action: pass"
+expect_line "^Packet: \\[$LAB_V6_C\\]:[0-9]+ -> \\[$LAB_V6_S\\]:8080, protocol: TCP, action: drop, rule: drop-8080"
+expect_line "^Packet: \\[$LAB_V6_C\\]:0 -> \\[$LAB_V6_S\\]:0, protocol: ICMPv6, action: pass"
 kill -INT "$MON_PID"
 rc=0
 wait "$MON_PID" || rc=$?
@@ -116,6 +116,19 @@ echo "$out"
 [ "$(wc -l <<<"$out")" = 6 ] || lab_fail "tcpdump read $(wc -l <<<"$out") packets, want 6"
 grep -q "IP $LAB_V4_C > $LAB_V4_S: ICMP echo request" <<<"$out" ||
 	lab_fail "the pcap shows no echo request from $LAB_V4_C"
+
+lab_step "--pcap -: the capture on standard output (as tcpdump -w -), no file named '-'"
+monitor_bg "$LAB_WORK/stdout.pcap" --pcap - --count 2
+for _ in 1 2 3; do
+	kill -0 "$MON_PID" 2>/dev/null || break
+	lab_expect_ping_pass 4
+done
+lab_wait_until 10 sh -c "! kill -0 $MON_PID 2>/dev/null" ||
+	lab_fail "monitor --pcap - --count 2 did not exit"
+[ ! -e ./- ] || lab_fail "monitor --pcap - wrote a file named '-'"
+out=$(tcpdump -nn -r - <"$LAB_WORK/stdout.pcap" 2>"$LAB_WORK/tcpdump.err") ||
+	lab_fail "tcpdump -r - failed: $(cat "$LAB_WORK/tcpdump.err")"
+[ "$(wc -l <<<"$out")" = 2 ] || lab_fail "tcpdump read $(wc -l <<<"$out") packets, want 2"
 
 lab_step "stats: sampling events counted (also with no subscriber)"
 before=$("$XDPCTL" -s "$SOCK" --json stats | jq '.sampling.events')

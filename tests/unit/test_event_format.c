@@ -138,7 +138,9 @@ START_TEST(icmp_balanced)
 }
 END_TEST
 
-START_TEST(ipv6_no_brackets)
+/* IPv6 endpoints in brackets (RFC 5952), as trace reads them: without them
+ * "fd00:99::2:0" reads as one address. */
+START_TEST(ipv6_brackets)
 {
 	struct xdpd_sample_event e = ev4("0.0.0.0", "0.0.0.0", IPPROTO_ICMPV6);
 	char *line;
@@ -147,14 +149,14 @@ START_TEST(ipv6_no_brackets)
 	inet_pton(AF_INET6, "fd00:99::2", e.src);
 	inet_pton(AF_INET6, "fd00:99::1", e.dst);
 	line = line_of(&e, NULL);
-	ck_assert_str_eq(line, "Packet: fd00:99::2:0 -> fd00:99::1:0, protocol: ICMPv6, "
+	ck_assert_str_eq(line, "Packet: [fd00:99::2]:0 -> [fd00:99::1]:0, protocol: ICMPv6, "
 			       "action: pass, interface: eth0\n");
 	free(line);
 	e.proto = IPPROTO_TCP;
 	e.sport = 40000;
 	e.dport = 443;
 	line = line_of(&e, NULL);
-	ck_assert_str_eq(line, "Packet: fd00:99::2:40000 -> fd00:99::1:443, protocol: TCP, "
+	ck_assert_str_eq(line, "Packet: [fd00:99::2]:40000 -> [fd00:99::1]:443, protocol: TCP, "
 			       "action: pass, interface: eth0\n");
 	free(line);
 }
@@ -181,6 +183,75 @@ START_TEST(unparsed_and_bytes)
 	ck_assert_ptr_null(jget(o, "interface"));
 	free(line);
 	json_object_put(o);
+}
+END_TEST
+
+/* An IP frame the parser refused (here IPv4 behind two VLAN tags, an ARP
+ * frame behind one) is "unparsed IPv4", not "not IP". */
+START_TEST(unparsed_ip_frames)
+{
+	static const uint8_t qinq_v4[] = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x88, 0xa8, 0, 10,
+					  0x81, 0x00, 0, 20, 0x08, 0x00, 0x4f};
+	static const uint8_t vlan_arp[] = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x81, 0x00, 0, 10,
+					   0x08, 0x06, 0, 1};
+	static const uint8_t v6[] = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2, 0x86, 0xdd, 0x60};
+	struct xdpd_sample_event e = ev4("0.0.0.0", "0.0.0.0", 0);
+	char *line;
+
+	e.family = 0;
+	e.reason = XDPD_WHY_UNPARSED;
+	e.len = 60;
+	memcpy(e.data, qinq_v4, sizeof(qinq_v4));
+	e.cap_len = sizeof(qinq_v4);
+	line = line_of(&e, NULL);
+	ck_assert_str_eq(line, "Packet: unparsed IPv4, length: 60, action: pass, interface: eth0\n");
+	free(line);
+	memcpy(e.data, v6, sizeof(v6));
+	e.cap_len = sizeof(v6);
+	line = line_of(&e, NULL);
+	ck_assert_str_eq(line, "Packet: unparsed IPv6, length: 60, action: pass, interface: eth0\n");
+	free(line);
+	memcpy(e.data, vlan_arp, sizeof(vlan_arp));
+	e.cap_len = sizeof(vlan_arp);
+	line = line_of(&e, NULL);
+	ck_assert_str_eq(line, "Packet: not IP, length: 60, action: pass, interface: eth0\n");
+	free(line);
+	e.cap_len = 13; /* too short to tell */
+	line = line_of(&e, NULL);
+	ck_assert_str_eq(line, "Packet: not IP, length: 60, action: pass, interface: eth0\n");
+	free(line);
+}
+END_TEST
+
+/* A drop that no rule decided says why: blocklist and default_action drops
+ * look alike otherwise. A pass by default_action stays as the seed prints. */
+START_TEST(drop_reasons)
+{
+	struct xdpd_sample_event e = ev4("192.168.1.5", "192.168.1.2", IPPROTO_ICMP);
+	char *line;
+
+	e.action = 1;
+	e.reason = XDPD_WHY_BLOCKLIST;
+	line = line_of(&e, NULL);
+	ck_assert_str_eq(line, "Packet: 192.168.1.5:0 -> 192.168.1.2:0, protocol: ICMP, "
+			       "action: drop, reason: blocklist, interface: eth0\n");
+	free(line);
+	e.reason = XDPD_WHY_DEFAULT;
+	line = line_of(&e, NULL);
+	ck_assert_str_eq(line, "Packet: 192.168.1.5:0 -> 192.168.1.2:0, protocol: ICMP, "
+			       "action: drop, reason: default_action, interface: eth0\n");
+	free(line);
+	e.reason = XDPD_WHY_FRAGMENT;
+	line = line_of(&e, NULL);
+	ck_assert_str_eq(line, "Packet: 192.168.1.5:0 -> 192.168.1.2:0, protocol: ICMP, "
+			       "action: drop, reason: tiny first fragment, interface: eth0\n");
+	free(line);
+	e.action = 2;
+	e.reason = XDPD_WHY_DEFAULT;
+	line = line_of(&e, NULL);
+	ck_assert_str_eq(line, "Packet: 192.168.1.5:0 -> 192.168.1.2:0, protocol: ICMP, "
+			       "action: pass, interface: eth0\n");
+	free(line);
 }
 END_TEST
 
@@ -237,8 +308,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, seed_udp_line);
 	tcase_add_test(tc, drop_with_rule);
 	tcase_add_test(tc, icmp_balanced);
-	tcase_add_test(tc, ipv6_no_brackets);
+	tcase_add_test(tc, ipv6_brackets);
 	tcase_add_test(tc, unparsed_and_bytes);
+	tcase_add_test(tc, unparsed_ip_frames);
+	tcase_add_test(tc, drop_reasons);
 	tcase_add_test(tc, short_record);
 	suite_add_tcase(su, tc);
 	tc = tcase_create("trace");

@@ -75,6 +75,7 @@ static const struct usage_case usage_cases[] = {
     {{"monitor", "--count", "many"}, "'many'"},
     {{"monitor", "--rate", "-1"}, "'-1'"},
     {{"monitor", "--pcap"}, "needs a value"},
+    {{"monitor", "--pcap", "-", "--json"}, "--json cannot share it"},
     {{"monitor", "eth0"}, "unexpected argument 'eth0'"},
     {{"trace"}, "missing PACKET"},
     {{"trace", "  "}, "empty packet"},

@@ -259,7 +259,7 @@ START_TEST(monitor_render)
 	    monitor_event_print,
 	    "{\"src\":\"2001:db8::1\",\"sport\":40000,\"dst\":\"2001:db8::2\",\"dport\":80,"
 	    "\"protocol\":6,\"action\":\"drop\",\"rule\":\"drop-80\"}",
-	    "Packet: 2001:db8::1:40000 -> 2001:db8::2:80, protocol: TCP, action: drop, "
+	    "Packet: [2001:db8::1]:40000 -> [2001:db8::2]:80, protocol: TCP, action: drop, "
 	    "rule: drop-80\n");
 	check_render(monitor_event_print,
 		     "{\"src\":\"fd00::1\",\"dst\":\"fd00::2\",\"protocol\":\"icmpv6\","
