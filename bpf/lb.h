@@ -174,8 +174,22 @@ static __always_inline void lb_flow_of(const struct flow_key *k, struct xdpd_lb_
 	__builtin_memcpy(f->dst, k->dst, 16);
 }
 
+#define LB_TH_SYN 0x02
+#define LB_TH_ACK 0x10
+
+/* A TCP SYN without ACK opens a connection, also on the ports of one that
+ * ended long ago (the table forgets a flow only when it is full): it is a
+ * new flow for a draining backend, which takes no new connections. A
+ * retransmitted SYN still finds an active backend's entry. */
+static __always_inline __u8 lb_lowest_state(const struct flow_key *k)
+{
+	if (k->has_tcp && (k->tcp_flags & (LB_TH_SYN | LB_TH_ACK)) == LB_TH_SYN)
+		return XDPD_BK_ACTIVE;
+	return XDPD_BK_DRAIN;
+}
+
 /* The backend of a TCP/UDP flow: its connection-table entry while that
- * backend still takes existing flows, else a new choice, remembered. */
+ * backend still takes the flow, else a new choice, remembered. */
 static __always_inline struct xdpd_lb_backend *lb_pick_flow(const struct xdpd_lb_svc *svc,
 							    const struct flow_key *k, __u32 *slot)
 {
@@ -187,7 +201,7 @@ static __always_inline struct xdpd_lb_backend *lb_pick_flow(const struct xdpd_lb
 	ct = bpf_map_lookup_elem(&lb_ct, &f);
 	if (ct && ct->lb_slot == svc->slot) {
 		bk = lb_backend(svc, ct->bk_slot);
-		if (bk && bk->state != XDPD_BK_DOWN && bk->lb_slot == svc->slot &&
+		if (bk && bk->state <= lb_lowest_state(k) && bk->lb_slot == svc->slot &&
 		    lb_addr_eq(bk->addr, ct->bk_addr)) {
 			*slot = ct->bk_slot;
 			return bk;

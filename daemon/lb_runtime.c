@@ -212,7 +212,8 @@ static void on_health(void *ctx, bool healthy, const char *detail)
 			    "load balancer '%s': backend %s is healthy again (%s)", detail);
 	else
 		log_backend(e, LOG_WARNING, "unhealthy",
-			    "load balancer '%s': backend %s is unhealthy, no new traffic (%s)",
+			    "load balancer '%s': backend %s is unhealthy: no traffic, its flows go to the "
+			    "other backends (%s)",
 			    detail);
 	refresh(e->rt);
 }

@@ -454,8 +454,12 @@ static struct frame_spec flow_on(struct dp *d, int want)
 START_TEST(drain_keeps_existing_flow_not_new_ones)
 {
 	struct dp *d = dp_load(TCP_LB("web", "10.0.0.100", "dsr", "10.0.0.1", "10.0.0.2"));
-	struct frame_spec old = flow_on(d, 1);
+	struct frame_spec old = flow_on(d, 1), reopen;
 
+	old.tcp_flags = FRAME_TH_ACK; /* the connection goes on */
+	reopen = old;
+	reopen.tcp_flags = FRAME_TH_SYN;
+	ck_assert_int_eq(run_backend(d, &reopen), 1); /* a retransmitted SYN */
 	set_state(d, "10.0.0.1", BACKEND_DRAIN, true);
 	for (int i = 0; i < 3; i++)
 		ck_assert_int_eq(run_backend(d, &old), 1);
@@ -464,7 +468,14 @@ START_TEST(drain_keeps_existing_flow_not_new_ones)
 
 		ck_assert_int_eq(run_backend(d, &s), 2);
 	}
+	/* a new connection on the ports of the old one is a new flow: it does
+	 * not go to the draining backend (and then stays where it went) */
+	ck_assert_int_eq(run_backend(d, &reopen), 2);
+	ck_assert_int_eq(run_backend(d, &old), 2);
 	/* disabled: not even the existing flow */
+	set_state(d, "10.0.0.1", BACKEND_ACTIVE, true);
+	old = flow_on(d, 1);
+	old.tcp_flags = FRAME_TH_ACK;
 	set_state(d, "10.0.0.1", BACKEND_DISABLED, true);
 	ck_assert_int_eq(run_backend(d, &old), 2);
 	/* back to active: the flow stays where it moved */
