@@ -102,9 +102,13 @@ int api_blocklist_add(struct api_call *c)
 	if (r == -ENOSPC || r == -E2BIG || r == -ENOMEM)
 		return api_fail(c, JSONRPC_RESOURCE_EXHAUSTED, "%s: %s: the blocklist is full",
 				c->method, buf);
-	if (r < 0)
+	if (r < 0) {
+		/* not the request's fault: the operator needs it in the journal */
+		log_error("blocklist: cannot add %s: %s (pid %d uid %u)", buf, strerror(-r),
+			  (int)c->peer->pid, (unsigned)c->peer->uid);
 		return api_fail(c, JSONRPC_INTERNAL_ERROR, "%s: %s: %s", c->method, buf,
 				strerror(-r));
+	}
 	log_info("blocklist: added %s%s%s (pid %d uid %u)", buf, ttl ? " with a ttl" : "",
 		 comment ? ", comment set" : "", (int)c->peer->pid, (unsigned)c->peer->uid);
 	c->result = entry_json(&e, blocklist_now_ns());

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The dynamic blocklist over the pinned LPM maps (see blocklist.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 
@@ -173,6 +175,16 @@ static int add_timers(sd_event *ev, struct blocklist *b)
 	return 0;
 }
 
+/* The blocklist's own references: the caller's fds come from the datapath's
+ * map table, which closes and reopens its fds at every reload, and an fd
+ * number kept across that may name another map by then. */
+static int take_fds(struct blocklist *b, int fd4, int fd6)
+{
+	b->fd[BL_V4] = fcntl(fd4, F_DUPFD_CLOEXEC, 3);
+	b->fd[BL_V6] = fcntl(fd6, F_DUPFD_CLOEXEC, 3);
+	return b->fd[BL_V4] < 0 || b->fd[BL_V6] < 0 ? -errno : 0;
+}
+
 int blocklist_open(sd_event *ev, int fd4, int fd6, struct blocklist **out)
 {
 	struct blocklist *b = calloc(1, sizeof(*b));
@@ -180,10 +192,10 @@ int blocklist_open(sd_event *ev, int fd4, int fd6, struct blocklist **out)
 
 	if (!b)
 		return -ENOMEM;
-	b->fd[BL_V4] = fd4;
-	b->fd[BL_V6] = fd6;
 	bl_index_init(&b->idx);
-	r = ev ? add_timers(ev, b) : 0;
+	r = take_fds(b, fd4, fd6);
+	if (r == 0 && ev)
+		r = add_timers(ev, b);
 	if (r == 0)
 		r = index_map(b, BL_V4);
 	if (r == 0)
@@ -205,6 +217,9 @@ void blocklist_free(struct blocklist *b)
 	sd_event_source_disable_unref(b->fold);
 	bl_index_free(&b->idx);
 	blf_free(b->fast);
+	for (int i = 0; i < BL_NMAPS; i++)
+		if (b->fd[i] > 0)
+			close(b->fd[i]);
 	free(b);
 }
 

@@ -250,6 +250,36 @@ static int stop_loop(sd_event_source *s, uint64_t usec, void *userdata)
 	return sd_event_exit(sd_event_source_get_event(s), 0);
 }
 
+/* The blocklist keeps its own references to the maps: the daemon's map
+ * table closes and reopens its fds at every reload, and the numbers it gave
+ * may name other maps afterwards (here: taken over by two other tries). */
+START_TEST(own_map_references)
+{
+	struct prefix p4 = {.family = AF_INET, .len = 24, .addr = {10, 1, 2}};
+	struct prefix p6 = {.family = AF_INET6, .len = 64, .addr = {0x20, 0x01, 0x0d, 0xb8}};
+	int keep4 = dup(fd4), keep6 = dup(fd6);
+	int o4 = lpm_map(sizeof(struct xdpd_lpm4)), o6 = lpm_map(sizeof(struct xdpd_lpm6));
+	struct xdpd_lpm6 k;
+
+	ck_assert_int_ge(o4, 0);
+	ck_assert_int_ge(o6, 0);
+	ck_assert_int_eq(dup2(o4, fd4), fd4);
+	ck_assert_int_eq(dup2(o6, fd6), fd6);
+	close(o4);
+	close(o6);
+	ck_assert_int_eq(blocklist_add(bl, &p4, 0, NULL, NULL), 0);
+	ck_assert_int_eq(blocklist_add(bl, &p6, 0, NULL, NULL), 0);
+	/* in the maps the blocklist was opened with, not in the new owners of
+	 * those numbers */
+	ck_assert_int_eq(bpf_map_get_next_key(keep4, NULL, &k), 0);
+	ck_assert_int_eq(bpf_map_get_next_key(keep6, NULL, &k), 0);
+	ck_assert_int_lt(bpf_map_get_next_key(fd4, NULL, &k), 0);
+	ck_assert_int_lt(bpf_map_get_next_key(fd6, NULL, &k), 0);
+	close(keep4);
+	close(keep6);
+}
+END_TEST
+
 START_TEST(timer_reaps)
 {
 	struct prefix p = {.family = AF_INET6, .len = 64, .addr = {0x20, 0x01, 0x0d, 0xb8}};
@@ -409,6 +439,7 @@ int main(void)
 	tcase_add_test(t, methods_not_found_or_not_available);
 	tcase_add_test(t, notifications_run_without_answer);
 	tcase_add_test(t, ttl_expiry_and_reap);
+	tcase_add_test(t, own_map_references);
 	tcase_add_test(t, timer_reaps);
 	tcase_add_test(t, big_list_and_flush_are_streamed);
 	tcase_add_test(t, mass_expiry_is_spread_over_turns);
