@@ -119,4 +119,35 @@ lab_start
 api_check '.entries[0].comment == "k9"' "$(api_call blocklist.list)" "list after kill -9"
 lab_expect_ping_drop 4
 
+lab_step "an interface leaving the policy after an adopting start: the blocklist still writes its own maps"
+# Regression: the blocklist kept fd numbers of the daemon's map table, which
+# reopens its fds at every reload; a start that adopts opens the links
+# before the maps, so a link closed by the reload shifted every map's fd by
+# one: adds went to other maps ("the blocklist is full", -32603).
+lab_s ip link add xtb0 type veth peer name xtb1
+lab_s ip link set xtb0 up
+lab_s ip link set xtb1 up
+two_ifaces() { sed "s/^  - name: $LAB_IF_S\$/  - name: $LAB_IF_S\n  - name: xtb0/" "$1"; }
+cp "$LAB_POLICY" "$LAB_WORK/one.yaml"
+two_ifaces "$LAB_WORK/one.yaml" >"$LAB_POLICY"
+grep -q xtb0 "$LAB_POLICY" || lab_fail "the two-interface policy was not written"
+before=$(lab_ready_count)
+kill -HUP "$LAB_DAEMON_PID"
+lab_wait_until 10 lab_ready_since "$before" || lab_fail "no READY=1 after SIGHUP"
+lab_stop TERM
+lab_start
+grep -q "adopted the running datapath" "$LAB_LOG" || lab_fail "the restart did not adopt"
+cp "$LAB_WORK/one.yaml" "$LAB_POLICY"
+before=$(lab_ready_count)
+kill -HUP "$LAB_DAEMON_PID"
+lab_wait_until 10 lab_ready_since "$before" || lab_fail "no READY=1 after SIGHUP"
+api_call blocklist.flush >/dev/null
+api_check '.prefix == "10.99.0.0/24"' "$(api_call blocklist.add '{"prefix":"10.99.0.0/24"}')" \
+	"blocklist.add v4 after the interface left"
+api_check '.prefix == "fd00:99::/64"' "$(api_call blocklist.add '{"prefix":"fd00:99::/64"}')" \
+	"blocklist.add v6 after the interface left"
+api_check '(.entries | length) == 2' "$(api_call blocklist.list)" "list after the interface left"
+lab_expect_ping_drop 4
+lab_expect_ping_drop 6
+
 echo "PASS"
