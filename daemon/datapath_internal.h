@@ -18,6 +18,7 @@
 struct dp_map {
 	char name[64];
 	int fd;
+	uint32_t id; /* the kernel's map id: a refresh keeps the fd of the same map */
 };
 
 /* Name <-> slot, mirrored in the pinned rule_slots / iface_slots maps. */

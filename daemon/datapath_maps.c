@@ -46,8 +46,39 @@ void dp_maps_close(struct datapath *dp)
 	dp->n_maps = 0;
 }
 
-static int add_map(struct datapath *dp, const char *name, int fd)
+static uint32_t map_id_of(int fd)
 {
+	struct bpf_map_info mi = {};
+	uint32_t len = sizeof(mi);
+
+	return bpf_obj_get_info_by_fd(fd, &mi, &len) < 0 ? 0 : mi.id;
+}
+
+/* The table before a refresh: an entry the refresh finds again (same name,
+ * same map) keeps its fd, so that an fd number handed out stays the same map
+ * across reloads (fds closed meanwhile would otherwise shift the numbers). */
+struct dp_maps_before {
+	struct dp_map maps[DP_MAX_MAPS];
+	bool kept[DP_MAX_MAPS];
+	size_t n;
+};
+
+static int keep_same(struct dp_maps_before *old, const char *name, int fd, uint32_t id)
+{
+	for (size_t i = 0; old && i < old->n; i++) {
+		if (old->kept[i] || !id || old->maps[i].id != id || strcmp(old->maps[i].name, name))
+			continue;
+		old->kept[i] = true;
+		close(fd);
+		return old->maps[i].fd;
+	}
+	return fd;
+}
+
+static int add_map(struct datapath *dp, struct dp_maps_before *old, const char *name, int fd)
+{
+	uint32_t id = map_id_of(fd);
+
 	for (size_t i = 0; i < dp->n_maps; i++) {
 		if (!strcmp(dp->maps[i].name, name)) {
 			close(fd);
@@ -59,11 +90,12 @@ static int add_map(struct datapath *dp, const char *name, int fd)
 		return -E2BIG;
 	}
 	snprintf(dp->maps[dp->n_maps].name, sizeof(dp->maps[0].name), "%s", name);
-	dp->maps[dp->n_maps++].fd = fd;
+	dp->maps[dp->n_maps].id = id;
+	dp->maps[dp->n_maps++].fd = keep_same(old, name, fd, id);
 	return 0;
 }
 
-static int add_pinned(struct datapath *dp, char *err, size_t errlen)
+static int add_pinned(struct datapath *dp, struct dp_maps_before *old, char *err, size_t errlen)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
 	struct dirent *de;
@@ -86,13 +118,13 @@ static int add_pinned(struct datapath *dp, char *err, size_t errlen)
 			snprintf(err, errlen, "pinned map %s: %s", path, strerror(errno));
 			break;
 		}
-		r = add_map(dp, de->d_name, fd);
+		r = add_map(dp, old, de->d_name, fd);
 	}
 	closedir(d);
 	return r;
 }
 
-static int add_prog_maps(struct datapath *dp)
+static int add_prog_maps(struct datapath *dp, struct dp_maps_before *old)
 {
 	uint32_t ids[DP_MAX_MAPS];
 	struct bpf_prog_info info = {.nr_map_ids = DP_MAX_MAPS, .map_ids = (uintptr_t)ids};
@@ -114,7 +146,7 @@ static int add_prog_maps(struct datapath *dp)
 			close(fd);
 			return r;
 		}
-		r = add_map(dp, mi.name, fd);
+		r = add_map(dp, old, mi.name, fd);
 		if (r < 0)
 			return r;
 	}
@@ -123,15 +155,24 @@ static int add_prog_maps(struct datapath *dp)
 
 int dp_maps_refresh(struct datapath *dp, char *err, size_t errlen)
 {
+	struct dp_maps_before *old = calloc(1, sizeof(*old));
 	int r;
 
-	dp_maps_close(dp);
-	r = add_pinned(dp, err, errlen);
-	if (r < 0)
-		return r;
-	r = add_prog_maps(dp);
-	if (r < 0)
-		snprintf(err, errlen, "maps of the running program: %s", strerror(-r));
+	if (!old)
+		return -ENOMEM;
+	memcpy(old->maps, dp->maps, dp->n_maps * sizeof(dp->maps[0]));
+	old->n = dp->n_maps;
+	dp->n_maps = 0;
+	r = add_pinned(dp, old, err, errlen);
+	if (r == 0) {
+		r = add_prog_maps(dp, old);
+		if (r < 0)
+			snprintf(err, errlen, "maps of the running program: %s", strerror(-r));
+	}
+	for (size_t i = 0; i < old->n; i++)
+		if (!old->kept[i])
+			close(old->maps[i].fd);
+	free(old);
 	return r;
 }
 
