@@ -15,6 +15,10 @@
  *    known, the upper-layer protocol is not; judged like a non-first
  *    fragment, without layer-4 fields (proto is the first header not
  *    walked), so the blocklist, address rules and default_action apply.
+ *  - A whole datagram (not a fragment) that ends inside its TCP, UDP or
+ *    ICMP header: the same, judged by its addresses and protocol (passing
+ *    it unjudged would let a blocklisted source or a default-deny policy
+ *    through; the stack discards it anyway).
  *  - A first fragment whose datagram ends inside its TCP, UDP or ICMP
  *    header (RFC 1858's tiny fragment: no sender makes one, and the ports
  *    or flags a rule would judge sit in the next fragment, which carries
@@ -254,15 +258,16 @@ static __always_inline int parse_ipv6(struct cursor *c, struct flow_key *k, enum
 	return 0;
 }
 
-/* The datagram ends inside the L4 header: see the top of this file. */
+/* The datagram ends inside the L4 header: a key without layer-4 fields, or
+ * a tiny fragment (see the top of this file). */
 static __always_inline int l4_cut_short(enum l4_kind l4)
 {
-	return l4 == L4_FIRST_FRAGMENT ? PARSE_TINY_FRAGMENT : -1;
+	return l4 == L4_FIRST_FRAGMENT ? PARSE_TINY_FRAGMENT : 0;
 }
 
 /* The L4 header of a first (or only) fragment. Protocols without ports or
- * types parse as "no L4 fields"; a TCP/UDP/ICMP header the frame or the
- * datagram cuts short fails, or is a tiny fragment. */
+ * types parse as "no L4 fields", and so does a TCP/UDP/ICMP header the
+ * datagram cuts short, unless it is a tiny fragment. */
 static __always_inline int parse_l4(struct cursor *c, struct flow_key *k, enum l4_kind l4)
 {
 	if (k->proto == IPPROTO_TCP) {

@@ -240,9 +240,9 @@ static const char tiny_policy[] = POLICY_HEAD "rules:\n"
 
 /* RFC 1858: a first fragment whose datagram ends inside the TCP header
  * (the rest, with the flags, in a later fragment) is dropped, not passed as
- * unparsed, whatever its port; a whole datagram cut short is passed (the
- * stack discards it), and bytes after the datagram are never read as its
- * header. */
+ * unparsed, whatever its port; a whole datagram cut short is judged by its
+ * addresses (test_cut_datagram), and bytes after the datagram are never
+ * read as its header. */
 START_TEST(test_tiny_fragments)
 {
 	struct dp *d = dp_load(tiny_policy);
@@ -272,6 +272,50 @@ START_TEST(test_tiny_fragments)
 	s.frag = false;
 	len = build_cut(&s, 8, 0, buf);
 	dp_expect(d, DP_IF0, buf, (size_t)len, XDP_PASS, NULL);
+	dp_free(d);
+}
+END_TEST
+
+/* A whole datagram (not a fragment) that ends inside its TCP, UDP or ICMP
+ * header has no layer-4 fields but known addresses: address rules and
+ * default_action judge it (passing it unjudged let a blocklisted source or
+ * a default-deny policy through); layer-4 conditions do not match it. */
+START_TEST(test_cut_datagram)
+{
+	struct dp *d = dp_load(POLICY_HEAD "default_action: drop\n"
+					   "rules:\n"
+					   "  - name: allow-host\n"
+					   "    action: pass\n"
+					   "    src: [198.51.100.7, \"2001:db8::7\"]\n"
+					   "  - name: allow-8080\n"
+					   "    action: pass\n"
+					   "    protocol: tcp\n"
+					   "    dst_port: 8080\n"
+					   "  - name: allow-udp\n"
+					   "    action: pass\n"
+					   "    protocol: udp\n");
+	struct frame_spec specs[] = {
+	    tcp("198.51.100.8", "192.0.2.1", 8080, FRAME_TH_SYN),
+	    tcp("2001:db8::8", "2001:db8::1", 8080, FRAME_TH_SYN),
+	    icmp("198.51.100.8", "192.0.2.1", 8),
+	    icmp("2001:db8::8", "2001:db8::1", 128),
+	};
+	uint8_t buf[FRAME_MAX];
+	int len;
+
+	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		struct frame_spec s = specs[i];
+
+		len = build_cut(&s, 2, 0, buf);
+		dp_expect(d, DP_IF0, buf, (size_t)len, XDP_DROP, NULL); /* no port to allow */
+		s.src = s.src[0] == '1' ? "198.51.100.7" : "2001:db8::7";
+		len = build_cut(&s, 2, 0, buf);
+		dp_expect(d, DP_IF0, buf, (size_t)len, XDP_PASS, "allow-host");
+	}
+	/* a protocol condition without ports still matches */
+	struct frame_spec u = udp("198.51.100.8", "192.0.2.1", 1, 2);
+	len = build_cut(&u, 4, 0, buf);
+	dp_expect(d, DP_IF0, buf, (size_t)len, XDP_PASS, "allow-udp");
 	dp_free(d);
 }
 END_TEST
@@ -766,6 +810,7 @@ Suite *datapath_suite(void)
 	tcase_add_test(tc, test_ipv6_header);
 	tcase_add_test(tc, test_frame_checksums);
 	tcase_add_test(tc, test_truncated);
+	tcase_add_test(tc, test_cut_datagram);
 	tcase_add_test(tc, test_non_ip);
 	tcase_add_test(tc, test_blocklist);
 	tcase_add_test(tc, test_tcp_flags);
