@@ -289,6 +289,8 @@ static int parse_icmp_type(struct parser *p, const struct word *w)
 	int t;
 
 	t = icmp_type_from_name(p->s->proto, w->s);
+	if (t < 0 && parse_u64(w->s, 255, &v) == -ERANGE)
+		return fail_word(p, w, "icmp type '%s' is out of range 0-255", w->s);
 	if (t < 0 && parse_u64(w->s, 255, &v) == 0)
 		t = (int)v;
 	if (t < 0)

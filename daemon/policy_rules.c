@@ -56,7 +56,8 @@ static void do_protocol(struct vctx *v, const struct pnode *n, void *obj)
 			return;
 		}
 		if (r < 0) {
-			verr(v, n, "'%s' is not a protocol (tcp, udp, icmp, icmpv6 or 0-255)",
+			verr(v, n, "'%s' is not a protocol (tcp, udp, icmp, icmpv6, gre, esp, ah, "
+			     "sctp or 0-255)",
 			     shown(v, s));
 			return;
 		}

@@ -143,6 +143,7 @@ START_TEST(malformed)
 	bad("tcp 1.2.3.4:1 > 5.6.7.8:2 colour red", "colour", "unknown word");
 	bad("tcp 1.2.3.4:1 > 5.6.7.8:2 [flags S", "S", "expected ']'");
 	bad("icmp 1.2.3.4 > 5.6.7.8 type bogus", "bogus", "unknown icmp type");
+	bad("icmpv6 2001:db8::1 > 2001:db8::2 type 300", "300", "out of range 0-255");
 	bad("tcp 1.2.3.4:1 > 5.6.7.8:2 type 8", "type", "icmp");
 	bad("tcp 1.2.3.4:1 > 5.6.7.8:2 len 20", "20", "shorter than the headers");
 	bad("tcp 1.2.3.4:1 > 5.6.7.8:2 len 99999", "99999", "bad length");
