@@ -188,6 +188,21 @@ static __always_inline __u8 lb_lowest_state(const struct flow_key *k)
 	return XDPD_BK_DRAIN;
 }
 
+/* Whether a UDP flow's entry still stands (XDPD_LB_UDP_IDLE_S); its time is
+ * refreshed at most once a second, so that a busy flow does not write its
+ * entry at every datagram. TCP ends a flow with a SYN (lb_lowest_state). */
+static __always_inline int lb_ct_current(struct xdpd_lb_ct *ct, const struct flow_key *k,
+					 __u32 now_s)
+{
+	if (k->proto != IPPROTO_UDP)
+		return 1;
+	if (now_s - ct->seen_s > XDPD_LB_UDP_IDLE_S)
+		return 0;
+	if (now_s != ct->seen_s && !k->trace)
+		ct->seen_s = now_s;
+	return 1;
+}
+
 /* The backend of a TCP/UDP flow: its connection-table entry while that
  * backend still takes the flow, else a new choice, remembered. */
 static __always_inline struct xdpd_lb_backend *lb_pick_flow(const struct xdpd_lb_svc *svc,
@@ -196,10 +211,11 @@ static __always_inline struct xdpd_lb_backend *lb_pick_flow(const struct xdpd_lb
 	struct xdpd_lb_backend *bk;
 	struct xdpd_lb_flow f;
 	struct xdpd_lb_ct *ct, nct = {};
+	__u32 now_s = k->proto == IPPROTO_UDP ? (__u32)(bpf_ktime_get_ns() / 1000000000ULL) : 0;
 
 	lb_flow_of(k, &f);
 	ct = bpf_map_lookup_elem(&lb_ct, &f);
-	if (ct && ct->lb_slot == svc->slot) {
+	if (ct && ct->lb_slot == svc->slot && lb_ct_current(ct, k, now_s)) {
 		bk = lb_backend(svc, ct->bk_slot);
 		if (bk && bk->state <= lb_lowest_state(k) && bk->lb_slot == svc->slot &&
 		    lb_addr_eq(bk->addr, ct->bk_addr)) {
@@ -211,8 +227,9 @@ static __always_inline struct xdpd_lb_backend *lb_pick_flow(const struct xdpd_lb
 	bk = lb_backend(svc, *slot);
 	if (!bk || bk->state != XDPD_BK_ACTIVE || bk->lb_slot != svc->slot)
 		return NULL;
-	nct.bk_slot = *slot;
-	nct.lb_slot = svc->slot;
+	nct.bk_slot = (__u16)*slot;
+	nct.lb_slot = (__u16)svc->slot;
+	nct.seen_s = now_s;
 	__builtin_memcpy(nct.bk_addr, bk->addr, 16);
 	if (!k->trace)
 		bpf_map_update_elem(&lb_ct, &f, &nct, BPF_ANY);

@@ -454,9 +454,17 @@ struct xdpd_lb_flow {
 	xu8 dst[16];
 };
 
+/* A UDP flow idle this long is a new flow when its next datagram comes (a
+ * draining backend gets no more of it): a 5-tuple is all UDP has of a
+ * connection. */
+#define XDPD_LB_UDP_IDLE_S 60
+
+/* 24 bytes, as before seen_s: a pinned table of the older layout is reused
+ * and its entries read as not matching (one new choice per flow). */
 struct xdpd_lb_ct {
-	xu32 bk_slot;
-	xu32 lb_slot;
+	xu16 bk_slot; /* < XDPD_MAX_BACKENDS */
+	xu16 lb_slot; /* < XDPD_MAX_LBS */
+	xu32 seen_s;  /* UDP: last datagram, CLOCK_MONOTONIC seconds */
 	xu8 bk_addr[16]; /* a slot reused by another backend does not inherit flows */
 };
 

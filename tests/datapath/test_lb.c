@@ -485,6 +485,57 @@ START_TEST(drain_keeps_existing_flow_not_new_ones)
 }
 END_TEST
 
+static struct xdpd_lb_ct ct_entry(struct dp *d, const struct xdpd_lb_flow *f)
+{
+	struct xdpd_lb_ct ct;
+
+	ck_assert_int_eq(bpf_map__lookup_elem(d->skel->maps.lb_ct, f, sizeof(*f), &ct, sizeof(ct), 0),
+			 0);
+	return ct;
+}
+
+static void ct_set(struct dp *d, const struct xdpd_lb_flow *f, const struct xdpd_lb_ct *ct)
+{
+	ck_assert_int_eq(
+	    bpf_map__update_elem(d->skel->maps.lb_ct, f, sizeof(*f), ct, sizeof(*ct), BPF_EXIST), 0);
+}
+
+/* A UDP flow is its 5-tuple while datagrams come (its time refreshed as
+ * they do): idle longer than XDPD_LB_UDP_IDLE_S, its next datagram is a new
+ * flow, which a draining backend does not get. */
+START_TEST(udp_idle_flow_is_new)
+{
+	struct dp *d = dp_load(UDP_LB("10.0.0.100", "10.0.0.1", "10.0.0.2"));
+	struct frame_spec s = {.src = "198.51.100.7",
+			       .dst = "10.0.0.100",
+			       .proto = IPPROTO_UDP,
+			       .sport = 5353,
+			       .dport = 80,
+			       .payload = 10};
+	struct xdpd_lb_flow f = {.family = 4, .proto = IPPROTO_UDP, .sport = 5353, .dport = 80};
+	struct xdpd_lb_ct ct;
+	uint32_t then;
+	int first = run_backend(d, &s);
+
+	ck_assert_int_ne(first, 0);
+	inet_pton(AF_INET, s.src, f.src);
+	inet_pton(AF_INET, s.dst, f.dst);
+	set_state(d, first == 1 ? "10.0.0.1" : "10.0.0.2", BACKEND_DRAIN, true);
+	ct = ct_entry(d, &f);
+	then = ct.seen_s - (XDPD_LB_UDP_IDLE_S - 3);
+	ct.seen_s = then;
+	ct_set(d, &f, &ct);
+	ck_assert_int_eq(run_backend(d, &s), first); /* idle, not long enough */
+	ck_assert_uint_gt(ct_entry(d, &f).seen_s, then);
+	ct = ct_entry(d, &f);
+	ct.seen_s -= XDPD_LB_UDP_IDLE_S + 3;
+	ct_set(d, &f, &ct);
+	ck_assert_int_eq(run_backend(d, &s), 3 - first);
+	ck_assert_int_eq(run_backend(d, &s), 3 - first);
+	dp_free(d);
+}
+END_TEST
+
 START_TEST(unhealthy_backend_gets_nothing)
 {
 	struct dp *d = dp_load(TCP_LB("web", "10.0.0.100", "dsr", "10.0.0.1", "10.0.0.2"));
@@ -646,6 +697,7 @@ static Suite *lb_suite(void)
 	tcase_add_test(t, nat_udp6_round_trip);
 	tcase_add_test(t, tcp_round_robin_sticky);
 	tcase_add_test(t, drain_keeps_existing_flow_not_new_ones);
+	tcase_add_test(t, udp_idle_flow_is_new);
 	tcase_add_test(t, unhealthy_backend_gets_nothing);
 	tcase_add_test(t, no_mac_no_traffic);
 	tcase_add_test(t, backend_and_interface_counters);
