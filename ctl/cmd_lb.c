@@ -121,6 +121,9 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 	for (size_t i = 0; argc > 1 && i < sizeof(set_words) / sizeof(set_words[0]); i++)
 		if (!strcmp(argv[1], set_words[i].word))
 			return run_set(c, &cmd_lb_set, argc - 1, argv + 1, set_words[i].state);
+	/* "lb frob web 10.0.0.1": a misspelt action, not a name and two extras */
+	if (argc == 4 && argv[1][0] != '-' && argv[2][0] != '-' && argv[3][0] != '-')
+		return ctl_usage_error(c, cmd, "'%s' is not drain, enable or disable", argv[1]);
 	if (!args_parse(c, cmd, &spec, argc, argv, &a))
 		return a.status;
 	struct json_object *p = json_object_new_object();

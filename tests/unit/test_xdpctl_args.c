@@ -75,6 +75,7 @@ static const struct usage_case usage_cases[] = {
     {{"monitor", "--count", "many"}, "'many'"},
     {{"monitor", "--rate", "-1"}, "'-1'"},
     {{"monitor", "--pcap"}, "needs a value"},
+    {{"lb", "frob", "web", "10.0.0.1"}, "'frob' is not drain, enable or disable"},
     {{"monitor", "--pcap", "-", "--json"}, "--json cannot share it"},
     {{"monitor", "eth0"}, "unexpected argument 'eth0'"},
     {{"trace"}, "missing PACKET"},
