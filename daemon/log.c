@@ -65,6 +65,20 @@ const char *log_level_name(int level)
 	return level_names[level];
 }
 
+const char *log_libbpf_text(char *buf, size_t len, const char *fmt, va_list ap)
+{
+	static const char prefix[] = "libbpf: ";
+	char msg[LOG_MSG_MAX];
+	size_t n;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	snprintf(buf, len, "%s%s", strncmp(msg, prefix, sizeof(prefix) - 1) ? prefix : "", msg);
+	return buf;
+}
+
 static void journal_send(int level, const struct log_fields *f, const char *file, int line,
 			 const char *func, const char *msg)
 {

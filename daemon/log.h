@@ -9,6 +9,8 @@
 #ifndef XDPD_LOG_H
 #define XDPD_LOG_H
 
+#include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <syslog.h>
 
@@ -29,6 +31,12 @@ void log_set_generation(uint64_t generation);
 /* "error" -> LOG_ERR ...; returns -EINVAL for an unknown name. */
 int log_level_from_name(const char *name);
 const char *log_level_name(int level);
+/* The text of one message of libbpf's print callback, as "libbpf: message"
+ * without the final newline: libbpf starts most of its messages with
+ * "libbpf: " itself, some not, so the prefix is added only where missing.
+ * Returns buf. */
+const char *log_libbpf_text(char *buf, size_t len, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 void log_msg(int level, const struct log_fields *f, const char *file, int line, const char *func,
 	     const char *fmt, ...) __attribute__((format(printf, 6, 7)));

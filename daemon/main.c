@@ -20,15 +20,10 @@
 static int libbpf_to_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	char buf[1024];
-	size_t n;
 
 	if (level == LIBBPF_DEBUG && log_get_level() < LOG_DEBUG)
 		return 0;
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	n = strlen(buf);
-	while (n && buf[n - 1] == '\n')
-		buf[--n] = '\0';
-	log_debug("libbpf: %s", buf);
+	log_debug("%s", log_libbpf_text(buf, sizeof(buf), fmt, ap));
 	return 0;
 }
 
