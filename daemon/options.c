@@ -8,6 +8,7 @@
 
 #include "log.h"
 #include "options.h"
+#include "policy.h"
 
 enum {
 	OPT_SOCKET = 0x100,
@@ -66,6 +67,20 @@ static int check_empty(const char *opt, const char *arg, char *err, size_t errle
 	return -EINVAL;
 }
 
+/* --socket is checked as control.socket is: the same path is refused in
+ * the policy, and one of 108 bytes or more would be cut by bind(). */
+static int check_socket(const char *arg, char *err, size_t errlen)
+{
+	char why[256];
+	int r = check_empty("--socket", arg, err, errlen);
+
+	if (r == 0 && policy_path_problem(arg, POLICY_SOCKET_MAX, why, sizeof(why))) {
+		snprintf(err, errlen, "option '--socket': %s", why);
+		r = -EINVAL;
+	}
+	return r;
+}
+
 /* getopt said '?': arg is the word it stopped at. optopt is not used: for a
  * long option it holds the option's internal value, not a character. */
 static int unknown(const char *arg, char *err, size_t errlen)
@@ -97,7 +112,7 @@ static int parse_one(int c, char **argv, struct xdpd_cmdline *out, char *err, si
 		return check_empty("--config", optarg, err, errlen);
 	case OPT_SOCKET:
 		out->opts.socket_path = optarg;
-		return check_empty("--socket", optarg, err, errlen);
+		return check_socket(optarg, err, errlen);
 	case OPT_BPFFS:
 		out->opts.bpffs_dir = optarg;
 		return check_empty("--bpffs", optarg, err, errlen);

@@ -19,6 +19,7 @@
 #define POLICY_IFNAME_MAX 16
 #define POLICY_MAX_LBS	  1024 /* load balancers per policy */
 #define POLICY_MAX_BACKENDS 1024 /* backends per load balancer */
+#define POLICY_SOCKET_MAX   108	 /* control.socket: sizeof(sun_path) */
 
 enum xdp_mode { XDP_MODE_AUTO, XDP_MODE_NATIVE, XDP_MODE_GENERIC, XDP_MODE_OFFLOAD };
 enum policy_action { POLICY_PASS, POLICY_DROP };
@@ -87,7 +88,7 @@ struct policy_sampling {
 };
 
 struct policy_control {
-	char socket[108];	/* sun_path */
+	char socket[POLICY_SOCKET_MAX];
 	char group[64];
 };
 
@@ -113,6 +114,12 @@ int policy_load_file(const char *path, struct policy **out, struct diag_list *d)
 int policy_load_buffer(const char *name, const char *buf, size_t len, struct policy **out,
 		       struct diag_list *d);
 void policy_free(struct policy *p);
+
+/* Why s cannot be a path of the policy (control.socket, bpffs; also
+ * xdpd --socket): it must be absolute, shorter than max bytes, without '.',
+ * '..' or empty components and without a final '/'. The message, quoting s,
+ * goes into buf and is returned; NULL when s is fine. */
+const char *policy_path_problem(const char *s, size_t max, char *buf, size_t len);
 
 const char *policy_action_name(enum policy_action a);
 const char *xdp_mode_name(enum xdp_mode m);

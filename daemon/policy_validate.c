@@ -51,10 +51,10 @@ void verr_at(struct vctx *v, struct src_loc loc, const char *fmt, ...)
 	va_end(ap);
 }
 
-const char *shown(struct vctx *v, const char *s)
+/* s shortened to fit size (with "...") and made printable. */
+static const char *show_into(char *out, size_t size, const char *s)
 {
-	char *out = v->shown[v->shown_i++ % 4];
-	size_t max = sizeof(v->shown[0]) - 4, i;
+	size_t max = size - 4, i;
 
 	for (i = 0; s[i] && i < max; i++)
 		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
@@ -67,6 +67,11 @@ const char *shown(struct vctx *v, const char *s)
 		out[i] = '\0';
 	}
 	return out;
+}
+
+const char *shown(struct vctx *v, const char *s)
+{
+	return show_into(v->shown[v->shown_i++ % 4], sizeof(v->shown[0]), s);
 }
 
 static void ctx_push(struct vctx *v, const char *part)
@@ -495,31 +500,36 @@ static void do_sampling(struct vctx *v, const struct pnode *n, void *obj)
 	walk_map(v, n, sampling_fields, NULL);
 }
 
-/* An absolute path without "." or ".." components or a final '/' (the
- * path is compared across reloads, so one place has one spelling), shorter
- * than max. */
+/* The path is compared across reloads, so one place has one spelling. */
+const char *policy_path_problem(const char *s, size_t max, char *buf, size_t len)
+{
+	size_t n = strlen(s);
+	char q[96];
+
+	show_into(q, sizeof(q), s);
+	if (s[0] != '/')
+		snprintf(buf, len, "'%s' is not an absolute path", q);
+	else if (n >= max)
+		snprintf(buf, len, "the path is longer than %zu bytes", max - 1);
+	else if (strstr(s, "/../") || strstr(s, "/./") || strstr(s, "//") ||
+		 (n >= 3 && !strcmp(s + n - 3, "/..")) || (n >= 2 && !strcmp(s + n - 2, "/.")))
+		snprintf(buf, len, "'%s' must not contain '.', '..' or empty components", q);
+	else if (s[n - 1] == '/')
+		snprintf(buf, len, "'%s' must not end in '/'", q);
+	else
+		return NULL;
+	return buf;
+}
+
 static bool want_abs_path(struct vctx *v, const struct pnode *n, char *dst, size_t max)
 {
 	const char *s = want_scalar(v, n, "an absolute path");
+	char why[256];
 
 	if (!s)
 		return false;
-	if (s[0] != '/') {
-		verr(v, n, "'%s' is not an absolute path", shown(v, s));
-		return false;
-	}
-	if (strlen(s) >= max) {
-		verr(v, n, "the path is longer than %zu bytes", max - 1);
-		return false;
-	}
-	if (strstr(s, "/../") || strstr(s, "/./") || strstr(s, "//") ||
-	    (strlen(s) >= 3 && !strcmp(s + strlen(s) - 3, "/..")) ||
-	    (strlen(s) >= 2 && !strcmp(s + strlen(s) - 2, "/."))) {
-		verr(v, n, "'%s' must not contain '.', '..' or empty components", shown(v, s));
-		return false;
-	}
-	if (s[strlen(s) - 1] == '/') {
-		verr(v, n, "'%s' must not end in '/'", shown(v, s));
+	if (policy_path_problem(s, max, why, sizeof(why))) {
+		verr(v, n, "%s", why);
 		return false;
 	}
 	snprintf(dst, max, "%s", s);

@@ -6,6 +6,7 @@
 #include <syslog.h>
 
 #include "options.h"
+#include "policy.h"
 #include "check_run.h"
 
 static char err[256];
@@ -115,6 +116,30 @@ START_TEST(missing_argument)
 }
 END_TEST
 
+/* --socket is refused where control.socket is (regression: a path of 108
+ * bytes or more was cut by bind(), a relative one accepted). */
+START_TEST(bad_socket_path)
+{
+	char longest[POLICY_SOCKET_MAX], too_long[POLICY_SOCKET_MAX + 1];
+
+	memset(longest, 'x', sizeof(longest) - 1);
+	longest[0] = '/';
+	longest[sizeof(longest) - 1] = '\0';
+	memcpy(too_long + 1, longest, sizeof(longest));
+	too_long[0] = '/';
+	ck_assert_int_eq(PARSE("--socket", longest), 0);
+	ck_assert_int_eq(PARSE("--socket", too_long), -EINVAL);
+	ck_assert_str_eq(err, "option '--socket': the path is longer than 107 bytes");
+	ck_assert_int_eq(PARSE("--socket", "xdpd.sock"), -EINVAL);
+	ck_assert_str_eq(err, "option '--socket': 'xdpd.sock' is not an absolute path");
+	ck_assert_int_eq(PARSE("--socket=/run/xdpd/../x.sock"), -EINVAL);
+	ck_assert_str_eq(err, "option '--socket': '/run/xdpd/../x.sock' must not contain '.', "
+			      "'..' or empty components");
+	ck_assert_int_eq(PARSE("--socket", "/run/xdpd/"), -EINVAL);
+	ck_assert_str_eq(err, "option '--socket': '/run/xdpd/' must not end in '/'");
+}
+END_TEST
+
 START_TEST(bad_log_level)
 {
 	ck_assert_int_eq(PARSE("--log-level", "loud"), -EINVAL);
@@ -161,6 +186,7 @@ static Suite *options_suite(void)
 	tcase_add_test(tc, unknown_option);
 	tcase_add_test(tc, argument_to_flag_refused);
 	tcase_add_test(tc, missing_argument);
+	tcase_add_test(tc, bad_socket_path);
 	tcase_add_test(tc, bad_log_level);
 	tcase_add_test(tc, positional_refused);
 	tcase_add_test(tc, check_touches_no_kernel_state);
