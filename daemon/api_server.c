@@ -625,7 +625,10 @@ static int on_accept(sd_event_source *src, int lfd, uint32_t revents, void *user
 	return 0;
 }
 
-/* mkdir -p of the socket's directory. */
+/* mkdir -p of the socket's directory. The directories made here are 0755
+ * whatever the umask: under the unit's UMask=0077 they would be 0700 and
+ * lock control.group out of a socket it may use. Existing ones are left
+ * as they are. */
 static int make_parents(const char *path)
 {
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -635,8 +638,12 @@ static int make_parents(const char *path)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		if (mkdir(dir, 0755) == 0) {
+			if (chmod(dir, 0755) < 0)
+				return -errno;
+		} else if (errno != EEXIST) {
 			return -errno;
+		}
 		*p = '/';
 	}
 	return 0;

@@ -43,6 +43,7 @@ LAB_NS_C=
 LAB_BPFFS=
 LAB_WORK=
 LAB_POLICY=
+LAB_SOCKET=
 LAB_LOG=
 LAB_DAEMON_PID=
 LAB_DAEMON_RC=
@@ -130,6 +131,7 @@ lab_init()
 	LAB_WORK=$(mktemp -d "/tmp/${XT_PREFIX}-${LAB_NAME}.XXXXXX")
 	LAB_LOG=$LAB_WORK/xdpd.log
 	LAB_POLICY=$LAB_WORK/xdpd.yaml
+	LAB_SOCKET=$LAB_WORK/xdpd.sock
 	: >"$LAB_LOG"
 	trap lab_cleanup EXIT
 	# A command failing under set -e would otherwise end the test silently.
@@ -396,7 +398,7 @@ lab_start_notify_listener()
 }
 
 # lab_spawn [ARGS...]: start xdpd in the foreground, in the background of
-# this script, in the server namespace. nsenter (not `ip netns exec`) keeps
+# this script, in the server namespace, with --socket "$LAB_SOCKET". nsenter (not `ip netns exec`) keeps
 # the host mount namespace, so the bpffs pins are the host's.
 lab_spawn()
 {
@@ -406,7 +408,7 @@ lab_spawn()
 	# environment the tests run in.
 	env -u INVOCATION_ID -u JOURNAL_STREAM NOTIFY_SOCKET="$LAB_WORK/notify.sock" \
 		nsenter --net="/run/netns/$LAB_NS_S" "$XDPD" -c "$LAB_POLICY" --bpffs "$LAB_BPFFS" \
-		--socket "$LAB_WORK/xdpd.sock" "$@" >>"$LAB_LOG" 2>&1 &
+		--socket "$LAB_SOCKET" "$@" >>"$LAB_LOG" 2>&1 &
 	LAB_DAEMON_PID=$!
 }
 

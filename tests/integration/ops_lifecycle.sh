@@ -177,6 +177,20 @@ grep -q "xdpgeneric off" "$LAB_WORK/other.log" ||
 $(mountpoint -q "$LAB_BPFFS" && echo yes || echo no))"
 ip -n "$LAB_NS_S" link set dev "$LAB_IF_S" xdpgeneric off
 
+lab_step "directories made for the socket are 0755 under umask 077 (the unit's UMask=)"
+# Regression: they took the umask (0700) and locked control.group out.
+LAB_SOCKET=$LAB_WORK/run/xdpd/nested/xdpd.sock
+old_umask=$(umask)
+umask 077
+lab_start
+umask "$old_umask"
+for d in run run/xdpd run/xdpd/nested; do
+	[ "$(stat -c %a "$LAB_WORK/$d")" = 755 ] ||
+		lab_fail "$LAB_WORK/$d is mode $(stat -c %a "$LAB_WORK/$d"), want 755"
+done
+[ "$(stat -c %a "$LAB_SOCKET")" = 660 ] || lab_fail "the socket is mode $(stat -c %a "$LAB_SOCKET")"
+lab_stop TERM
+
 lab_step "usage errors exit 2 and say what is wrong"
 rc=0
 "$XDPD" --version=3 >"$LAB_WORK/usage.out" 2>&1 || rc=$?
