@@ -49,6 +49,23 @@ int api_server_open_blocklist(struct api_server *s);
 /* After a reload: give the socket to control.group (changed, or created
  * since), chgrp the file and judge read-only access by it from now on. */
 int api_server_set_group(struct api_server *s, const char *group);
+/* Where it listens now. */
+const char *api_server_path(const struct api_server *s);
+/* A reload that moves control.socket, in two steps so that a socket that
+ * cannot be made fails the reload with nothing changed:
+ *  - prepare: listen on path as at start (parent directories, a stale socket
+ *    replaced, mode 0660, group), next to the current socket, which keeps
+ *    serving; 0 or -errno with the reason, naming path, in err;
+ *  - commit (the reload is applied): path takes over; the old socket is
+ *    closed and its file removed; open connections stay;
+ *  - abort (the reload failed): the new socket is closed and removed. */
+int api_server_move_prepare(struct api_server *s, const char *path, const char *group, char *err,
+			    size_t errlen);
+void api_server_move_commit(struct api_server *s);
+void api_server_move_abort(struct api_server *s);
+/* For a dry run: whether path is free for a socket (not a file, not another
+ * live server). 0 or -errno with the reason in err. */
+int api_server_probe(const char *path, char *err, size_t errlen);
 /* Subscribers: a connection that asked for notifications (monitor). It is
  * no longer closed when idle; gone(ctx) runs when it closes, whoever closes
  * it. */

@@ -65,13 +65,22 @@ struct api_conn {
 	void *gone_ctx;
 };
 
+/* A listening socket and its file. */
+struct api_listener {
+	int fd;	   /* -1: none */
+	ino_t ino; /* of the socket file, so that only our own is removed */
+	sd_event_source *src;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+};
+
 struct api_server {
 	struct manager *m;
 	sd_event *event;
-	int fd;
-	ino_t ino; /* of the socket file, so free() only removes our own */
-	sd_event_source *listen, *accept_pause;
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct api_listener ln;
+	/* a reload's new control.socket, listening next to ln until the
+	 * reload is applied (api_server_move_commit) */
+	struct api_listener next;
+	sd_event_source *accept_pause;
 	struct api_auth_ctx auth;
 	struct blocklist *bl;
 	struct api_conn *conns;
@@ -562,7 +571,7 @@ static int on_accept_resume(sd_event_source *src, uint64_t usec, void *userdata)
 {
 	struct api_server *s = userdata;
 
-	sd_event_source_set_enabled(s->listen, SD_EVENT_ON);
+	sd_event_source_set_enabled(s->ln.src, SD_EVENT_ON);
 	return 0;
 }
 
@@ -570,11 +579,11 @@ static int on_accept_resume(sd_event_source *src, uint64_t usec, void *userdata)
  * watching it for a moment instead of spinning. */
 static void pause_accepting(struct api_server *s)
 {
-	sd_event_source_set_enabled(s->listen, SD_EVENT_OFF);
+	sd_event_source_set_enabled(s->ln.src, SD_EVENT_OFF);
 	if (!s->accept_pause &&
 	    sd_event_add_time_relative(s->event, &s->accept_pause, CLOCK_MONOTONIC,
 				       API_ACCEPT_PAUSE_USEC, 0, on_accept_resume, s) < 0) {
-		sd_event_source_set_enabled(s->listen, SD_EVENT_ON);
+		sd_event_source_set_enabled(s->ln.src, SD_EVENT_ON);
 		return;
 	}
 	sd_event_source_set_time_relative(s->accept_pause, API_ACCEPT_PAUSE_USEC);
@@ -608,7 +617,7 @@ static int on_accept(sd_event_source *src, int lfd, uint32_t revents, void *user
 		if (fd < 0) {
 			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 			    errno == ENOMEM) {
-				log_warning("control: accept on %s: %s; pausing", s->path,
+				log_warning("control: accept on %s: %s; pausing", s->ln.path,
 					    strerror(errno));
 				pause_accepting(s);
 			}
@@ -687,49 +696,81 @@ static const char *listen_error(int r)
 				: strerror(-r);
 }
 
-static void apply_group(struct api_server *s, const char *group)
+/* gid of group, 0 (root) when it is unset or does not exist. */
+static gid_t group_gid(const char *group, bool *found)
 {
 	struct group *g = group && group[0] ? getgrnam(group) : NULL;
 
-	s->auth.have_group = g != NULL;
-	s->auth.gid = g ? g->gr_gid : 0;
-	if (group && group[0] && !g)
-		log_warning("control: group '%s' does not exist; only root may use %s", group,
-			    s->path);
-	if (chown(s->path, (uid_t)-1, g ? g->gr_gid : 0) < 0)
-		log_warning("control: chgrp %s: %s", s->path, strerror(errno));
+	*found = g != NULL;
+	return g ? g->gr_gid : 0;
 }
 
-static int listen_on(struct api_server *s, const char *group)
+static void apply_group(struct api_server *s, const char *group)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	bool found;
+	gid_t gid = group_gid(group, &found);
+
+	s->auth.have_group = found;
+	s->auth.gid = gid;
+	if (group && group[0] && !found)
+		log_warning("control: group '%s' does not exist; only root may use %s", group,
+			    s->ln.path);
+	if (chown(s->ln.path, (uid_t)-1, gid) < 0)
+		log_warning("control: chgrp %s: %s", s->ln.path, strerror(errno));
+}
+
+static void listener_close(struct api_listener *l)
+{
+	struct stat st;
+
+	l->src = sd_event_source_disable_unref(l->src);
+	if (l->fd >= 0) {
+		close(l->fd);
+		/* a newer xdpd may already own the path */
+		if (l->ino && stat(l->path, &st) == 0 && st.st_ino == l->ino)
+			unlink(l->path);
+	}
+	l->fd = -1;
+	l->ino = 0;
+}
+
+static int set_sockaddr(struct sockaddr_un *sa, const char *path)
+{
+	*sa = (struct sockaddr_un){.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(sa->sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa->sun_path, path, strlen(path) + 1);
+	return 0;
+}
+
+/* Listen on l->path, mode 0660; the caller gives it its group. */
+static int listen_on(struct api_server *s, struct api_listener *l)
+{
+	struct sockaddr_un sa;
 	struct stat st;
 	mode_t old;
-	int r;
+	int r = set_sockaddr(&sa, l->path);
 
-	if (strlen(s->path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	memcpy(sa.sun_path, s->path, strlen(s->path) + 1);
-	r = make_parents(s->path);
 	if (r == 0)
-		r = remove_stale(s->path, &sa);
+		r = make_parents(l->path);
+	if (r == 0)
+		r = remove_stale(l->path, &sa);
 	if (r < 0)
 		return r;
-	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s->fd < 0)
+	l->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (l->fd < 0)
 		return -errno;
 	old = umask(0117); /* born 0660: no window where others may connect */
-	r = bind(s->fd, (struct sockaddr *)&sa, sizeof(sa));
+	r = bind(l->fd, (struct sockaddr *)&sa, sizeof(sa));
 	umask(old);
-	if (r < 0)
+	if (r < 0 || stat(l->path, &st) < 0)
 		return -errno;
-	if (chmod(s->path, 0660) < 0 || stat(s->path, &st) < 0)
+	l->ino = st.st_ino;
+	if (chmod(l->path, 0660) < 0)
 		return -errno;
-	s->ino = st.st_ino;
-	apply_group(s, group);
-	if (listen(s->fd, SOMAXCONN) < 0)
+	if (listen(l->fd, SOMAXCONN) < 0)
 		return -errno;
-	return sd_event_add_io(s->event, &s->listen, s->fd, EPOLLIN, on_accept, s);
+	return sd_event_add_io(s->event, &l->src, l->fd, EPOLLIN, on_accept, s);
 }
 
 static int open_blocklist(struct api_server *s)
@@ -767,9 +808,11 @@ int api_server_start(struct manager *m, const char *path, const char *group,
 		return -ENOMEM;
 	s->m = m;
 	s->event = m->event;
-	s->fd = -1;
-	snprintf(s->path, sizeof(s->path), "%s", path);
-	r = listen_on(s, group);
+	s->ln.fd = s->next.fd = -1;
+	snprintf(s->ln.path, sizeof(s->ln.path), "%s", path);
+	r = listen_on(s, &s->ln);
+	if (r == 0)
+		apply_group(s, group);
 	if (r < 0) {
 		log_error("control socket %s: %s", path, listen_error(r));
 		api_server_free(s);
@@ -787,7 +830,7 @@ int api_server_open_blocklist(struct api_server *s)
 		log_error("blocklist: cannot open the pinned maps: %s", strerror(-r));
 		return r;
 	}
-	log_info("control: listening on %s (%zu blocklist entries)", s->path,
+	log_info("control: listening on %s (%zu blocklist entries)", s->ln.path,
 		 blocklist_count(s->bl));
 	return 0;
 }
@@ -801,27 +844,78 @@ int api_server_set_group(struct api_server *s, const char *group)
 	before = s->auth;
 	apply_group(s, group);
 	if (before.have_group != s->auth.have_group || before.gid != s->auth.gid)
-		log_info("control: %s now belongs to group '%s'", s->path,
+		log_info("control: %s now belongs to group '%s'", s->ln.path,
 			 s->auth.have_group ? group : "root");
 	return 0;
 }
 
+const char *api_server_path(const struct api_server *s)
+{
+	return s->ln.path;
+}
+
+int api_server_probe(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un sa;
+	int r = set_sockaddr(&sa, path);
+
+	if (r == 0)
+		r = probe(path, &sa);
+	if (r < 0)
+		snprintf(err, errlen, "cannot listen on %s: %s", path, listen_error(r));
+	return r < 0 ? r : 0;
+}
+
+int api_server_move_prepare(struct api_server *s, const char *path, const char *group, char *err,
+			    size_t errlen)
+{
+	bool found;
+	int r;
+
+	listener_close(&s->next);
+	snprintf(s->next.path, sizeof(s->next.path), "%s", path);
+	r = listen_on(s, &s->next);
+	/* the new file gets the new policy's group at once: api_server_set_group()
+	 * comes after the commit */
+	if (r == 0 && chown(path, (uid_t)-1, group_gid(group, &found)) < 0)
+		r = -errno;
+	if (r < 0) {
+		snprintf(err, errlen, "cannot listen on %s: %s", path, listen_error(r));
+		listener_close(&s->next);
+	}
+	return r;
+}
+
+void api_server_move_commit(struct api_server *s)
+{
+	char old[sizeof(s->ln.path)];
+
+	if (s->next.fd < 0)
+		return;
+	snprintf(old, sizeof(old), "%s", s->ln.path);
+	listener_close(&s->ln);
+	s->ln = s->next;
+	s->next = (struct api_listener){.fd = -1};
+	/* a pause for lack of fds was on the old socket */
+	if (s->accept_pause)
+		sd_event_source_set_enabled(s->accept_pause, SD_EVENT_OFF);
+	log_info("control: listening on %s instead of %s (open connections stay)", s->ln.path, old);
+}
+
+void api_server_move_abort(struct api_server *s)
+{
+	listener_close(&s->next);
+}
+
 void api_server_free(struct api_server *s)
 {
-	struct stat st;
-
 	if (!s)
 		return;
 	while (s->conns)
 		conn_free(s->conns);
-	sd_event_source_disable_unref(s->listen);
+	listener_close(&s->ln);
+	listener_close(&s->next);
 	sd_event_source_disable_unref(s->accept_pause);
-	if (s->fd >= 0) {
-		close(s->fd);
-		/* a newer xdpd may already own the path */
-		if (s->ino && stat(s->path, &st) == 0 && st.st_ino == s->ino)
-			unlink(s->path);
-	}
 	blocklist_free(s->bl);
 	free(s);
 }

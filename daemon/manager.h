@@ -32,7 +32,7 @@ struct manager {
 	struct monitor *monitor;  /* sampled packets and trace (monitor.h) */
 	struct lb_runtime *lb;	  /* load balancers at run time (lb_runtime.h) */
 	struct iface_watch *ifwatch; /* interfaces deleted and created again */
-	char bpffs_dir[256];	  /* chosen at start; a reload cannot move the pins */
+	char bpffs_dir[256];	     /* chosen at start; a reload that moves it is refused */
 	bool last_reload_changed; /* the last manager_reload() built a new generation */
 };
 
@@ -41,7 +41,12 @@ int manager_run(struct manager *m); /* until SIGTERM/SIGINT; returns exit status
 void manager_free(struct manager *m);
 
 /* Re-read the policy file. Invalid: d filled, -EINVAL, nothing changed.
- * dry_run: validate and compute the diff only.
+ * Valid but not applicable while running (also -EINVAL, one diagnostic):
+ * bpffs moved (unless --bpffs), or a changed control.socket that cannot be
+ * listened on (unless --socket). A changed control.socket is listened on
+ * first and replaces the old socket once the new generation runs; open
+ * connections stay.
+ * dry_run: the same checks (the socket only probed), then the diff only.
  * On success *new_policy_out (when not NULL) gets, owned by the caller:
  *  - dry_run: the policy just read (m->policy is the running one);
  *  - otherwise: the policy that ran before, so the caller can diff it against

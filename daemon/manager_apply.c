@@ -5,6 +5,7 @@
  * generation, interface and rule as structured fields.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,19 +169,79 @@ int manager_start_datapath(struct manager *m)
 	return 0;
 }
 
-static void note_moved_settings(const struct manager *m, const struct policy *p)
+/* The policy's control.socket (the validator fills in the default). */
+static const char *policy_socket(const struct policy *p)
 {
-	const char *sock = m->policy ? manager_socket_path(m) : NULL;
+	return p->control.socket[0] ? p->control.socket : XDPD_DEFAULT_SOCKET;
+}
 
-	if (!m->opts.bpffs_dir && strcmp(bpffs_dir_for(m, p), m->bpffs_dir))
-		log_warning("reload: bpffs changed to %s; pins stay under %s until a restart",
-			    bpffs_dir_for(m, p), m->bpffs_dir);
-	/* the socket is not moved under connected clients: say so */
-	if (sock && !m->opts.socket_path &&
-	    strcmp(p->control.socket[0] ? p->control.socket : XDPD_DEFAULT_SOCKET, sock))
-		log_warning("reload: control.socket changed to %s; xdpd keeps listening on %s "
-			    "until a restart",
-			    p->control.socket[0] ? p->control.socket : XDPD_DEFAULT_SOCKET, sock);
+/* --bpffs and --socket hold whatever the policy says: say so. */
+static void note_overrides(const struct manager *m, const struct policy *p)
+{
+	const char *bpffs = p->bpffs[0] ? p->bpffs : XDPD_DEFAULT_BPFFS;
+
+	if (m->opts.bpffs_dir && strcmp(p->bpffs, m->policy->bpffs))
+		log_info("reload: bpffs changed to %s; --bpffs keeps the pins under %s", bpffs,
+			 m->bpffs_dir);
+	if (m->opts.socket_path && strcmp(policy_socket(p), policy_socket(m->policy)))
+		log_info("reload: control.socket changed to %s; --socket keeps xdpd on %s",
+			 policy_socket(p), m->opts.socket_path);
+}
+
+/* A valid policy that cannot be applied while xdpd runs: one diagnostic at
+ * loc, logged as an invalid policy's are. -EINVAL: the API's -32002. */
+static int refuse(const struct manager *m, bool dry_run, struct diag_list *d, struct src_loc loc,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int refuse(const struct manager *m, bool dry_run, struct diag_list *d, struct src_loc loc,
+		  const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag_add(d, loc, "%s", msg);
+	log_diags(d);
+	if (!dry_run)
+		log_error("reload: %s cannot be used; the running policy (generation %llu) is kept",
+			  m->opts.config_path, (unsigned long long)manager_generation(m));
+	return -EINVAL;
+}
+
+/* The pins cannot move: the links under the old directory hold the
+ * interfaces, and new ones elsewhere would be refused while they do. */
+static int check_bpffs(const struct manager *m, const struct policy *p, bool dry_run,
+		       struct diag_list *d)
+{
+	const char *want = bpffs_dir_for(m, p);
+
+	if (m->opts.bpffs_dir || !strcmp(want, m->bpffs_dir))
+		return 0;
+	return refuse(m, dry_run, d, p->bpffs_loc,
+		      "bpffs: the pinned-state directory cannot move while xdpd runs (%s to %s): "
+		      "stop xdpd, run 'xdpd --teardown --bpffs %s' and start it again, or keep "
+		      "the old value",
+		      m->bpffs_dir, want, m->bpffs_dir);
+}
+
+/* A changed control.socket is listened on before anything else changes
+ * (api_server_move_prepare); a dry run only looks whether the path is free. */
+static int prepare_socket(struct manager *m, const struct policy *p, bool dry_run,
+			  struct diag_list *d)
+{
+	const char *path = policy_socket(p);
+	char err[512];
+	int r;
+
+	if (m->opts.socket_path || !m->api || !strcmp(path, api_server_path(m->api)))
+		return 0;
+	r = dry_run ? api_server_probe(path, err, sizeof(err))
+		    : api_server_move_prepare(m->api, path, p->control.group, err, sizeof(err));
+	if (r < 0)
+		return refuse(m, dry_run, d, p->control.socket_loc, "control.socket: %s", err);
+	return 0;
 }
 
 int manager_reattach(struct manager *m, const char *why)
@@ -224,6 +285,13 @@ int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_o
 				  m->opts.config_path, (unsigned long long)manager_generation(m));
 		return r;
 	}
+	r = check_bpffs(m, p, dry_run, d);
+	if (r == 0)
+		r = prepare_socket(m, p, dry_run, d);
+	if (r < 0) {
+		policy_free(p);
+		return r;
+	}
 	if (dry_run) {
 		if (new_policy_out)
 			*new_policy_out = p;
@@ -231,11 +299,13 @@ int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_o
 			policy_free(p);
 		return 0;
 	}
-	note_moved_settings(m, p);
+	note_overrides(m, p);
 	sd_notifyf(0, "RELOADING=1\nSTATUS=Reloading %s\nMONOTONIC_USEC=%llu", p->path,
 		   (unsigned long long)now_monotonic_usec());
 	r = datapath_apply(m->dp, p, &res, err, sizeof(err));
 	if (r < 0) {
+		if (m->api)
+			api_server_move_abort(m->api);
 		manager_notify_status(m, "READY=1");
 		log_error("reload: %s; generation %llu keeps running", err,
 			  (unsigned long long)manager_generation(m));
@@ -251,9 +321,11 @@ int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_o
 	lb_runtime_applied(m->lb, p);
 	monitor_policy_changed(m->monitor); /* a new ring buffer, rate, names */
 	m->last_reload_changed = res != DP_ADOPTED;
-	/* also when unchanged: the group may have been created since */
-	if (m->api)
+	if (m->api) {
+		api_server_move_commit(m->api); /* when control.socket moved */
+		/* also when unchanged: the group may have been created since */
 		api_server_set_group(m->api, p->control.group);
+	}
 	manager_notify_status(m, "READY=1");
 	log_applied(m, res, old, p, false);
 	if (new_policy_out)

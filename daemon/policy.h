@@ -90,6 +90,7 @@ struct policy_sampling {
 struct policy_control {
 	char socket[POLICY_SOCKET_MAX];
 	char group[64];
+	struct src_loc socket_loc; /* line 0: the default */
 };
 
 struct policy {
@@ -104,6 +105,7 @@ struct policy {
 	struct policy_sampling sampling;
 	struct policy_control control;
 	char bpffs[256];	/* "" when the policy does not say */
+	struct src_loc bpffs_loc;
 };
 
 /* Parse and validate. On success returns 0 and *out. On a policy error

@@ -538,7 +538,8 @@ static bool want_abs_path(struct vctx *v, const struct pnode *n, char *dst, size
 
 static void do_socket(struct vctx *v, const struct pnode *n, void *obj)
 {
-	want_abs_path(v, n, v->p->control.socket, sizeof(v->p->control.socket));
+	if (want_abs_path(v, n, v->p->control.socket, sizeof(v->p->control.socket)))
+		v->p->control.socket_loc = n->loc;
 }
 
 static void do_group(struct vctx *v, const struct pnode *n, void *obj)
@@ -571,7 +572,8 @@ static void do_control(struct vctx *v, const struct pnode *n, void *obj)
 
 static void do_bpffs(struct vctx *v, const struct pnode *n, void *obj)
 {
-	want_abs_path(v, n, v->p->bpffs, sizeof(v->p->bpffs));
+	if (want_abs_path(v, n, v->p->bpffs, sizeof(v->p->bpffs)))
+		v->p->bpffs_loc = n->loc;
 }
 
 /* Table order matters: rules read the interfaces, so interfaces go first. */

@@ -398,17 +398,21 @@ lab_start_notify_listener()
 }
 
 # lab_spawn [ARGS...]: start xdpd in the foreground, in the background of
-# this script, in the server namespace, with --socket "$LAB_SOCKET". nsenter (not `ip netns exec`) keeps
+# this script, in the server namespace, with --bpffs "$LAB_BPFFS" and
+# --socket "$LAB_SOCKET"; with LAB_PATHS_FROM_POLICY=1 with neither, so that
+# the policy's bpffs and control.socket apply. nsenter (not `ip netns exec`) keeps
 # the host mount namespace, so the bpffs pins are the host's.
 lab_spawn()
 {
+	local paths=(--bpffs "$LAB_BPFFS" --socket "$LAB_SOCKET")
+	[ "${LAB_PATHS_FROM_POLICY:-0}" = 1 ] && paths=()
 	lab_start_notify_listener
 	echo "===== xdpd start: $* =====" >>"$LAB_LOG"
 	# Not under systemd: logs go to stderr (the log file), whatever the
 	# environment the tests run in.
 	env -u INVOCATION_ID -u JOURNAL_STREAM NOTIFY_SOCKET="$LAB_WORK/notify.sock" \
-		nsenter --net="/run/netns/$LAB_NS_S" "$XDPD" -c "$LAB_POLICY" --bpffs "$LAB_BPFFS" \
-		--socket "$LAB_SOCKET" "$@" >>"$LAB_LOG" 2>&1 &
+		nsenter --net="/run/netns/$LAB_NS_S" "$XDPD" -c "$LAB_POLICY" "${paths[@]}" "$@" \
+		>>"$LAB_LOG" 2>&1 &
 	LAB_DAEMON_PID=$!
 }
 

@@ -191,6 +191,98 @@ done
 [ "$(stat -c %a "$LAB_SOCKET")" = 660 ] || lab_fail "the socket is mode $(stat -c %a "$LAB_SOCKET")"
 lab_stop TERM
 
+lab_step "a reload moves control.socket; open connections stay"
+# Regression: the reload said "changed setting control" and kept the old socket.
+sock1=$LAB_WORK/ctl1/xdpd.sock
+sock2=$LAB_WORK/ctl2/deeper/xdpd.sock
+# paths_policy SOCKET BPFFS: the drop-8080 policy with these paths.
+paths_policy()
+{
+	lab_write_policy <<YAML
+version: 1
+interfaces:
+  - name: $LAB_IF_S
+rules:
+  - name: drop-8080
+    action: drop
+    protocol: tcp
+    dst_port: 8080
+control:
+  socket: $1
+bpffs: $2
+YAML
+}
+# rpc SOCKET METHOD [PARAMS]: one request, its answer.
+rpc()
+{
+	local req="{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$2\"${3:+,\"params\":$3}}"
+	printf '%s\n' "$req" | timeout 10 socat -t5 - "UNIX-CONNECT:$1"
+}
+generation() { rpc "$1" status | jq -e .result.policy.generation; }
+paths_policy "$sock1" "$LAB_BPFFS"
+LAB_PATHS_FROM_POLICY=1
+lab_start
+coproc HELD { exec socat - "UNIX-CONNECT:$sock1"; }
+LAB_BG_PIDS+=("$HELD_PID")
+# held_ping: a ping over the connection opened on the first socket.
+held_ping()
+{
+	local line
+	printf '%s\n' '{"jsonrpc":"2.0","id":7,"method":"ping"}' >&"${HELD[1]}"
+	read -r -t 5 line <&"${HELD[0]}" && jq -e '.id == 7 and .result.version' >/dev/null <<<"$line"
+}
+held_ping || lab_fail "no answer on the held connection"
+gen=$(generation "$sock1")
+paths_policy "$sock2" "$LAB_BPFFS"
+out=$(rpc "$sock1" reload)
+jq -e '.result.changed and any(.result.diff[]; . == {"kind":"setting","name":"control","change":"changed"})' \
+	>/dev/null <<<"$out" || lab_fail "reload to a new control.socket: $out"
+[ -S "$sock2" ] || lab_fail "no socket at $sock2 after the reload"
+[ "$(stat -c %a "$sock2")" = 660 ] || lab_fail "$sock2 is mode $(stat -c %a "$sock2")"
+[ ! -e "$sock1" ] || lab_fail "the old socket $sock1 is still there"
+[ "$(generation "$sock2")" -gt "$gen" ] || lab_fail "no new generation on $sock2"
+held_ping || lab_fail "the connection opened before the move no longer answers"
+grep -q "listening on $sock2 instead of $sock1" "$LAB_LOG" || lab_fail "the move was not logged"
+
+lab_step "a control.socket that cannot be listened on: refused (-32002), socket and policy kept"
+gen=$(generation "$sock2")
+prog=$(lab_prog_id)
+echo precious >"$LAB_WORK/not-a-socket"
+paths_policy "$LAB_WORK/not-a-socket" "$LAB_BPFFS"
+for params in '' '{"dry_run":true}'; do
+	out=$(rpc "$sock2" reload "$params")
+	jq -e '.error.code == -32002 and any(.error.data.diagnostics[];
+		test("xdpd.yaml:[0-9]+:[0-9]+: control.socket: cannot listen on .*/not-a-socket: exists and is not a socket"))' \
+		>/dev/null <<<"$out" || lab_fail "reload ($params) to an unusable control.socket: $out"
+done
+[ "$(cat "$LAB_WORK/not-a-socket")" = precious ] || lab_fail "the file in the way was changed"
+[ "$(generation "$sock2")" = "$gen" ] || lab_fail "a new generation despite the refusal"
+[ "$(lab_prog_id)" = "$prog" ] || lab_fail "the program changed despite the refusal"
+held_ping || lab_fail "the held connection no longer answers"
+
+lab_step "a reload that moves bpffs is refused (-32002, dry run too, SIGHUP logged), nothing changes"
+# Regression: it was "applied" with the pins left behind, and the next
+# start failed on the interface the old link held.
+paths_policy "$sock2" "$LAB_WORK/pins2"
+for params in '' '{"dry_run":true}'; do
+	out=$(rpc "$sock2" reload "$params")
+	jq -e --arg old "$LAB_BPFFS" '.error.code == -32002 and any(.error.data.diagnostics[];
+		test("xdpd.yaml:[0-9]+:[0-9]+: bpffs: the pinned-state directory cannot move while xdpd runs")
+		and contains("xdpd --teardown --bpffs " + $old))' >/dev/null <<<"$out" ||
+		lab_fail "reload ($params) moving bpffs: $out"
+done
+n0=$(grep -c "cannot move while xdpd runs" "$LAB_LOG")
+kill -HUP "$LAB_DAEMON_PID"
+refused_again() { [ "$(grep -c "cannot move while xdpd runs" "$LAB_LOG")" -gt "$n0" ]; }
+lab_wait_until 10 refused_again || lab_fail "SIGHUP moving bpffs: no refusal logged"
+[ ! -e "$LAB_WORK/pins2" ] || lab_fail "the refused reload created $LAB_WORK/pins2"
+[ "$(generation "$sock2")" = "$gen" ] || lab_fail "a new generation despite the refusal"
+[ "$(lab_prog_id)" = "$prog" ] || lab_fail "the program changed despite the refusal"
+lab_expect_attached
+lab_stop TERM
+kill "$HELD_PID" 2>/dev/null || true
+LAB_PATHS_FROM_POLICY=0
+
 lab_step "usage errors exit 2 and say what is wrong"
 rc=0
 "$XDPD" --version=3 >"$LAB_WORK/usage.out" 2>&1 || rc=$?
