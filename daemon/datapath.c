@@ -223,6 +223,14 @@ int datapath_apply(struct datapath *dp, const struct policy *p, enum dp_apply_re
 	return 0;
 }
 
+int datapath_check(struct datapath *dp, const struct policy *p, char *err, size_t errlen)
+{
+	err[0] = '\0';
+	if (can_adopt(dp, p))
+		return 0;
+	return dp_generation_check(dp, p, err, errlen);
+}
+
 int datapath_detach_all(struct datapath *dp, char *err, size_t errlen)
 {
 	int r = dp_links_detach_all(dp, err, errlen);

@@ -39,6 +39,10 @@ int datapath_open(const char *bpffs_dir, struct datapath **out, char *err, size_
  * after the swap, such as a pin, failed; the new generation runs). */
 int datapath_apply(struct datapath *dp, const struct policy *p, enum dp_apply_result *res,
 		   char *err, size_t errlen);
+/* For a dry run: what datapath_apply() checks before it asks the kernel
+ * (every interface exists, slots for every name), with the same error in
+ * err; nothing is changed. */
+int datapath_check(struct datapath *dp, const struct policy *p, char *err, size_t errlen);
 /* Detach every interface and remove the pins (on_stop: detach, --teardown). */
 int datapath_detach_all(struct datapath *dp, char *err, size_t errlen);
 int datapath_teardown(const char *bpffs_dir, char *err, size_t errlen);

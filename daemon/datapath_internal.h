@@ -97,6 +97,9 @@ void dp_object_sha256(uint8_t out[32]);
 int dp_generation_build(struct datapath *dp, const struct policy *p, uint64_t generation,
 			struct dp_generation *g, char *err, size_t errlen);
 void dp_generation_free(struct dp_generation *g);
+/* dp_generation_build()'s checks up to the load, nothing kept: slots, and a
+ * policy the compiler takes (every interface exists). */
+int dp_generation_check(struct datapath *dp, const struct policy *p, char *err, size_t errlen);
 
 /* datapath_link.c */
 int dp_links_open(struct datapath *dp, char *err, size_t errlen);

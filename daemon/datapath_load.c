@@ -195,19 +195,40 @@ static int open_object(struct datapath *dp, struct dp_generation *g, char *err, 
 	return set_pin_paths(g->skel, dp->dir, err, errlen);
 }
 
-int dp_generation_build(struct datapath *dp, const struct policy *p, uint64_t generation,
-			struct dp_generation *g, char *err, size_t errlen)
+/* Everything a generation needs before the kernel is asked: a slot for
+ * every name, and the compiled policy (which needs every interface). */
+static int plan_and_compile(struct datapath *dp, const struct policy *p, struct dp_generation *g,
+			    struct compiled_policy **c, char *err, size_t errlen)
 {
 	struct slot_lookup sl = {.rule_slot = rule_slot, .iface_slot = iface_slot, .ctx = g,
 				 .lb = dp->lb_view};
+	int r = dp_slots_plan(dp, p, &g->rule_slots, &g->iface_slots, err, errlen);
+
+	if (r == 0)
+		r = compile_policy(p, &sl, ifindex_of, NULL, c, err, errlen);
+	return r;
+}
+
+int dp_generation_check(struct datapath *dp, const struct policy *p, char *err, size_t errlen)
+{
+	struct dp_generation g = {.prog_fd = -1};
+	struct compiled_policy *c = NULL;
+	int r = plan_and_compile(dp, p, &g, &c, err, errlen);
+
+	compiled_policy_free(c);
+	dp_generation_free(&g);
+	return r;
+}
+
+int dp_generation_build(struct datapath *dp, const struct policy *p, uint64_t generation,
+			struct dp_generation *g, char *err, size_t errlen)
+{
 	struct compiled_policy *c = NULL;
 	struct bpf_program *prog;
 	int r;
 
 	*g = (struct dp_generation){.prog_fd = -1};
-	r = dp_slots_plan(dp, p, &g->rule_slots, &g->iface_slots, err, errlen);
-	if (r == 0)
-		r = compile_policy(p, &sl, ifindex_of, NULL, &c, err, errlen);
+	r = plan_and_compile(dp, p, g, &c, err, errlen);
 	if (r == 0) {
 		c->config.generation = (uint32_t)generation;
 		r = open_object(dp, g, err, errlen);

@@ -46,7 +46,9 @@ void manager_free(struct manager *m);
  * listened on (unless --socket). A changed control.socket is listened on
  * first and replaces the old socket once the new generation runs; open
  * connections stay.
- * dry_run: the same checks (the socket only probed), then the diff only.
+ * dry_run: the same checks (the socket only probed) and those the datapath
+ * makes before the kernel is asked (datapath_check), with the same errors;
+ * then the diff only.
  * On success *new_policy_out (when not NULL) gets, owned by the caller:
  *  - dry_run: the policy just read (m->policy is the running one);
  *  - otherwise: the policy that ran before, so the caller can diff it against

@@ -189,7 +189,8 @@ static void note_overrides(const struct manager *m, const struct policy *p)
 }
 
 /* A valid policy that cannot be applied while xdpd runs: one diagnostic at
- * loc, logged as an invalid policy's are. -EINVAL: the API's -32002. */
+ * loc, logged as an invalid policy's are (not for a dry run). -EINVAL: the
+ * API's -32002. */
 static int refuse(const struct manager *m, bool dry_run, struct diag_list *d, struct src_loc loc,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
@@ -203,10 +204,11 @@ static int refuse(const struct manager *m, bool dry_run, struct diag_list *d, st
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	diag_add(d, loc, "%s", msg);
+	if (dry_run) /* the answer says it: a dry run changes nothing */
+		return -EINVAL;
 	log_diags(d);
-	if (!dry_run)
-		log_error("reload: %s cannot be used; the running policy (generation %llu) is kept",
-			  m->opts.config_path, (unsigned long long)manager_generation(m));
+	log_error("reload: %s cannot be used; the running policy (generation %llu) is kept",
+		  m->opts.config_path, (unsigned long long)manager_generation(m));
 	return -EINVAL;
 }
 
@@ -242,6 +244,18 @@ static int prepare_socket(struct manager *m, const struct policy *p, bool dry_ru
 	if (r < 0)
 		return refuse(m, dry_run, d, p->control.socket_loc, "control.socket: %s", err);
 	return 0;
+}
+
+/* A dry run meets what the reload would meet before the kernel is asked
+ * (an interface that does not exist), with the same error and code. */
+static int check_datapath(const struct manager *m, const struct policy *p, struct diag_list *d)
+{
+	char err[1024] = "";
+	int r = datapath_check(m->dp, p, err, sizeof(err));
+
+	if (r < 0)
+		diag_add(d, (struct src_loc){0}, "%s", err);
+	return r;
 }
 
 int manager_reattach(struct manager *m, const char *why)
@@ -288,6 +302,8 @@ int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_o
 	r = check_bpffs(m, p, dry_run, d);
 	if (r == 0)
 		r = prepare_socket(m, p, dry_run, d);
+	if (r == 0 && dry_run)
+		r = check_datapath(m, p, d);
 	if (r < 0) {
 		policy_free(p);
 		return r;

@@ -103,4 +103,17 @@ api_check ".policy.generation == $gen" "$(api_call status)" "generation after in
 lab_expect_tcp_drop 4 8081
 api_expect_alive "invalid reloads"
 
+lab_step "an interface that does not exist: the dry run refuses it as the reload does"
+# Regression: the dry run approved what the reload then refused.
+printf 'version: 1\ninterfaces:\n  - name: %s\n  - name: nosuch0\n' "$LAB_IF_S" | lab_write_policy
+dry=$(api_raw "$(api_req reload '{"dry_run":true}')")
+real=$(api_raw "$(api_req reload)")
+api_check '.error.code == -32002 and
+	any(.error.data.diagnostics[]; endswith("interface '"'nosuch0'"': no such interface"))' \
+	"$real" "reload naming a missing interface"
+[ "$(jq -c .error <<<"$dry")" = "$(jq -c .error <<<"$real")" ] ||
+	lab_fail "the dry run answers $dry, the reload $real"
+api_check ".policy.generation == $gen" "$(api_call status)" "generation after the refusals"
+lab_expect_tcp_drop 4 8081
+
 echo "PASS"
