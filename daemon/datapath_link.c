@@ -159,6 +159,62 @@ bool dp_links_match(const struct datapath *dp, const struct policy *p)
 	return true;
 }
 
+/* The id of the XDP bpf_link that attaches prog_id to ifindex, 0 when the
+ * program was attached through netlink. Links of every namespace are
+ * listed, so the program must match as well as the ifindex. */
+static uint32_t xdp_link_holding(int ifindex, uint32_t prog_id)
+{
+	uint32_t id = 0;
+
+	while (prog_id && bpf_link_get_next_id(id, &id) == 0) {
+		struct bpf_link_info info = {};
+		uint32_t len = sizeof(info);
+		int fd = bpf_link_get_fd_by_id(id);
+		bool hit;
+
+		if (fd < 0)
+			continue;
+		hit = bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+		      info.type == BPF_LINK_TYPE_XDP && (int)info.xdp.ifindex == ifindex &&
+		      info.prog_id == prog_id;
+		close(fd);
+		if (hit)
+			return id;
+	}
+	return 0;
+}
+
+/* Another program holds the interface: name it, and say how to remove it.
+ * A bpf_link cannot be removed with ip link ("Can't replace active BPF XDP
+ * link"): it goes with its pin and its last fd, or with a link detach. */
+static void say_holder(const struct dp_link *l, char *err, size_t errlen)
+{
+	uint32_t prog_id = 0, link_id;
+	char name[BPF_OBJ_NAME_LEN] = "?";
+	enum xdp_mode m = attached_mode(l->ifindex);
+
+	bpf_xdp_query_id(l->ifindex, 0, &prog_id);
+	prog_name_of_id(prog_id, name, sizeof(name));
+	link_id = xdp_link_holding(l->ifindex, prog_id);
+	if (link_id) {
+		snprintf(err, errlen,
+			 "interface %s: cannot attach XDP: the XDP bpf_link id %u (program '%s', "
+			 "id %u), not pinned in this bpffs directory, holds the interface; if "
+			 "another xdpd made it, stop that xdpd and run 'xdpd --teardown --bpffs "
+			 "DIR' with its directory, else detach it with 'bpftool link detach id %u'",
+			 l->name, link_id, name, prog_id, link_id);
+		return;
+	}
+	snprintf(err, errlen,
+		 "interface %s: cannot attach XDP: program '%s' (id %u), not attached "
+		 "through this bpffs directory, holds the interface; detach it first "
+		 "(ip link set dev %s %s off)",
+		 l->name, name, prog_id, l->name,
+		 m == XDP_MODE_GENERIC	 ? "xdpgeneric"
+		 : m == XDP_MODE_OFFLOAD ? "xdpoffload"
+					 : "xdpdrv");
+}
+
 /* Create (not pin) a link in the policy's mode; auto tries native first. */
 static int link_create(struct dp_link *l, int prog_fd, enum xdp_mode want, char *err, size_t errlen)
 {
@@ -190,26 +246,11 @@ static int link_create(struct dp_link *l, int prog_fd, enum xdp_mode want, char 
 		if (r == -EBUSY || r == -EEXIST)
 			break;
 	}
-	if (r == -EBUSY || r == -EEXIST) {
-		uint32_t id = 0;
-		char name[BPF_OBJ_NAME_LEN] = "?";
-
-		enum xdp_mode m = attached_mode(l->ifindex);
-
-		bpf_xdp_query_id(l->ifindex, 0, &id);
-		prog_name_of_id(id, name, sizeof(name));
-		snprintf(err, errlen,
-			 "interface %s: cannot attach XDP: program '%s' (id %u), not attached "
-			 "through this bpffs directory, holds the interface; detach it first "
-			 "(ip link set dev %s %s off)",
-			 l->name, name, id, l->name,
-			 m == XDP_MODE_GENERIC	 ? "xdpgeneric"
-			 : m == XDP_MODE_OFFLOAD ? "xdpoffload"
-						 : "xdpdrv");
-	} else {
+	if (r == -EBUSY || r == -EEXIST)
+		say_holder(l, err, errlen);
+	else
 		snprintf(err, errlen, "interface %s: cannot attach XDP in %s mode: %s", l->name,
 			 xdp_mode_name(want), strerror(-r));
-	}
 	return r;
 }
 

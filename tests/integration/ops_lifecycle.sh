@@ -75,6 +75,23 @@ grep -q "in use by another running xdpd" "$LAB_WORK/other.log" ||
 	lab_fail "no clear refusal: $(cat "$LAB_WORK/other.log")"
 lab_expect_attached
 
+lab_step "a second xdpd on the same interface (other pins and socket): the refusal names the link"
+# Regression: it advised 'ip link set dev IF xdpdrv off', which cannot
+# remove a bpf_link ("Can't replace active BPF XDP link").
+link0=$(lab_link_id)
+xdpd_other -c "$LAB_WORK/other.yaml" --bpffs "$LAB_WORK/other-pins" --socket "$LAB_WORK/other.sock"
+[ "$other_rc" = 1 ] || lab_fail "second xdpd on the same interface: exit $other_rc, want 1"
+grep -qE "the XDP bpf_link id $link0 \(program '[a-z_]+', id $prog0\)" "$LAB_WORK/other.log" ||
+	lab_fail "the refusal does not name the link: $(cat "$LAB_WORK/other.log")"
+grep -q "bpftool link detach id $link0" "$LAB_WORK/other.log" &&
+	grep -q "xdpd --teardown --bpffs DIR" "$LAB_WORK/other.log" ||
+	lab_fail "the refusal does not say how to remove the link: $(cat "$LAB_WORK/other.log")"
+! grep -q "ip link set" "$LAB_WORK/other.log" || lab_fail "ip link cannot remove a bpf_link"
+[ "$(lab_prog_id)" = "$prog0" ] || lab_fail "the second xdpd touched the interface"
+[ ! -e "$LAB_WORK/other-pins" ] || lab_fail "the refused xdpd left $LAB_WORK/other-pins"
+[ ! -e "$LAB_WORK/other.sock" ] || lab_fail "the refused xdpd left its socket"
+lab_daemon_alive || lab_fail "the first xdpd died"
+
 lab_step "the interface disappears: status says detached; created again, it is re-attached"
 ip -n "$LAB_NS_S" link del "$LAB_IF_S"
 st=$(lab_s timeout 10 socat -t5 - "UNIX-CONNECT:$LAB_WORK/xdpd.sock" \
