@@ -3,19 +3,26 @@
 #include "policy.h"
 #include "policy_check.h"
 
+int policy_check_diags(const char *path, struct diag_list *d)
+{
+	struct policy *p = NULL;
+	int r = policy_load_file(path, &p, d);
+
+	policy_free(p);
+	return r < 0 ? 1 : 0;
+}
+
 int policy_check_main(const char *path, FILE *out)
 {
 	struct diag_list d;
-	struct policy *p = NULL;
 	int r;
 
 	diag_init(&d, path);
-	r = policy_load_file(path, &p, &d);
-	if (r < 0 || diag_count(&d))
+	r = policy_check_diags(path, &d);
+	if (r || diag_count(&d))
 		diag_print(&d, out);
 	else
 		fprintf(out, "%s: ok\n", path);
 	diag_free(&d);
-	policy_free(p);
-	return r < 0 ? 1 : 0;
+	return r;
 }

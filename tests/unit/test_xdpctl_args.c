@@ -316,6 +316,80 @@ START_TEST(check_offline)
 }
 END_TEST
 
+/* One diagnostic of a --json check answer: line, column, message. */
+static void expect_diag(json_object *o, int64_t line, int64_t col, const char *msg_part)
+{
+	json_object *v;
+
+	ck_assert(json_object_object_get_ex(o, "line", &v));
+	ck_assert_int_eq(json_object_get_int64(v), line);
+	ck_assert(json_object_object_get_ex(o, "column", &v));
+	ck_assert_int_eq(json_object_get_int64(v), col);
+	ck_assert(json_object_object_get_ex(o, "message", &v));
+	ck_assert_msg(strstr(json_object_get_string(v), msg_part), "message: %s",
+		      json_object_get_string(v));
+}
+
+/* xdpctl --json check FILE: one object, the exit status of the text form
+ * (regression: it printed the text form). */
+static json_object *check_json(const char *const *args, int want_rc, const char *path, bool valid)
+{
+	struct xrun r = xrun_argv(args);
+	json_object *o, *v;
+
+	ck_assert_int_eq(r.rc, want_rc);
+	ck_assert_msg(strchr(r.out, '\n') == r.out + strlen(r.out) - 1, "not one line: %s", r.out);
+	o = xjson(r.out);
+	xrun_free(&r);
+	ck_assert(json_object_object_get_ex(o, "path", &v));
+	ck_assert_str_eq(json_object_get_string(v), path);
+	ck_assert(json_object_object_get_ex(o, "valid", &v));
+	ck_assert(json_object_is_type(v, json_type_boolean));
+	ck_assert_int_eq(json_object_get_boolean(v), valid);
+	ck_assert(json_object_object_get_ex(o, "diagnostics", &v));
+	ck_assert(json_object_is_type(v, json_type_array));
+	return o;
+}
+
+START_TEST(check_json_offline)
+{
+	char dir[] = "/tmp/xdpctl-check.XXXXXX", ok[64], bad[64], missing[64];
+	json_object *o, *a;
+
+	ck_assert(mkdtemp(dir));
+	snprintf(ok, sizeof(ok), "%s/ok.yaml", dir);
+	snprintf(bad, sizeof(bad), "%s/bad.yaml", dir);
+	snprintf(missing, sizeof(missing), "%s/missing.yaml", dir);
+	write_file(ok, "version: 1\ninterfaces:\n  - name: eth0\n");
+	/* a key that reads like a position: the message is not parsed back */
+	write_file(bad, "version: 1\n\"x:1:2: y\": 1\ninterfaces:\n  - name: eth0\n"
+			"default_action: maybe\n");
+
+	o = check_json((const char *const[]){"-s", S, "--json", "check", ok, NULL}, 0, ok, true);
+	json_object_object_get_ex(o, "diagnostics", &a);
+	ck_assert_uint_eq(json_object_array_length(a), 0);
+	json_object_put(o);
+
+	o = check_json((const char *const[]){"-s", S, "check", "--json", bad, NULL}, 1, bad, false);
+	json_object_object_get_ex(o, "diagnostics", &a);
+	ck_assert_uint_eq(json_object_array_length(a), 2);
+	expect_diag(json_object_array_get_idx(a, 0), 2, 1, "unknown key 'x:1:2: y'");
+	expect_diag(json_object_array_get_idx(a, 1), 5, 17, "'maybe'");
+	json_object_put(o);
+
+	o = check_json((const char *const[]){"-s", S, "--json", "check", missing, NULL}, 1, missing,
+		       false);
+	json_object_object_get_ex(o, "diagnostics", &a);
+	ck_assert_uint_eq(json_object_array_length(a), 1);
+	expect_diag(json_object_array_get_idx(a, 0), 0, 0, "cannot open");
+	json_object_put(o);
+
+	unlink(ok);
+	unlink(bad);
+	rmdir(dir);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("xdpctl_args");
@@ -332,6 +406,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, version_without_daemon);
 	tcase_add_test(tc, ttl_durations);
 	tcase_add_test(tc, check_offline);
+	tcase_add_test(tc, check_json_offline);
 	suite_add_tcase(s, tc);
 	return s;
 }
