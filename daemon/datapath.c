@@ -177,7 +177,7 @@ static void after_swap(struct datapath *dp, const struct policy *p, struct dp_ge
  * created and pinned, the directories, the bpffs it mounted. */
 static void remove_first_state(const struct datapath *dp)
 {
-	datapath_teardown(dp->dir, NULL, 0);
+	dp_remove_pins(dp->dir, NULL, 0, NULL, 0);
 }
 
 int datapath_apply(struct datapath *dp, const struct policy *p, enum dp_apply_result *res,
@@ -240,8 +240,8 @@ int datapath_detach_all(struct datapath *dp, char *err, size_t errlen)
 	if (dp->prog_fd >= 0)
 		close(dp->prog_fd);
 	dp->prog_fd = -1;
-	t = datapath_teardown(dp->dir, r < 0 ? NULL : err, r < 0 ? 0 : errlen);
-	return r < 0 ? r : t;
+	t = dp_remove_pins(dp->dir, NULL, 0, r < 0 ? NULL : err, r < 0 ? 0 : errlen);
+	return r < 0 ? r : t < 0 ? t : 0;
 }
 
 void datapath_set_lb_view(struct datapath *dp, const struct lb_view *v)

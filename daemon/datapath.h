@@ -43,9 +43,13 @@ int datapath_apply(struct datapath *dp, const struct policy *p, enum dp_apply_re
  * (every interface exists, slots for every name), with the same error in
  * err; nothing is changed. */
 int datapath_check(struct datapath *dp, const struct policy *p, char *err, size_t errlen);
-/* Detach every interface and remove the pins (on_stop: detach, --teardown). */
+/* Detach every interface and remove the pins (on_stop: detach). */
 int datapath_detach_all(struct datapath *dp, char *err, size_t errlen);
-int datapath_teardown(const char *bpffs_dir, char *err, size_t errlen);
+/* --teardown: the same for a directory no daemon runs on, which must hold
+ * xdpd's maps/meta pin (or be empty): -EINVAL else, nothing touched. Only
+ * xdpd's pins are removed; returns how many others were left (their names
+ * in kept), -ENOENT (no directory), -ENOTDIR (not on a bpffs) or -errno. */
+int datapath_teardown(const char *bpffs_dir, char *kept, size_t keptlen, char *err, size_t errlen);
 void datapath_close(struct datapath *dp);
 
 struct lb_view;

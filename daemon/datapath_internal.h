@@ -113,4 +113,12 @@ int dp_links_swap(struct datapath *dp, const struct policy *p, int prog_fd, char
 		  size_t errlen, char *warn, size_t warnlen);
 int dp_links_detach_all(struct datapath *dp, char *err, size_t errlen);
 
+/* datapath_teardown.c: detach xdpd's links under dir and remove xdpd's pins
+ * (links/<ifname> holding an XDP link, maps/<stateful map>, prog, prog_new),
+ * then the directories left empty. Every link is opened, then every one
+ * detached, before anything is unpinned. Returns how many pins were left
+ * because xdpd did not make them (their names, space separated, in kept),
+ * or -errno with err. kept and err may be NULL. */
+int dp_remove_pins(const char *dir, char *kept, size_t keptlen, char *err, size_t errlen);
+
 #endif /* XDPD_DATAPATH_INTERNAL_H */

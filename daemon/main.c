@@ -47,7 +47,7 @@ static const char *teardown_dir(const struct xdpd_options *o, char *buf, size_t 
 
 static int run_teardown(const struct xdpd_options *o)
 {
-	char dirbuf[256], err[1024] = "";
+	char dirbuf[256], err[1024] = "", kept[1024];
 	const char *dir = teardown_dir(o, dirbuf, sizeof(dirbuf));
 	int lock = bpffs_lock(dir, err, sizeof(err));
 	int r;
@@ -57,7 +57,7 @@ static int run_teardown(const struct xdpd_options *o)
 		return 1;
 	}
 	err[0] = '\0';
-	r = datapath_teardown(dir, err, sizeof(err));
+	r = datapath_teardown(dir, kept, sizeof(kept), err, sizeof(err));
 	if (lock >= 0)
 		close(lock);
 	if (r == -ENOENT || r == -ENOTDIR) {
@@ -69,6 +69,9 @@ static int run_teardown(const struct xdpd_options *o)
 		return 1;
 	}
 	printf("xdpd: detached every interface and removed the pins under %s\n", dir);
+	if (r > 0) /* another tool's: never xdpd's to remove */
+		printf("xdpd: left %d pin%s under %s that xdpd did not make: %s\n", r,
+		       r == 1 ? "" : "s", dir, kept);
 	return 0;
 }
 

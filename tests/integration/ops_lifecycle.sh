@@ -5,8 +5,8 @@
 # while xdpd runs; an interface that disappears shows as detached, is
 # logged, and is attached again when it is created again; another XDP program on the interface is named in the
 # refusal; a --bpffs directory without a bpffs gets one mounted, and
-# --teardown unmounts and removes it again; a --bpffs directory that holds
-# files gets none mounted over them.
+# --teardown unmounts and removes it again, leaving pins it did not make; a
+# --bpffs directory that holds files gets none mounted over them.
 . "$(dirname "$0")/lib.sh"
 [ -n "${XDP_PASS_OBJ:-}" ] && [ -f "$XDP_PASS_OBJ" ] || lab_skip "XDP_PASS_OBJ is not built"
 lab_init_net ops
@@ -155,8 +155,33 @@ out=$(lab_s timeout 30 socat -t30 - "UNIX-CONNECT:$LAB_WORK/xdpd.sock" \
 [ "$(jq '.result.rules | length' <<<"$out")" = 10001 ] || lab_fail "rules.list after the big reload"
 lab_expect_drop_8080
 
-lab_step "SIGTERM, then another XDP program on the interface: the start names it"
+lab_step "--teardown removes xdpd's pins only, and refuses a directory without xdpd's meta"
+# Regression: it unpinned everything under maps/, links/ and prog.
 lab_stop TERM
+foreign_map() { bpftool map create "$1" type array key 4 value 4 entries 1 name "$2"; }
+foreign_map "$LAB_BPFFS/maps/other" other
+foreign_map "$LAB_BPFFS/links/notalink" notalink
+foreign_map "$LAB_BPFFS/theirs" theirs
+xdpd_other --teardown --bpffs "$LAB_BPFFS"
+[ "$other_rc" = 0 ] || lab_fail "--teardown beside foreign pins: exit $other_rc, want 0"
+grep -q "left 3 pins under $LAB_BPFFS that xdpd did not make" "$LAB_WORK/other.log" ||
+	lab_fail "--teardown does not say what it left: $(cat "$LAB_WORK/other.log")"
+[ "$(lab_prog_id)" = 0 ] || lab_fail "--teardown left program $(lab_prog_id) attached"
+for pin in maps/other links/notalink theirs; do
+	bpftool map show pinned "$LAB_BPFFS/$pin" >/dev/null ||
+		lab_fail "--teardown removed $pin, which xdpd did not make"
+done
+for pin in maps/meta maps/stats_rule links/$LAB_IF_S prog; do
+	[ ! -e "$LAB_BPFFS/$pin" ] || lab_fail "--teardown left xdpd's $pin"
+done
+xdpd_other --teardown --bpffs "$LAB_BPFFS"
+[ "$other_rc" = 1 ] || lab_fail "--teardown of a directory without meta: exit $other_rc, want 1"
+grep -q "not an xdpd directory" "$LAB_WORK/other.log" ||
+	lab_fail "no clear refusal: $(cat "$LAB_WORK/other.log")"
+bpftool map show pinned "$LAB_BPFFS/maps/other" >/dev/null || lab_fail "the refusal removed a pin"
+rm "$LAB_BPFFS/maps/other" "$LAB_BPFFS/links/notalink" "$LAB_BPFFS/theirs"
+
+lab_step "SIGTERM, then another XDP program on the interface: the start names it"
 lab_teardown
 [ ! -e "$LAB_BPFFS" ] || lab_fail "--teardown left $LAB_BPFFS behind"
 ! mountpoint -q "$LAB_BPFFS" 2>/dev/null || lab_fail "--teardown left the bpffs mounted"
