@@ -67,8 +67,9 @@ void api_server_move_abort(struct api_server *s);
  * live server). 0 or -errno with the reason in err. */
 int api_server_probe(const char *path, char *err, size_t errlen);
 /* Subscribers: a connection that asked for notifications (monitor). It is
- * no longer closed when idle; gone(ctx) runs when it closes, whoever closes
- * it. */
+ * no longer closed when idle, nor when the peer only shuts down its sending
+ * side (its requests end, its notifications go on); gone(ctx) runs when it
+ * closes: the peer closed it fully, a write failed, or the daemon closed it. */
 typedef void (*api_conn_gone_fn)(void *ctx);
 void api_conn_subscribe(struct api_conn *c, api_conn_gone_fn gone, void *ctx);
 /* One subscription per connection: gone() is called for the last one only. */

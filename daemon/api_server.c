@@ -54,6 +54,7 @@ struct api_conn {
 	char *out;
 	size_t out_off, out_len, out_cap;
 	bool eof;     /* the peer will send nothing more */
+	bool hup;     /* EPOLLHUP or EPOLLERR: the peer closed for good */
 	bool closing; /* take no more requests: flush the answers, then close */
 	bool shut;    /* our side shut down, discarding input until the peer closes */
 	bool held;    /* requests (or a stream) wait: output full, or the turn's budget used */
@@ -311,7 +312,10 @@ static void conn_process(struct api_conn *c)
 		conn_too_large(c);
 	else if (r == 1)
 		conn_handle_line(c, line, len);
-	c->closing = true;
+	/* a subscriber's half-close (shutdown(SHUT_WR)) ends its requests, not
+	 * its events: it is read until it closes for good */
+	if (!c->gone || c->hup)
+		c->closing = true;
 }
 
 /* Read what is there (a bounded amount per wakeup, to be fair to others).
@@ -367,11 +371,18 @@ static int add_more(struct api_conn *c)
 	return sd_event_add_time(c->srv->event, &c->more, CLOCK_MONOTONIC, 0, 1, on_conn_more, c);
 }
 
+/* A subscriber that half-closed: nothing to read, but its close must be
+ * seen. epoll reports EPOLLHUP whatever events are asked for. */
+static bool conn_awaits_hangup(const struct api_conn *c)
+{
+	return c->gone && c->eof && !c->closing;
+}
+
 /* After any event: close, or wait for what comes next. */
 static void conn_update(struct api_conn *c)
 {
 	uint32_t events = 0;
-	bool more;
+	bool watch, more;
 
 	if (c->closing && !out_pending(c)) {
 		if (c->eof) {
@@ -396,7 +407,8 @@ static void conn_update(struct api_conn *c)
 	 * answer already (no EPOLLOUT to come), a slow one may leave the socket
 	 * unwritable for long. With the output full, EPOLLOUT resumes them. */
 	more = c->held && out_pending(c) < API_OUT_HIGH;
-	if (!events && !more) {
+	watch = events || conn_awaits_hangup(c);
+	if (!watch && !more) {
 		conn_free(c);
 		return;
 	}
@@ -410,8 +422,8 @@ static void conn_update(struct api_conn *c)
 		sd_event_source_set_time(c->more, 1); /* long past: due now */
 	if (c->more)
 		sd_event_source_set_enabled(c->more, more ? SD_EVENT_ONESHOT : SD_EVENT_OFF);
-	sd_event_source_set_enabled(c->io, events ? SD_EVENT_ON : SD_EVENT_OFF);
-	if (events)
+	sd_event_source_set_enabled(c->io, watch ? SD_EVENT_ON : SD_EVENT_OFF);
+	if (watch)
 		sd_event_source_set_io_events(c->io, events);
 }
 
@@ -439,7 +451,11 @@ static void conn_turn(struct api_conn *c)
 
 static int on_conn_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
-	conn_turn(userdata);
+	struct api_conn *c = userdata;
+
+	if (revents & (EPOLLHUP | EPOLLERR))
+		c->hup = true;
+	conn_turn(c);
 	return 0;
 }
 
@@ -517,7 +533,7 @@ void api_conn_unsubscribe(struct api_conn *c)
 
 int api_conn_notify(struct api_conn *c, const char *line, size_t len, size_t max_pending)
 {
-	if (c->closing || c->eof)
+	if (c->closing)
 		return -EPIPE;
 	/* not into the middle of an answer being streamed: dropped as for a
 	 * slow reader */
@@ -530,8 +546,9 @@ int api_conn_notify(struct api_conn *c, const char *line, size_t len, size_t max
 	if (conn_flush(c) < 0)
 		c->closing = true;
 	if (out_pending(c) || c->closing) {
+		/* after the peer's half-close its side stays readable: not asked */
 		sd_event_source_set_enabled(c->io, SD_EVENT_ON);
-		sd_event_source_set_io_events(c->io, EPOLLIN | EPOLLOUT);
+		sd_event_source_set_io_events(c->io, (c->eof ? 0 : EPOLLIN) | EPOLLOUT);
 	}
 	return 0;
 }
@@ -539,7 +556,7 @@ int api_conn_notify(struct api_conn *c, const char *line, size_t len, size_t max
 int api_conn_room(const struct api_conn *c, size_t max_pending, size_t *room)
 {
 	*room = 0;
-	if (c->closing || c->eof)
+	if (c->closing)
 		return -EPIPE;
 	if (!c->stream.step && out_pending(c) < max_pending)
 		*room = max_pending - out_pending(c);

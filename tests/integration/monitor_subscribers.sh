@@ -7,6 +7,8 @@
 #    another one still gets its events and the daemon keeps answering;
 #  - a reload that changes sampling.ring_buffer replaces the ring (the pin
 #    has the new size) and the monitor goes on with the new one;
+#  - a raw client that half-closes after its monitor request (socat at the
+#    end of its input) still gets events, and goes when it closes for good;
 #  - one monitor per connection: a second one is refused (-32600), and the
 #    first goes when the connection closes.
 # Arguments: XDPD SRCDIR; XDPCTL (environment) is the built xdpctl.
@@ -104,6 +106,27 @@ lab_expect_ping_pass 4
 lab_wait_until 10 sh -c "! kill -0 $MON_PID 2>/dev/null" ||
 	lab_fail "no events from the new ring: $(cat "$LAB_WORK/after.out")"
 grep -q "protocol: ICMP" "$LAB_WORK/after.out" || lab_fail "after the reload: $(cat "$LAB_WORK/after.out")"
+
+lab_step "a half-closed monitor client gets events until it closes"
+n0=$(sampling | jq .subscribers)
+log0=$(wc -l <"$LAB_LOG")
+# socat shuts down its sending side at the end of its input, then keeps
+# reading for 6 s and closes
+lab_bg sh -c "printf '%s\n' '$(api_req monitor)' |
+	timeout 20 socat -t 6 - 'UNIX-CONNECT:$SOCK' >'$LAB_WORK/half.out'"
+HALF_PID=${LAB_BG_PIDS[-1]}
+lab_wait_until 5 sh -c "'$XDPCTL' -s '$SOCK' --json stats | jq -e '.sampling.subscribers == $n0 + 1' >/dev/null" ||
+	lab_fail "the half-closed client did not subscribe: $(sampling); $(grep 'monitor: subscriber' "$LAB_LOG")"
+lab_expect_ping_pass 4
+lab_wait_until 5 sh -c "[ \$(grep -c '\"method\":\"monitor.event\"' '$LAB_WORK/half.out') -ge 3 ]" ||
+	lab_fail "the half-closed client got: $(cat "$LAB_WORK/half.out"); $(grep 'monitor: subscriber' "$LAB_LOG")"
+api_check ".subscribers == $((n0 + 1))" "$(sampling)" "the half-closed client, still subscribed"
+lab_wait_until 15 sh -c "! kill -0 $HALF_PID 2>/dev/null" || lab_fail "socat -t 6 did not end"
+lab_wait_until 5 sh -c "'$XDPCTL' -s '$SOCK' --json stats | jq -e '.sampling.subscribers == $n0' >/dev/null" ||
+	lab_fail "the closed client left a subscriber: $(sampling)"
+tail -n +"$((log0 + 1))" "$LAB_LOG" |
+	grep -Eq "monitor: subscriber pid [0-9]+ uid 0 left: [1-9][0-9]* events sent" ||
+	lab_fail "the half-closed client did not leave with events sent: $(tail -n +"$((log0 + 1))" "$LAB_LOG")"
 
 lab_step "one monitor per connection: a second is refused, closing removes the first"
 n0=$(sampling | jq .subscribers)
