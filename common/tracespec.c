@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The trace-spec parser (tracespec.h): words separated by blanks, each
- * remembered with its offset so that an error can point at it.
+ * remembered with its offset so that an error can point at it. Offsets are
+ * bytes inside the parser and characters in what it reports: a person (or a
+ * client's caret) counts characters, and the text may hold UTF-8 (an
+ * interface name, a typo).
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -34,15 +37,46 @@ struct parser {
 	size_t len_word;
 };
 
+/* Bytes of the UTF-8 character at s, of at most n bytes: 1 for a byte that
+ * starts no valid sequence, which a terminal shows as one character too. */
+static size_t utf8_char_bytes(const char *s, size_t n)
+{
+	unsigned char b = (unsigned char)s[0];
+	size_t want = b >= 0xc2 && b <= 0xdf   ? 2
+		      : b >= 0xe0 && b <= 0xef ? 3
+		      : b >= 0xf0 && b <= 0xf4 ? 4
+					       : 1;
+
+	if (want > n)
+		return 1;
+	for (size_t i = 1; i < want; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			return 1;
+	return want;
+}
+
+/* Characters in bytes [from, to) of text (tl bytes long); past its end, one
+ * per byte (an error may point just after the text). */
+static size_t chars_between(const char *text, size_t tl, size_t from, size_t to)
+{
+	size_t n = 0;
+
+	for (size_t i = from; i < to; n++)
+		i += i < tl ? utf8_char_bytes(text + i, tl - i) : 1;
+	return n;
+}
+
 static int fail_at(struct parser *p, size_t pos, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* pos and len in bytes of p->text; the error holds them in characters. */
 static int fail_at(struct parser *p, size_t pos, size_t len, const char *fmt, ...)
 {
+	size_t tl = strlen(p->text);
 	va_list ap;
 
-	p->err->pos = pos;
-	p->err->len = len ? len : 1;
+	p->err->pos = chars_between(p->text, tl, 0, pos);
+	p->err->len = chars_between(p->text, tl, pos, pos + (len ? len : 1));
 	va_start(ap, fmt);
 	vsnprintf(p->err->message, sizeof(p->err->message), fmt, ap);
 	va_end(ap);
@@ -262,11 +296,14 @@ static int parse_flags(struct parser *p, const struct word *w)
 			const char *l =
 			    w->s[i] == '.' ? strchr(letters, 'A') : strchr(letters, w->s[i]);
 
-			if (!l || !*l)
-				return fail_at(
-				    p, w->off + i, 1,
-				    "unknown tcp flag '%c' (F S R P A U E C, '.' for ack)",
-				    w->s[i]);
+			if (!l || !*l) {
+				size_t n = utf8_char_bytes(w->s + i, strlen(w->s + i));
+
+				return fail_at(p, w->off + i, n,
+					       "unknown tcp flag '%.*s' (F S R P A U E C, '.' for "
+					       "ack)",
+					       (int)n, w->s + i);
+			}
 			f |= (uint8_t)(1u << (l - letters));
 		}
 	}
@@ -376,7 +413,7 @@ int tracespec_parse(const char *text, struct trace_spec *out, struct tracespec_e
 	memset(out, 0, sizeof(*out));
 	memset(err, 0, sizeof(*err));
 	if (strlen(text) > TRACE_TEXT_MAX)
-		return fail_at(&p, TRACE_TEXT_MAX, 1, "longer than %d characters", TRACE_TEXT_MAX);
+		return fail_at(&p, TRACE_TEXT_MAX, 1, "longer than %d bytes", TRACE_TEXT_MAX);
 	r = split(&p);
 	if (r)
 		return r;
@@ -395,6 +432,8 @@ int tracespec_parse(const char *text, struct trace_spec *out, struct tracespec_e
 	return r;
 }
 
+/* One pointer-line cell per character: a tab stays a tab so that the
+ * carets line up whatever the terminal's tab stops. */
 void tracespec_pointer(const char *text, const struct tracespec_error *err, char *buf, size_t len)
 {
 	size_t tl = strlen(text), used;
@@ -406,10 +445,12 @@ void tracespec_pointer(const char *text, const struct tracespec_error *err, char
 		if (buf[i + 2] != '\t' && iscntrl((unsigned char)buf[i + 2]))
 			buf[i + 2] = '?';
 	used = (size_t)n;
-	for (size_t i = 0; i < err->pos + err->len && used + 2 < len; i++) {
-		char c = i < err->pos ? (i < tl && text[i] == '\t' ? '\t' : ' ') : '^';
+	/* c counts characters, i the bytes of text they take */
+	for (size_t c = 0, i = 0; c < err->pos + err->len && used + 2 < len; c++) {
+		bool tab = i < tl && text[i] == '\t';
 
-		buf[used++] = c;
+		buf[used++] = c >= err->pos ? '^' : tab ? '\t' : ' ';
+		i += i < tl ? utf8_char_bytes(text + i, tl - i) : 1;
 	}
 	buf[used] = '\0';
 }

@@ -45,7 +45,8 @@ struct trace_spec {
 	char ifname[TRACE_IFNAME_MAX]; /* "": the caller's default */
 };
 
-/* Where and why the text is wrong: [pos, pos + len) of the input. */
+/* Where and why the text is wrong: [pos, pos + len) of the input, in
+ * characters (UTF-8 code points; a byte of no valid sequence counts as one). */
 struct tracespec_error {
 	size_t pos, len;
 	char message[160];
@@ -54,7 +55,8 @@ struct tracespec_error {
 /* 0, or -EINVAL with err filled. */
 int tracespec_parse(const char *text, struct trace_spec *out, struct tracespec_error *err);
 
-/* Two lines for a terminal: the text, then carets under the bad token. */
+/* Two lines for a terminal: the text, then carets under the bad token (err
+ * in characters, as tracespec_parse() and the trace API report it). */
 void tracespec_pointer(const char *text, const struct tracespec_error *err, char *buf, size_t len);
 
 /* The frame the spec describes, Ethernet first, checksums filled: from

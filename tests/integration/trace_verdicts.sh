@@ -144,11 +144,17 @@ trace 2 trace "tcp 198.51.100.7:1 => $LAB_V4_S:8080"
 grep -qF "expected '>', got '=>'" "$ERR" || lab_fail "stderr: $(cat "$ERR")"
 trace 2 trace "icmp 198.51.100.7 > $LAB_V4_S type bogus"
 grep -qF "unknown icmp type 'bogus'" "$ERR" || lab_fail "stderr: $(cat "$ERR")"
+# one caret column per character, whatever its UTF-8 length
+trace 2 trace "tcp 198.51.100.7:1 > 10.99.0.1:8080 in ethé0 vlan x"
+grep -qE '^ {52}\^$' "$ERR" || lab_fail "no pointer under x: $(cat "$ERR")"
 
-lab_step "the API refuses a bad text with -32602 and the position"
+lab_step "the API refuses a bad text with -32602 and the position (in characters)"
 out=$(api_raw "$(api_req trace '{"packet":"udp 10.0.0.1:53 > 10.0.0.2:x"}')")
 api_check '.error.code == -32602 and .error.data.position == 27 and .error.data.length == 1' \
 	"$out" "trace with a bad port"
+out=$(api_raw "$(api_req trace '{"packet":"udp 10.0.0.1:53 > 10.0.0.2:53 in ethé0 vlan x"}')")
+api_check '.error.code == -32602 and .error.data.position == 44 and .error.data.length == 1' \
+	"$out" "trace with a bad vlan after a non-ASCII character (position in characters)"
 out=$(api_raw "$(api_req trace '{"packet":"tcp 1.2.3.4:1 > 5.6.7.8:2 in nosuch0"}')")
 api_check '.error.code == -32602 and (.error.message | test("not in the policy"))' "$out" \
 	"trace on an interface outside the policy"

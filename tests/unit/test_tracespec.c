@@ -194,6 +194,54 @@ START_TEST(pointer_line)
 }
 END_TEST
 
+/* Characters before at in text (valid UTF-8): the bytes that start one. */
+static size_t chars_before(const char *text, const char *at)
+{
+	size_t n = 0;
+
+	for (const char *c = text; c < at; c++)
+		n += ((unsigned char)*c & 0xc0) != 0x80;
+	return n;
+}
+
+/* With UTF-8 in the text, positions and lengths count characters, not
+ * bytes, and the carets of the pointer line sit under the bad word. */
+START_TEST(utf8_positions)
+{
+	const char *t = "udp 1.2.3.4:1 > 5.6.7.8:2 in ethé0 vlan 4096";
+	char buf[256];
+
+	ck_assert_int_eq(tracespec_parse(t, &s, &e), -EINVAL);
+	ck_assert_uint_eq(e.pos, chars_before(t, strstr(t, "4096")));
+	ck_assert_uint_eq(e.pos, strstr(t, "4096") - t - 1);
+	ck_assert_uint_eq(e.len, 4);
+	tracespec_pointer(t, &e, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "  udp 1.2.3.4:1 > 5.6.7.8:2 in ethé0 vlan 4096\n"
+			      "                                          ^^^^");
+
+	t = "tcp 1.2.3.4:1 > 5.6.7.8:2 cöleur→ red";
+	ck_assert_int_eq(tracespec_parse(t, &s, &e), -EINVAL);
+	ck_assert_uint_eq(e.pos, 26);
+	ck_assert_uint_eq(e.len, 7); /* c ö l e u r → */
+	tracespec_pointer(t, &e, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "  tcp 1.2.3.4:1 > 5.6.7.8:2 cöleur→ red\n"
+			      "                            ^^^^^^^");
+
+	/* a flag that is not a letter is named whole, pointed at as one */
+	t = "tcp 1.2.3.4:1 > 5.6.7.8:2 flags S✓";
+	ck_assert_int_eq(tracespec_parse(t, &s, &e), -EINVAL);
+	ck_assert_uint_eq(e.pos, chars_before(t, strstr(t, "✓")));
+	ck_assert_uint_eq(e.len, 1);
+	ck_assert_ptr_nonnull(strstr(e.message, "'✓'"));
+
+	/* a byte that starts no valid sequence is one character */
+	t = "tcp 1.2.3.4:1 > 5.6.7.8:2 in e\xff" "0 vlan x";
+	ck_assert_int_eq(tracespec_parse(t, &s, &e), -EINVAL);
+	ck_assert_uint_eq(e.pos, strstr(t, " x") - t + 1);
+	ck_assert_uint_eq(e.len, 1);
+}
+END_TEST
+
 /* ---- frames ---- */
 
 static const uint8_t mac_a[6] = {2, 0, 0, 0, 0, 1}, mac_b[6] = {2, 0, 0, 0, 0, 2};
@@ -283,6 +331,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, control_characters);
 	tcase_add_test(tc, truncated);
 	tcase_add_test(tc, pointer_line);
+	tcase_add_test(tc, utf8_positions);
 	suite_add_tcase(su, tc);
 	tc = tcase_create("frame");
 	tcase_add_test(tc, frame_tcp_vlan);
