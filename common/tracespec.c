@@ -381,6 +381,9 @@ static int parse_option(struct parser *p, const struct word *kw, const struct wo
 	if (strlen(val->s) >= TRACE_IFNAME_MAX || strchr(val->s, '/'))
 		return fail_word(p, val, "bad interface name '%s'", val->s);
 	snprintf(p->s->ifname, sizeof(p->s->ifname), "%s", val->s);
+	p->s->ifname_pos = chars_between(p->text, strlen(p->text), 0, val->off);
+	p->s->ifname_len =
+	    chars_between(p->text, strlen(p->text), val->off, val->off + strlen(val->s));
 	return once(p, kw, &p->saw_in);
 }
 

@@ -43,6 +43,9 @@ struct trace_spec {
 	uint16_t vlan[TRACE_VLAN_MAX]; /* outer first */
 	uint16_t len;		       /* 0: headers only (the shortest frame) */
 	char ifname[TRACE_IFNAME_MAX]; /* "": the caller's default */
+	/* where ifname is in the text, in characters: for the caller's own
+	 * errors about it (an interface that is not in the policy) */
+	size_t ifname_pos, ifname_len;
 };
 
 /* Where and why the text is wrong: [pos, pos + len) of the input, in

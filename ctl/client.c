@@ -295,7 +295,11 @@ int rpc_take_result(struct rpc_conn *rc, const char *method, const char *line, s
 			ours ? "has no result object" : "answers another request (id)");
 		return XC_FAIL;
 	}
-	if (message)
+	if (message && rc->show_data && data) {
+		rpc_print_error(rc->c, method, code, message, NULL);
+		if (!rc->show_data(rc->c, data, rc->show_data_ctx))
+			print_error_data(rc->c, data);
+	} else if (message)
 		rpc_print_error(rc->c, method, code, message, data);
 	else
 		fprintf(rc->c->err,
@@ -315,8 +319,8 @@ void rpc_close(struct rpc_conn *rc)
 	jsonrpc_lines_free(&rc->lines);
 }
 
-int rpc_call(const struct ctl *c, const char *method, struct json_object *params,
-	     struct json_object **result)
+int rpc_call_show(const struct ctl *c, const char *method, struct json_object *params,
+		  struct json_object **result, rpc_data_fn show_data, void *ctx)
 {
 	struct rpc_conn rc;
 	char *line;
@@ -327,6 +331,8 @@ int rpc_call(const struct ctl *c, const char *method, struct json_object *params
 		json_object_put(params);
 		goto out;
 	}
+	rc.show_data = show_data;
+	rc.show_data_ctx = ctx;
 	r = rpc_send(&rc, method, params);
 	while (!r) {
 		struct json_object *note = NULL;
@@ -344,4 +350,10 @@ int rpc_call(const struct ctl *c, const char *method, struct json_object *params
 out:
 	rpc_close(&rc);
 	return r;
+}
+
+int rpc_call(const struct ctl *c, const char *method, struct json_object *params,
+	     struct json_object **result)
+{
+	return rpc_call_show(c, method, params, result, NULL, NULL);
 }

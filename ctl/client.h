@@ -19,17 +19,26 @@
 /* Replies may be far larger than requests (a million blocklist entries). */
 #define XDPCTL_MAX_REPLY (512u * 1024 * 1024)
 
+/* A command's own way to show error.data of its method's errors (the
+ * generic report prints it as text or JSON): true when it showed it. */
+typedef bool (*rpc_data_fn)(const struct ctl *c, struct json_object *data, void *ctx);
+
 struct rpc_conn {
 	int fd;
 	const struct ctl *c;
 	struct jsonrpc_lines lines;
 	long long deadline_ms; /* CLOCK_MONOTONIC; 0: none */
+	rpc_data_fn show_data; /* NULL: the generic report */
+	void *show_data_ctx;
 };
 
 /* One call: params is consumed (may be NULL). On XC_OK *result is a new
  * reference the caller puts. */
 int rpc_call(const struct ctl *c, const char *method, struct json_object *params,
 	     struct json_object **result);
+/* The same, an error's data shown by show_data(c, data, ctx) when it can. */
+int rpc_call_show(const struct ctl *c, const char *method, struct json_object *params,
+		  struct json_object **result, rpc_data_fn show_data, void *ctx);
 
 /* The steps, for commands that keep the connection (monitor). All return an
  * XC_* status and print their own message. */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "client.h"
 #include "cmd.h"
 #include "jfield.h"
 #include "output.h"
@@ -63,6 +64,42 @@ static int bad_packet(struct ctl *c, const struct ctl_command *cmd, const char *
 	return ctl_usage_error(c, cmd, "bad packet description (see above)");
 }
 
+/* The daemon's error.data {position, length} (characters) into the packet
+ * text, as carets under it: an interface that is not in the policy. */
+static bool show_position(const struct ctl *c, struct json_object *data, void *packet)
+{
+	int64_t pos = ji64(data, "position", -1), len = ji64(data, "length", -1);
+	struct tracespec_error e = {0};
+	char where[2 * TRACE_TEXT_MAX + 16];
+
+	if (pos < 0 || len < 1)
+		return false;
+	e.pos = (size_t)pos;
+	e.len = (size_t)len;
+	tracespec_pointer(packet, &e, where, sizeof(where));
+	fprintf(c->err, "%s\n", where);
+	return true;
+}
+
+/* The result on c->out, as show_result() does; an error that points into
+ * the text is shown with the text. */
+static int call(struct ctl *c, char *packet)
+{
+	struct json_object *p = json_object_new_object(), *res = NULL;
+	int r;
+
+	json_object_object_add(p, "packet", json_object_new_string(packet));
+	r = rpc_call_show(c, "trace", p, &res, show_position, packet);
+	if (r)
+		return r;
+	if (c->json)
+		out_json(c, res);
+	else
+		trace_print(c, res);
+	json_object_put(res);
+	return XC_OK;
+}
+
 static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **argv)
 {
 	static const struct arg_spec spec = {NULL, 1, ARGS_MAX_POS, "PACKET"};
@@ -90,9 +127,7 @@ static int run(struct ctl *c, const struct ctl_command *cmd, int argc, char **ar
 	struct tracespec_error e;
 	if (tracespec_parse(packet, &parsed, &e))
 		return bad_packet(c, cmd, packet, &e);
-	struct json_object *p = json_object_new_object();
-	json_object_object_add(p, "packet", json_object_new_string(packet));
-	return show_result(c, "trace", p, trace_print);
+	return call(c, packet);
 }
 
 const struct ctl_command cmd_trace = {

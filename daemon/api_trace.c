@@ -4,7 +4,8 @@
  * live program in trace mode (trace.c) -> {action, reason, rule?, balancer?,
  * backend?, interface, generation, packet, rewritten?}. A bad text is
  * -32602 with data {position, length} (0-based, in characters) so a client
- * can point at the bad token.
+ * can point at the bad token; an interface 'in IFNAME' that is not in the
+ * policy is -32001 with the same data, pointing at IFNAME.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -48,13 +49,29 @@ static bool in_policy(const struct policy *p, const char *ifname)
 	return false;
 }
 
+static json_object *span_json(size_t pos, size_t len)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "position", json_object_new_int64((int64_t)pos));
+	json_object_object_add(o, "length", json_object_new_int64((int64_t)len));
+	return o;
+}
+
 static int bad_spec(struct api_call *c, const struct tracespec_error *e)
 {
-	c->data = json_object_new_object();
-	json_object_object_add(c->data, "position", json_object_new_int64((int64_t)e->pos));
-	json_object_object_add(c->data, "length", json_object_new_int64((int64_t)e->len));
+	c->data = span_json(e->pos, e->len);
 	return api_fail(c, JSONRPC_INVALID_PARAMS, "trace: %s (at character %zu)", e->message,
 			e->pos + 1);
+}
+
+/* An interface the policy does not have: the error points at its name in
+ * the text, as for a malformed text (the default is always in the policy). */
+static int not_in_policy(struct api_call *c, const struct trace_spec *s, const char *ifname)
+{
+	if (s->ifname[0])
+		c->data = span_json(s->ifname_pos, s->ifname_len);
+	return api_fail(c, JSONRPC_NOT_FOUND, "trace: interface '%s' is not in the policy", ifname);
 }
 
 /* The interface the packet comes in on, its index and MAC. */
@@ -68,8 +85,7 @@ static int pick_iface(struct api_call *c, const struct trace_spec *s, const char
 		return api_fail(c, JSONRPC_INVALID_PARAMS, "trace: the policy has no interface");
 	*ifname = s->ifname[0] ? s->ifname : p->ifaces[0].name;
 	if (!in_policy(p, *ifname))
-		return api_fail(c, JSONRPC_INVALID_PARAMS,
-				"trace: interface '%s' is not in the policy", *ifname);
+		return not_in_policy(c, s, *ifname);
 	*ifindex = (int)if_nametoindex(*ifname);
 	if (!*ifindex)
 		return api_fail(c, JSONRPC_NOT_FOUND, "trace: interface '%s': %s", *ifname,

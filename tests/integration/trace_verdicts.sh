@@ -6,7 +6,9 @@
 # balanced one (tx, the balancer and the backend, with the rewritten
 # headers; the same backend twice for the same flow), over IPv4 and IPv6,
 # TCP, UDP and ICMP; no counter moves. A malformed packet text is a usage
-# error (exit 2) pointing at the bad word; the API says where too.
+# error (exit 2) pointing at the bad word; the API says where too. An
+# interface that is not in the policy is not found (-32001, exit 1), with the
+# same pointer.
 # Arguments: XDPD SRCDIR; XDPCTL (environment) is the built xdpctl.
 . "$(dirname "$0")/api_lib.sh"
 lab_require_xdpctl
@@ -155,9 +157,18 @@ api_check '.error.code == -32602 and .error.data.position == 27 and .error.data.
 out=$(api_raw "$(api_req trace '{"packet":"udp 10.0.0.1:53 > 10.0.0.2:53 in ethé0 vlan x"}')")
 api_check '.error.code == -32602 and .error.data.position == 44 and .error.data.length == 1' \
 	"$out" "trace with a bad vlan after a non-ASCII character (position in characters)"
+
+lab_step "an interface outside the policy: not found (-32001), pointing at its name"
 out=$(api_raw "$(api_req trace '{"packet":"tcp 1.2.3.4:1 > 5.6.7.8:2 in nosuch0"}')")
-api_check '.error.code == -32602 and (.error.message | test("not in the policy"))' "$out" \
+api_check '.error.code == -32001 and (.error.message | test("not in the policy"))
+	and .error.data.position == 29 and .error.data.length == 7' "$out" \
 	"trace on an interface outside the policy"
+# an operation failure (exit 1), not a usage error; one caret per character
+trace 1 trace "tcp 198.51.100.7:1 > $LAB_V4_S:8080 in ethé9"
+grep -qF "interface 'ethé9' is not in the policy (code -32001)" "$ERR" ||
+	lab_fail "stderr: $(cat "$ERR")"
+grep -qxF "  tcp 198.51.100.7:1 > $LAB_V4_S:8080 in ethé9" "$ERR" || lab_fail "no text: $(cat "$ERR")"
+grep -qE '^ {41}\^{5}$' "$ERR" || lab_fail "no pointer under ethé9: $(cat "$ERR")"
 
 lab_step "after a reload that renames the balancer: the new names at once"
 lab_write_policy <<YAML

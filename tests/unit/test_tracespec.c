@@ -235,10 +235,25 @@ START_TEST(utf8_positions)
 	ck_assert_ptr_nonnull(strstr(e.message, "'✓'"));
 
 	/* a byte that starts no valid sequence is one character */
-	t = "tcp 1.2.3.4:1 > 5.6.7.8:2 in e\xff" "0 vlan x";
+	t = "tcp 1.2.3.4:1 > 5.6.7.8:2 in e\xff"
+	    "0 vlan x";
 	ck_assert_int_eq(tracespec_parse(t, &s, &e), -EINVAL);
 	ck_assert_uint_eq(e.pos, strstr(t, " x") - t + 1);
 	ck_assert_uint_eq(e.len, 1);
+}
+END_TEST
+
+/* Where the interface's name is, in characters, for the daemon's error when
+ * the policy does not have it. */
+START_TEST(ifname_position)
+{
+	ok("tcp 1.2.3.4:1 > 5.6.7.8:2 in eth9");
+	ck_assert_uint_eq(s.ifname_pos, 29);
+	ck_assert_uint_eq(s.ifname_len, 4);
+	ok("tcp 1.2.3.4:1 > 5.6.7.8:2 [in ethé9] flags S");
+	ck_assert_str_eq(s.ifname, "ethé9");
+	ck_assert_uint_eq(s.ifname_pos, 30);
+	ck_assert_uint_eq(s.ifname_len, 5);
 }
 END_TEST
 
@@ -332,6 +347,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, truncated);
 	tcase_add_test(tc, pointer_line);
 	tcase_add_test(tc, utf8_positions);
+	tcase_add_test(tc, ifname_position);
 	suite_add_tcase(su, tc);
 	tc = tcase_create("frame");
 	tcase_add_test(tc, frame_tcp_vlan);
