@@ -249,6 +249,12 @@ void datapath_set_lb_view(struct datapath *dp, const struct lb_view *v)
 	dp->lb_view = v;
 }
 
+void datapath_set_before_load(struct datapath *dp, void (*fn)(void *ctx), void *ctx)
+{
+	dp->before_load = fn;
+	dp->before_load_ctx = ctx;
+}
+
 int datapath_prog_fd(const struct datapath *dp)
 {
 	return dp->prog_fd >= 0 ? dp->prog_fd : -ENOENT;

@@ -56,6 +56,9 @@ struct lb_view;
 /* What later generations compile load balancers with (compile_lb.h); NULL:
  * policy order and the policy's own states. v must outlive dp. */
 void datapath_set_lb_view(struct datapath *dp, const struct lb_view *v);
+/* fn(ctx) runs right before the kernel loads a new program: the load (the
+ * verifier) holds the caller's thread for about half a second. NULL: none. */
+void datapath_set_before_load(struct datapath *dp, void (*fn)(void *ctx), void *ctx);
 
 /* For the API: fds of stateful maps by name ("stats_iface", "stats_rule",
  * "blocklist4", "blocklist6", "meta", ...), -ENOENT if unknown. */

@@ -52,7 +52,9 @@ struct datapath {
 	struct slot_table rule_slots, iface_slots;
 	struct dp_link *links; /* pinned links, one per interface */
 	size_t n_links;
-	const struct lb_view *lb_view; /* datapath_set_lb_view() */
+	const struct lb_view *lb_view;	/* datapath_set_lb_view() */
+	void (*before_load)(void *ctx); /* datapath_set_before_load() */
+	void *before_load_ctx;
 };
 
 /* A loaded, filled, not yet attached program instance. */

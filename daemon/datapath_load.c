@@ -237,6 +237,8 @@ int dp_generation_build(struct datapath *dp, const struct policy *p, uint64_t ge
 		r = maps_prepare(g->skel, c, err, errlen);
 	if (r == 0)
 		r = sample_ring_prepare(g->skel, p->sampling.ring_bytes, err, errlen);
+	if (r == 0 && dp->before_load)
+		dp->before_load(dp->before_load_ctx);
 	if (r == 0)
 		r = load_object(g->skel, err, errlen);
 	if (r == 0)

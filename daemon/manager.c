@@ -80,6 +80,13 @@ static int setup_events(struct manager *m)
 	return r < 0 ? r : 0;
 }
 
+/* A program load holds the loop for about half a second: the sample ring is
+ * read to the end first, so all of it is free for what comes meanwhile. */
+static void drain_samples(void *monitor)
+{
+	monitor_drain_all(monitor);
+}
+
 /* --socket, else the policy's control.socket, else the default. */
 const char *manager_socket_path(const struct manager *m)
 {
@@ -124,8 +131,8 @@ int manager_new(const struct xdpd_options *opts, struct manager **out)
 		r = api_server_open_blocklist(m->api);
 	/* without its maps (logged) the datapath runs on; monitor and trace
 	 * then answer that they are unavailable */
-	if (r == 0)
-		monitor_start(m, &m->monitor);
+	if (r == 0 && monitor_start(m, &m->monitor) == 0)
+		datapath_set_before_load(m->dp, drain_samples, m->monitor);
 	if (r == 0) {
 		r = iface_watch_start(m, &m->ifwatch);
 		if (r < 0)

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +46,7 @@ struct monitor {
 	struct manager *m;
 	int ring_fd; /* our own dup: the datapath's fds come and go */
 	uint32_t ring_id;
+	uint32_t ring_records; /* what the ring holds at most */
 	struct ring_buffer *rb;
 	sd_event_source *io;
 	struct subscriber *subs;
@@ -52,8 +54,8 @@ struct monitor {
 	uint64_t cookie;
 	uint32_t rate_now;
 	uint64_t read, dropped;
-	unsigned batch;
-	size_t batch_bytes; /* staged for all subscribers in this batch */
+	unsigned batch, batch_max;
+	size_t batch_bytes, batch_bytes_max; /* staged for all subscribers in this batch */
 	struct slot_names names;
 	struct event_names event_names; /* lookups into names, the batch's clock offset */
 	char line[MONITOR_LINE_MAX];
@@ -201,7 +203,7 @@ static int on_sample(void *ctx, void *data, size_t size)
 	mon->read++;
 	if (mon->subs)
 		deliver(mon, data, size);
-	return ++mon->batch >= MONITOR_BATCH || mon->batch_bytes >= MONITOR_BATCH_BYTES
+	return ++mon->batch >= mon->batch_max || mon->batch_bytes >= mon->batch_bytes_max
 		   ? -BATCH_DONE
 		   : 0;
 }
@@ -215,17 +217,20 @@ static int64_t clock_offset(void)
 	return (int64_t)(rt.tv_sec - mono.tv_sec) * 1000000000LL + (rt.tv_nsec - mono.tv_nsec);
 }
 
-/* Read what is there, at most one batch; a full batch leaves the ring
- * readable, so the loop comes back after serving the others. Each
- * subscriber gets what the batch staged for it in one write. */
-static void drain(struct monitor *mon)
+/* Read what is there, at most max_events records or until max_bytes of
+ * lines are staged; a full batch leaves the ring readable, so the loop comes
+ * back after serving the others. Each subscriber gets what the batch staged
+ * for it in one write. */
+static void drain(struct monitor *mon, unsigned max_events, size_t max_bytes)
 {
 	int r;
 
 	if (!mon->rb)
 		return;
 	mon->batch = 0;
+	mon->batch_max = max_events;
 	mon->batch_bytes = 0;
+	mon->batch_bytes_max = max_bytes;
 	mon->event_names.mono_to_realtime_ns = clock_offset();
 	for (struct subscriber *s = mon->subs; s; s = s->next)
 		stage_flush(mon, s);
@@ -238,8 +243,16 @@ static void drain(struct monitor *mon)
 
 static int on_ring(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
-	drain(userdata);
+	drain(userdata, MONITOR_BATCH, MONITOR_BATCH_BYTES);
 	return 0;
+}
+
+/* As many records as the ring holds, not more: the datapath writes on while
+ * it is read, and this must end. */
+void monitor_drain_all(struct monitor *mon)
+{
+	if (mon)
+		drain(mon, mon->ring_records, SIZE_MAX);
 }
 
 /* ---- the ring buffer ---- */
@@ -254,31 +267,43 @@ static void ring_close(struct monitor *mon)
 		close(mon->ring_fd);
 	mon->ring_fd = -1;
 	mon->ring_id = 0;
+	mon->ring_records = 0;
 }
 
-static uint32_t map_id(int fd)
+static struct bpf_map_info map_info(int fd)
 {
 	struct bpf_map_info info = {};
 	uint32_t len = sizeof(info);
 
-	return bpf_obj_get_info_by_fd(fd, &info, &len) == 0 ? info.id : 0;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) < 0)
+		memset(&info, 0, sizeof(info));
+	return info;
+}
+
+/* A record is the event behind an 8-byte header, 8-byte aligned. */
+static uint32_t ring_records(uint32_t ring_bytes)
+{
+	return ring_bytes / ((sizeof(struct xdpd_sample_event) + 8 + 7) / 8 * 8) + 1;
 }
 
 static int ring_open(struct monitor *mon)
 {
 	int fd = datapath_map_fd(mon->m->dp, "sample_ring");
+	struct bpf_map_info info;
 	int r;
 
 	if (fd < 0)
 		return fd;
-	if (mon->ring_fd >= 0 && map_id(fd) == mon->ring_id)
+	if (mon->ring_fd >= 0 && map_info(fd).id == mon->ring_id)
 		return 0;
-	drain(mon); /* what the old generation sampled last */
+	monitor_drain_all(mon); /* what the old generation sampled last */
 	ring_close(mon);
 	mon->ring_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (mon->ring_fd < 0)
 		return -errno;
-	mon->ring_id = map_id(mon->ring_fd);
+	info = map_info(mon->ring_fd);
+	mon->ring_id = info.id;
+	mon->ring_records = ring_records(info.max_entries);
 	mon->rb = ring_buffer__new(mon->ring_fd, on_sample, mon, NULL);
 	if (!mon->rb) {
 		r = -errno;
@@ -338,6 +363,9 @@ void monitor_policy_changed(struct monitor *mon)
 			    strerror(-r));
 	slot_names_refresh(&mon->names, mon->m->policy, mon->m->dp);
 	update_rate(mon);
+	/* what came in while the new program loaded, so that the ring is all
+	 * free for the next stall */
+	monitor_drain_all(mon);
 }
 
 static void unlink_sub(struct monitor *mon, struct subscriber *s)

@@ -26,6 +26,11 @@
  *    at every start.
  *  - A reload may bring a new ring buffer (sampling.ring_buffer changed):
  *    the old one is drained, then the new one is read.
+ *  - A reload that loads a new program blocks the loop for the load (the
+ *    verifier: about half a second), and the ring is not read meanwhile:
+ *    it is drained whole right before the load and right after the swap,
+ *    so the ring's full size takes what the datapath samples during the
+ *    load; what does not fit is counted in sampling.lost.
  */
 #ifndef XDPD_MONITOR_H
 #define XDPD_MONITOR_H
@@ -59,8 +64,13 @@ struct monitor_stats {
 int monitor_start(struct manager *m, struct monitor **out);
 void monitor_free(struct monitor *mon);
 /* After a reload or a restart: follow a new ring buffer, the new policy's
- * rate and names. */
+ * rate and names, and read what the ring holds. */
 void monitor_policy_changed(struct monitor *mon);
+/* Read everything the ring holds now (at most its size: the datapath writes
+ * on meanwhile), before the loop stands still (a program load): the whole
+ * ring is then free for what is sampled until the loop reads again. Accepts
+ * NULL. */
+void monitor_drain_all(struct monitor *mon);
 
 /* rate 0: the policy's. -EBUSY when MONITOR_MAX_SUBS are watching,
  * -EINVAL when conn is NULL. */

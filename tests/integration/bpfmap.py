@@ -6,6 +6,8 @@ Works on the raw key/value bytes, so it needs no BTF:
   bpfmap.py slot PIN NAME            value (u32) of the NUL-padded string key NAME
   bpfmap.py counter PIN INDEX FIELD  sum over CPUs of a struct xdpd_counter
                                      field (packets|bytes) at array index INDEX
+  bpfmap.py sampling PIN FIELD       sum over CPUs of the struct
+                                     xdpd_sample_stats field (events|lost)
 """
 import json
 import subprocess
@@ -29,8 +31,8 @@ def slot(pin, name):
     return None
 
 
-def counter(pin, index, field):
-    offset = {"packets": 0, "bytes": 8}[field]
+def counter(pin, index, field, offsets={"packets": 0, "bytes": 8}):
+    offset = offsets[field]
     key = [f"0x{b:02x}" for b in int(index).to_bytes(4, "little")]
     entry = bpftool("map", "lookup", "pinned", pin, "key", "hex", *[k[2:] for k in key])
     values = entry.get("values")
@@ -49,6 +51,9 @@ def main(argv):
         return 0
     if len(argv) == 4 and argv[0] == "counter":
         print(counter(argv[1], argv[2], argv[3]))
+        return 0
+    if len(argv) == 3 and argv[0] == "sampling":
+        print(counter(argv[1], 0, argv[2], {"events": 8, "lost": 16}))
         return 0
     print(__doc__, file=sys.stderr)
     return 2
