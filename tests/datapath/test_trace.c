@@ -439,6 +439,55 @@ START_TEST(unparsed_frames_traced_counted_sampled)
 }
 END_TEST
 
+/* A balanced packet is sampled as it leaves (XDP_TX): its bytes are the
+ * frame sent to the backend (the backend's MAC, ours as the source, and with
+ * nat the backend's address), while the event's addresses and ports are the
+ * packet as received (xdpd(8), monitor data; xdpctl(8), --pcap). */
+START_TEST(sampling_balanced_packet)
+{
+	static const uint8_t backend_mac[6] = {0x52, 0x54, 0x00, 0xff, 0xff, 0x55};
+	static const uint8_t our_mac[6] = {0x02, 0, 0, 0, 0, 0x02}; /* frames.c destination */
+	const char *fwd = _i ? "dsr" : "nat";
+	struct frame_spec s = tcp("198.51.100.7", 40000, "10.0.0.100", 80);
+	struct ring_read rr = {0};
+	struct ring_buffer *rb;
+	char policy[1024], a[INET_ADDRSTRLEN];
+	struct dp *d;
+
+	snprintf(policy, sizeof(policy),
+		 HEAD "sampling:\n  rate: 1\n"
+		      "load_balancers:\n"
+		      "  - name: web\n"
+		      "    vip: 10.0.0.100\n"
+		      "    protocol: tcp\n"
+		      "    port: 80\n"
+		      "    forwarding: %s\n"
+		      "    backends:\n"
+		      "      - address: 10.0.0.1\n"
+		      "        mac: \"52:54:00:ff:ff:55\"\n",
+		 fwd);
+	d = dp_load(policy);
+	rb = ring_buffer__new(bpf_map__fd(d->skel->maps.sample_ring), on_event, &rr, NULL);
+	ck_assert_ptr_nonnull(rb);
+	ck_assert_int_eq(run_meta(d, &s, 0, 1).action, XDP_TX);
+	ck_assert_int_eq(ring_buffer__consume(rb), 1);
+	ck_assert_int_eq(rr.last.action, XDP_TX);
+	ck_assert_int_eq(rr.last.reason, XDPD_WHY_BALANCER);
+	ck_assert_str_eq(inet_ntop(AF_INET, rr.last.src, a, sizeof(a)), "198.51.100.7");
+	ck_assert_str_eq(inet_ntop(AF_INET, rr.last.dst, a, sizeof(a)), "10.0.0.100");
+	ck_assert_int_eq(rr.last.sport, 40000);
+	ck_assert_int_eq(rr.last.dport, 80);
+	ck_assert_uint_eq(rr.last.cap_len, 14 + 20 + 20);
+	ck_assert_mem_eq(rr.last.data, backend_mac, 6);
+	ck_assert_mem_eq(rr.last.data + 6, our_mac, 6);
+	ck_assert_str_eq(inet_ntop(AF_INET, rr.last.data + 14 + 12, a, sizeof(a)), "198.51.100.7");
+	ck_assert_str_eq(inet_ntop(AF_INET, rr.last.data + 14 + 16, a, sizeof(a)),
+			 _i ? "10.0.0.100" : "10.0.0.1");
+	ring_buffer__free(rb);
+	dp_free(d);
+}
+END_TEST
+
 /* Nobody reads the ring: once full, samples are lost (counted), and every
  * packet still gets its verdict. */
 START_TEST(sampling_full_ring_loses)
@@ -477,6 +526,7 @@ static Suite *trace_suite(void)
 	tcase_add_test(tc, sampling_events);
 	tcase_add_test(tc, sampling_full_ring_loses);
 	tcase_add_test(tc, unparsed_frames_traced_counted_sampled);
+	tcase_add_loop_test(tc, sampling_balanced_packet, 0, 2); /* nat, dsr */
 	suite_add_tcase(s, tc);
 	return s;
 }
