@@ -11,18 +11,17 @@
 [ -n "${XDP_PASS_OBJ:-}" ] && [ -f "$XDP_PASS_OBJ" ] || lab_skip "XDP_PASS_OBJ is not built"
 lab_init_net ops
 
+# What a teardown left in $LAB_BPFFS, for the failure message (a rare
+# failure of the tests above: the directory stayed mounted).
+left_behind()
+{
+	echo "mounted: $(mountpoint -q "$LAB_BPFFS" && echo yes || echo no);" \
+		"$(grep -c " $LAB_BPFFS " /proc/mounts) mount(s); $(ls -laR "$LAB_BPFFS" 2>&1)"
+}
+
 # The state directory on tmpfs: xdpd must mount a bpffs there itself.
 LAB_BPFFS=$LAB_WORK/pins
-lab_write_policy <<YAML
-version: 1
-interfaces:
-  - name: $LAB_IF_S
-rules:
-  - name: drop-8080
-    action: drop
-    protocol: tcp
-    dst_port: 8080
-YAML
+lab_policy_drop 8080
 cat >"$LAB_WORK/other.yaml" <<YAML
 version: 1
 interfaces:
@@ -183,7 +182,7 @@ rm "$LAB_BPFFS/maps/other" "$LAB_BPFFS/links/notalink" "$LAB_BPFFS/theirs"
 
 lab_step "SIGTERM, then another XDP program on the interface: the start names it"
 lab_teardown
-[ ! -e "$LAB_BPFFS" ] || lab_fail "--teardown left $LAB_BPFFS behind"
+[ ! -e "$LAB_BPFFS" ] || lab_fail "--teardown left $LAB_BPFFS behind: $(left_behind)"
 ! mountpoint -q "$LAB_BPFFS" 2>/dev/null || lab_fail "--teardown left the bpffs mounted"
 
 lab_step "a control socket that cannot be created: the start changes nothing"
@@ -215,8 +214,7 @@ grep -q "program 'xdp_pass' (id $foreign)" "$LAB_WORK/other.log" ||
 grep -q "xdpgeneric off" "$LAB_WORK/other.log" ||
 	lab_fail "the refusal does not say how to detach it: $(cat "$LAB_WORK/other.log")"
 [ "$(lab_prog_id)" = "$foreign" ] || lab_fail "the foreign program was replaced"
-[ ! -e "$LAB_BPFFS" ] || lab_fail "the failed start left $LAB_BPFFS behind (mounted: \
-$(mountpoint -q "$LAB_BPFFS" && echo yes || echo no))"
+[ ! -e "$LAB_BPFFS" ] || lab_fail "the failed start left $LAB_BPFFS behind: $(left_behind)"
 ip -n "$LAB_NS_S" link set dev "$LAB_IF_S" xdpgeneric off
 
 lab_step "directories made for the socket are 0755 under umask 077 (the unit's UMask=)"
@@ -240,19 +238,7 @@ sock2=$LAB_WORK/ctl2/deeper/xdpd.sock
 # paths_policy SOCKET BPFFS: the drop-8080 policy with these paths.
 paths_policy()
 {
-	lab_write_policy <<YAML
-version: 1
-interfaces:
-  - name: $LAB_IF_S
-rules:
-  - name: drop-8080
-    action: drop
-    protocol: tcp
-    dst_port: 8080
-control:
-  socket: $1
-bpffs: $2
-YAML
+	lab_policy_drop 8080 "control:" "  socket: $1" "bpffs: $2"
 }
 # rpc SOCKET METHOD [PARAMS]: one request, its answer.
 rpc()
