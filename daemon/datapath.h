@@ -26,6 +26,10 @@ struct dp_iface_status {
 	enum xdp_mode mode; /* the mode actually attached (native/generic/offload) */
 	uint32_t prog_id;
 	bool attached;
+	/* the link's device is no longer the policy's interface: renamed (to
+	 * now_name) or moved to another network namespace (now_name empty) */
+	bool elsewhere;
+	char now_name[XDPD_IFNAME_MAX];
 };
 
 enum dp_apply_result { DP_FRESH, DP_ADOPTED, DP_RELOADED };
@@ -68,5 +72,8 @@ const struct xdpd_meta *datapath_meta(const struct datapath *dp);
 int datapath_rule_slot(const struct datapath *dp, const char *rule_name);
 int datapath_iface_slot(const struct datapath *dp, const char *ifname);
 size_t datapath_ifaces(const struct datapath *dp, struct dp_iface_status *out, size_t max);
+/* Detaches the link of interface name (its pin stays, defunct, as after the
+ * device's deletion, until the policy is applied to that name again). */
+int datapath_detach_iface(struct datapath *dp, const char *name);
 
 #endif /* XDPD_DATAPATH_H */

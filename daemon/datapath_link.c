@@ -513,6 +513,19 @@ int dp_links_detach_all(struct datapath *dp, char *err, size_t errlen)
 	return r;
 }
 
+/* Whether the device of ifindex is still called name here: a link follows
+ * its device through a rename and into another network namespace (then
+ * ifindex names nothing here, or another device). */
+static bool still_named(int ifindex, const char *name, char *now, size_t len)
+{
+	char buf[IF_NAMESIZE] = "";
+
+	if (!if_indextoname((unsigned)ifindex, buf))
+		buf[0] = '\0';
+	snprintf(now, len, "%s", buf);
+	return !strcmp(buf, name);
+}
+
 size_t datapath_ifaces(const struct datapath *dp, struct dp_iface_status *out, size_t max)
 {
 	size_t n = 0;
@@ -520,15 +533,34 @@ size_t datapath_ifaces(const struct datapath *dp, struct dp_iface_status *out, s
 	for (size_t i = 0; i < dp->n_links && n < max; i++, n++) {
 		/* asked of the kernel now: the interface may have gone since */
 		struct dp_link l = dp->links[i];
+		struct dp_iface_status *st = &out[n];
 
 		link_refresh(&l);
-		out[n] = (struct dp_iface_status){
+		*st = (struct dp_iface_status){
 		    .ifindex = l.ifindex,
 		    .mode = l.ifindex ? l.mode : dp->links[i].mode,
 		    .prog_id = l.prog_id,
-		    .attached = l.ifindex != 0 && l.prog_id != 0,
 		};
-		snprintf(out[n].name, sizeof(out[n].name), "%s", l.name);
+		snprintf(st->name, sizeof(st->name), "%s", l.name);
+		st->elsewhere = l.ifindex && !still_named(l.ifindex, l.name, st->now_name,
+							  sizeof(st->now_name));
+		st->attached = l.ifindex != 0 && l.prog_id != 0 && !st->elsewhere;
 	}
 	return n;
+}
+
+int datapath_detach_iface(struct datapath *dp, const char *name)
+{
+	struct dp_link *l = link_find(dp, name);
+
+	int r = 0;
+
+	if (!l)
+		return -ENOENT;
+	if (bpf_link_detach(l->fd) < 0 && errno != ENOLINK && errno != EINVAL)
+		r = -errno;
+	/* as the kernel has it now: a defunct link matches no device, so the
+	 * policy applied again for this name attaches anew */
+	link_refresh(l);
+	return r;
 }

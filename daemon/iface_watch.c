@@ -66,6 +66,27 @@ static bool check_missing(struct watched *w)
 	return true;
 }
 
+/* The policy names interfaces: a device renamed, or moved to another
+ * network namespace, is no longer the policy's. Its link (which followed it)
+ * is detached, so the name is then watched as for a deleted device. */
+static void let_go(struct iface_watch *iw, const struct dp_iface_status *st)
+{
+	int r = datapath_detach_iface(iw->m->dp, st->name);
+
+	if (st->now_name[0])
+		log_warning("interface %s (ifindex %d) was renamed to %s: its XDP program is "
+			    "detached; %s is attached again when a device of that name exists",
+			    st->name, st->ifindex, st->now_name, st->name);
+	else
+		log_warning("interface %s (ifindex %d) left this network namespace: its XDP "
+			    "program is detached; %s is attached again when a device of that "
+			    "name exists",
+			    st->name, st->ifindex, st->name);
+	if (r < 0)
+		log_error("interface %s: cannot detach its XDP program: %s", st->name,
+			  strerror(-r));
+}
+
 static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct iface_watch *iw = userdata;
@@ -78,6 +99,10 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 
 		if (!w)
 			continue;
+		if (st[i].elsewhere) {
+			let_go(iw, &st[i]);
+			continue; /* seen as gone at the next tick */
+		}
 		if (st[i].attached) {
 			w->warned_gone = false;
 			w->tried_ifindex = 0;

@@ -125,6 +125,35 @@ grep -q "interface $LAB_IF_S is back" "$LAB_LOG" || lab_fail "the re-attachment 
 lab_expect_attached
 lab_expect_drop_8080
 
+lab_step "the interface is renamed: its program is detached; named so again, it is re-attached"
+# Regression: the link followed the device to its new name (a device the
+# policy does not name) while status said attached, and a new device of
+# the policy's name got nothing.
+renamed_prog() {
+	ip -n "$LAB_NS_S" -j -d link show dev xtz | jq -r '.[0].xdp.prog.id // 0'
+}
+ip -n "$LAB_NS_S" link set dev "$LAB_IF_S" down
+ip -n "$LAB_NS_S" link set dev "$LAB_IF_S" name xtz
+ip -n "$LAB_NS_S" link set dev xtz up
+lab_wait_until 5 grep -q "interface $LAB_IF_S (ifindex [0-9]*) was renamed to xtz" "$LAB_LOG" ||
+	lab_fail "the rename was not logged"
+detached_renamed() { [ "$(renamed_prog)" = 0 ]; }
+lab_wait_until 5 detached_renamed || lab_fail "the renamed device keeps program $(renamed_prog)"
+st=$(lab_s timeout 10 socat -t5 - "UNIX-CONNECT:$LAB_WORK/xdpd.sock" \
+	<<<'{"jsonrpc":"2.0","id":1,"method":"status"}')
+jq -e '.result.interfaces[0].attached == false' >/dev/null <<<"$st" ||
+	lab_fail "status after the rename: $st"
+ip -n "$LAB_NS_S" link set dev xtz down
+ip -n "$LAB_NS_S" link set dev xtz name "$LAB_IF_S"
+ip -n "$LAB_NS_S" link set dev "$LAB_IF_S" up
+# down took the IPv6 address (keep_addr_on_down is 0)
+ip -n "$LAB_NS_S" addr replace "$LAB_V6_S/64" dev "$LAB_IF_S" nodad
+ip -n "$LAB_NS_S" neigh replace "$LAB_V4_C" lladdr "$LAB_MAC_C" dev "$LAB_IF_S" nud permanent
+ip -n "$LAB_NS_S" neigh replace "$LAB_V6_C" lladdr "$LAB_MAC_C" dev "$LAB_IF_S" nud permanent
+lab_wait_until 10 attached_again || lab_fail "not re-attached under its name again"
+lab_expect_attached
+lab_expect_drop_8080
+
 lab_step "10,000 rules: a reload is applied in seconds and rules.list has them all"
 # Regression: the reload's diff was O(n^3) in the rule count; at 10,000
 # rules the daemon spent minutes in it, answering nothing.
