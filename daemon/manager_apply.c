@@ -51,6 +51,16 @@ void manager_notify_status(const struct manager *m, const char *extra)
 		   m->policy->n_ifaces, m->policy->n_rules);
 }
 
+/* systemctl status shows that the file on disk is not what runs. */
+static void notify_reload_failed(const struct manager *m, const char *extra)
+{
+	sd_notifyf(0,
+		   "%s\nSTATUS=Running generation %llu of %s: %zu interface(s), %zu rule(s); the "
+		   "last reload failed (see the journal)",
+		   extra, (unsigned long long)manager_generation(m), m->policy->path,
+		   m->policy->n_ifaces, m->policy->n_rules);
+}
+
 /* One error record per diagnostic, in diag_print()'s FILE:LINE:COLUMN form. */
 static void log_diags(const struct diag_list *d)
 {
@@ -293,10 +303,12 @@ int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_o
 		log_diags(d);
 		/* every failure to read it, not only an invalid one (missing file,
 		 * a directory, no permission) */
-		if (!dry_run)
+		if (!dry_run) {
 			log_error("reload: %s cannot be used; the running policy (generation %llu) "
 				  "is kept",
 				  m->opts.config_path, (unsigned long long)manager_generation(m));
+			notify_reload_failed(m, "");
+		}
 		return r;
 	}
 	r = check_bpffs(m, p, dry_run, d);
@@ -305,6 +317,8 @@ int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_o
 	if (r == 0 && dry_run)
 		r = check_datapath(m, p, d);
 	if (r < 0) {
+		if (!dry_run)
+			notify_reload_failed(m, "");
 		policy_free(p);
 		return r;
 	}
@@ -322,7 +336,7 @@ int manager_reload(struct manager *m, bool dry_run, struct policy **new_policy_o
 	if (r < 0) {
 		if (m->api)
 			api_server_move_abort(m->api);
-		manager_notify_status(m, "READY=1");
+		notify_reload_failed(m, "READY=1");
 		log_error("reload: %s; generation %llu keeps running", err,
 			  (unsigned long long)manager_generation(m));
 		diag_add(d, (struct src_loc){0}, "%s", err);

@@ -12,7 +12,7 @@
 lab_init_net ops
 
 # What a teardown left in $LAB_BPFFS, for the failure message (a rare
-# failure of the tests above: the directory stayed mounted).
+# failure of the steps below: the directory stayed mounted).
 left_behind()
 {
 	echo "mounted: $(mountpoint -q "$LAB_BPFFS" && echo yes || echo no);" \

@@ -30,6 +30,9 @@ kill -HUP "$LAB_DAEMON_PID"
 lab_wait_until 10 grep -qF "$want" "$LAB_LOG" ||
 	lab_fail "no diagnostic '$want' in the log 10 s after SIGHUP"
 grep -F "$want" "$LAB_LOG"
+# systemctl status shows it (sd_notify STATUS=)
+lab_wait_until 5 grep -q "STATUS=.*the last reload failed" "$LAB_WORK/notify.log" ||
+	lab_fail "no STATUS= about the failed reload: $(cat "$LAB_WORK/notify.log")"
 
 lab_step "old policy still runs"
 lab_daemon_alive || lab_fail "xdpd died on an invalid policy"
