@@ -67,15 +67,16 @@ static int check_empty(const char *opt, const char *arg, char *err, size_t errle
 	return -EINVAL;
 }
 
-/* --socket is checked as control.socket is: the same path is refused in
- * the policy, and one of 108 bytes or more would be cut by bind(). */
-static int check_socket(const char *arg, char *err, size_t errlen)
+/* --socket and --bpffs are checked as control.socket and bpffs are: the
+ * same path is refused in the policy, and a socket path of 108 bytes or
+ * more would be cut by bind(). */
+static int check_path(const char *opt, const char *arg, size_t max, char *err, size_t errlen)
 {
 	char why[256];
-	int r = check_empty("--socket", arg, err, errlen);
+	int r = check_empty(opt, arg, err, errlen);
 
-	if (r == 0 && policy_path_problem(arg, POLICY_SOCKET_MAX, why, sizeof(why))) {
-		snprintf(err, errlen, "option '--socket': %s", why);
+	if (r == 0 && policy_path_problem(arg, max, why, sizeof(why))) {
+		snprintf(err, errlen, "option '%s': %s", opt, why);
 		r = -EINVAL;
 	}
 	return r;
@@ -112,10 +113,10 @@ static int parse_one(int c, char **argv, struct xdpd_cmdline *out, char *err, si
 		return check_empty("--config", optarg, err, errlen);
 	case OPT_SOCKET:
 		out->opts.socket_path = optarg;
-		return check_socket(optarg, err, errlen);
+		return check_path("--socket", optarg, POLICY_SOCKET_MAX, err, errlen);
 	case OPT_BPFFS:
 		out->opts.bpffs_dir = optarg;
-		return check_empty("--bpffs", optarg, err, errlen);
+		return check_path("--bpffs", optarg, POLICY_BPFFS_MAX, err, errlen);
 	case OPT_LOG_LEVEL:
 		out->opts.log_level = log_level_from_name(optarg);
 		if (out->opts.log_level >= 0)

@@ -20,6 +20,7 @@
 #define POLICY_MAX_LBS	  1024 /* load balancers per policy */
 #define POLICY_MAX_BACKENDS 1024 /* backends per load balancer */
 #define POLICY_SOCKET_MAX   108	 /* control.socket: sizeof(sun_path) */
+#define POLICY_BPFFS_MAX    256	 /* bpffs, as the policy holds it */
 
 enum xdp_mode { XDP_MODE_AUTO, XDP_MODE_NATIVE, XDP_MODE_GENERIC, XDP_MODE_OFFLOAD };
 enum policy_action { POLICY_PASS, POLICY_DROP };
@@ -104,7 +105,7 @@ struct policy {
 	struct policy_lb *lbs; size_t n_lbs;
 	struct policy_sampling sampling;
 	struct policy_control control;
-	char bpffs[256];	/* "" when the policy does not say */
+	char bpffs[POLICY_BPFFS_MAX]; /* "" when the policy does not say */
 	struct src_loc bpffs_loc;
 };
 

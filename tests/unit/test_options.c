@@ -140,6 +140,19 @@ START_TEST(bad_socket_path)
 }
 END_TEST
 
+/* --bpffs as the policy's bpffs: the teardown and the reload compare the
+ * spelling, so one directory has one. */
+START_TEST(bad_bpffs_dir)
+{
+	ck_assert_int_eq(PARSE("--bpffs", "/sys/fs/bpf/xdpd"), 0);
+	ck_assert_int_eq(PARSE("--bpffs", "/sys/fs/bpf/xdpd/"), -EINVAL);
+	ck_assert_str_eq(err, "option '--bpffs': '/sys/fs/bpf/xdpd/' must not end in '/'");
+	ck_assert_int_eq(PARSE("--bpffs", "/sys/fs/bpf//xdpd"), -EINVAL);
+	ck_assert_int_eq(PARSE("--bpffs", "pins"), -EINVAL);
+	ck_assert_str_eq(err, "option '--bpffs': 'pins' is not an absolute path");
+}
+END_TEST
+
 START_TEST(bad_log_level)
 {
 	ck_assert_int_eq(PARSE("--log-level", "loud"), -EINVAL);
@@ -187,6 +200,7 @@ static Suite *options_suite(void)
 	tcase_add_test(tc, argument_to_flag_refused);
 	tcase_add_test(tc, missing_argument);
 	tcase_add_test(tc, bad_socket_path);
+	tcase_add_test(tc, bad_bpffs_dir);
 	tcase_add_test(tc, bad_log_level);
 	tcase_add_test(tc, positional_refused);
 	tcase_add_test(tc, check_touches_no_kernel_state);
