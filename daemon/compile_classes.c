@@ -130,7 +130,7 @@ static int iface_entries(struct compile_ctx *cc, struct compiled_policy *c, cons
 		int idx = ifindex(ifindex_ctx, name);
 		int slot = slots->iface_slot(slots->ctx, name);
 
-		if (idx <= 0) {
+		if (idx < 0) {
 			snprintf(cc->err, cc->errlen, "interface '%s': no such interface", name);
 			return -ENOENT;
 		}

@@ -231,6 +231,17 @@ int datapath_check(struct datapath *dp, const struct policy *p, char *err, size_
 	return dp_generation_check(dp, p, err, errlen);
 }
 
+int datapath_reapply(struct datapath *dp, const struct policy *p, enum dp_apply_result *res,
+		     char *err, size_t errlen)
+{
+	int r;
+
+	dp->present_only = true;
+	r = datapath_apply(dp, p, res, err, errlen);
+	dp->present_only = false;
+	return r;
+}
+
 int datapath_detach_all(struct datapath *dp, char *err, size_t errlen)
 {
 	int r = dp_links_detach_all(dp, err, errlen);

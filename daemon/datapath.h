@@ -43,6 +43,11 @@ int datapath_open(const char *bpffs_dir, struct datapath **out, char *err, size_
  * after the swap, such as a pin, failed; the new generation runs). */
 int datapath_apply(struct datapath *dp, const struct policy *p, enum dp_apply_result *res,
 		   char *err, size_t errlen);
+/* datapath_apply() for the interfaces of p that exist now: one that does not
+ * keeps its dead link and is left out (iface_watch: a device came back while
+ * another is still gone). */
+int datapath_reapply(struct datapath *dp, const struct policy *p, enum dp_apply_result *res,
+		     char *err, size_t errlen);
 /* For a dry run: what datapath_apply() checks before it asks the kernel
  * (every interface exists, slots for every name), with the same error in
  * err; nothing is changed. */

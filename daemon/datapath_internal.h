@@ -45,6 +45,10 @@ struct datapath {
 	int lock_fd; /* bpffs_lock() of dir: one daemon per state directory */
 	uint8_t object_sha256[32];
 	bool have_meta; /* a generation ran here before (meta pinned) */
+	/* datapath_reapply(): interfaces of the policy that do not exist now
+	 * keep their (dead) link and get no iface_tab entry, instead of failing
+	 * the whole apply */
+	bool present_only;
 	struct xdpd_meta meta;
 	int prog_fd; /* running program, -1: none */
 	struct dp_map maps[DP_MAX_MAPS];

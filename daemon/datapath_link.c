@@ -127,6 +127,19 @@ void dp_links_close(struct datapath *dp)
 	dp->n_links = 0;
 }
 
+/* Whether the device of ifindex is still called name here: a link follows
+ * its device through a rename and into another network namespace (then
+ * ifindex names nothing here, or another device). */
+static bool still_named(int ifindex, const char *name, char *now, size_t len)
+{
+	char buf[IF_NAMESIZE] = "";
+
+	if (!if_indextoname((unsigned)ifindex, buf))
+		buf[0] = '\0';
+	snprintf(now, len, "%s", buf);
+	return !strcmp(buf, name);
+}
+
 static struct dp_link *link_find(struct datapath *dp, const char *name)
 {
 	for (size_t i = 0; i < dp->n_links; i++)
@@ -254,7 +267,9 @@ static int link_create(struct dp_link *l, int prog_fd, enum xdp_mode want, char 
 	return r;
 }
 
-enum link_op { LINK_UPDATE, LINK_CREATE, LINK_REATTACH };
+/* LINK_KEEP: an interface absent now, in a datapath_reapply(): its link,
+ * dead or none, stays as it is. */
+enum link_op { LINK_UPDATE, LINK_CREATE, LINK_REATTACH, LINK_KEEP };
 
 struct link_plan {
 	enum link_op op;
@@ -283,6 +298,11 @@ static int plan_links(struct datapath *dp, const struct policy *p, struct link_p
 		lp->new = (struct dp_link){.want = pi->mode, .fd = -1};
 		snprintf(lp->new.name, sizeof(lp->new.name), "%s", pi->name);
 		lp->new.ifindex = (int)if_nametoindex(pi->name);
+		if (!lp->new.ifindex && dp->present_only) {
+			lp->old = old;
+			lp->op = LINK_KEEP;
+			continue;
+		}
 		if (!lp->new.ifindex) {
 			snprintf(err, errlen, "interface %s: not found", pi->name);
 			return -ENODEV;
@@ -433,10 +453,12 @@ static void swap_commit(struct datapath *dp, struct link_plan *plan, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		struct link_plan *lp = &plan[i];
 
-		if (lp->op == LINK_UPDATE) {
+		if (lp->op == LINK_UPDATE || (lp->op == LINK_KEEP && lp->old)) {
 			lp->new.fd = lp->old->fd;
 			lp->new.mode = lp->old->mode;
 			lp->old->fd = -1;
+		} else if (lp->op == LINK_KEEP) {
+			lp->new.fd = -1; /* never attached: nothing pinned */
 		} else if (link_pin(dp, &lp->new, path, sizeof(path)) < 0 && !warn[0]) {
 			snprintf(warn, warnlen, "%s (the daemon holds the link meanwhile)", path);
 		}
@@ -464,6 +486,25 @@ static void swap_commit(struct datapath *dp, struct link_plan *plan, size_t n,
 	dp->n_links = n;
 }
 
+/* Links pinned here whose device now has another name (renamed, or two
+ * swapped while no daemon ran): the policy names interfaces, so such a link
+ * is detached before the plan, which then attaches each name's device. */
+static void release_misplaced(struct datapath *dp, char *warn, size_t warnlen)
+{
+	for (size_t i = 0; i < dp->n_links; i++) {
+		struct dp_link *l = &dp->links[i];
+		char now[IF_NAMESIZE];
+
+		link_refresh(l);
+		if (!l->ifindex || still_named(l->ifindex, l->name, now, sizeof(now)))
+			continue;
+		if (bpf_link_detach(l->fd) < 0 && !warn[0])
+			snprintf(warn, warnlen, "interface %s: cannot detach its link from %s: %s",
+				 l->name, now[0] ? now : "another namespace", strerror(errno));
+		link_refresh(l);
+	}
+}
+
 int dp_links_swap(struct datapath *dp, const struct policy *p, int prog_fd, char *err,
 		  size_t errlen, char *warn, size_t warnlen)
 {
@@ -474,8 +515,10 @@ int dp_links_swap(struct datapath *dp, const struct policy *p, int prog_fd, char
 
 	if (r < 0)
 		snprintf(err, errlen, "interfaces: %s", strerror(-r));
-	if (r == 0)
+	if (r == 0) {
+		release_misplaced(dp, warn, warnlen);
 		r = plan_links(dp, p, plan, err, errlen);
+	}
 	if (r == 0)
 		r = swap_phase(dp, plan, n, LINK_CREATE, prog_fd, err, errlen);
 	if (r == 0)
@@ -511,19 +554,6 @@ int dp_links_detach_all(struct datapath *dp, char *err, size_t errlen)
 	}
 	dp_links_close(dp);
 	return r;
-}
-
-/* Whether the device of ifindex is still called name here: a link follows
- * its device through a rename and into another network namespace (then
- * ifindex names nothing here, or another device). */
-static bool still_named(int ifindex, const char *name, char *now, size_t len)
-{
-	char buf[IF_NAMESIZE] = "";
-
-	if (!if_indextoname((unsigned)ifindex, buf))
-		buf[0] = '\0';
-	snprintf(now, len, "%s", buf);
-	return !strcmp(buf, name);
 }
 
 size_t datapath_ifaces(const struct datapath *dp, struct dp_iface_status *out, size_t max)

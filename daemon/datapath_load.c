@@ -172,11 +172,13 @@ static int iface_slot(void *ctx, const char *ifname)
 	return slot_table_find(&((struct dp_generation *)ctx)->iface_slots, ifname);
 }
 
+/* 0: absent, and left out of this generation (datapath_reapply). */
 static int ifindex_of(void *ctx, const char *ifname)
 {
+	const struct datapath *dp = ctx;
 	unsigned int i = if_nametoindex(ifname);
 
-	return i ? (int)i : -ENOENT;
+	return i ? (int)i : dp && dp->present_only ? 0 : -ENOENT;
 }
 
 static int open_object(struct datapath *dp, struct dp_generation *g, char *err, size_t errlen)
@@ -205,7 +207,7 @@ static int plan_and_compile(struct datapath *dp, const struct policy *p, struct 
 	int r = dp_slots_plan(dp, p, &g->rule_slots, &g->iface_slots, err, errlen);
 
 	if (r == 0)
-		r = compile_policy(p, &sl, ifindex_of, NULL, c, err, errlen);
+		r = compile_policy(p, &sl, ifindex_of, dp, c, err, errlen);
 	return r;
 }
 

@@ -274,7 +274,7 @@ int manager_reattach(struct manager *m, const char *why)
 	char err[1024] = "";
 	int r;
 
-	r = datapath_apply(m->dp, m->policy, &res, err, sizeof(err));
+	r = datapath_reapply(m->dp, m->policy, &res, err, sizeof(err));
 	if (r < 0) {
 		log_error("%s: the running policy cannot be applied again: %s; generation %llu "
 			  "keeps running",

@@ -243,7 +243,8 @@ static int fill_iface_tab(struct bpf_map *m, const struct compiled_policy *c, ch
 	for (uint32_t i = 0; i < n; i++)
 		tab[i].slot = XDPD_IFACE_NONE;
 	for (size_t i = 0; i < c->n_ifaces; i++)
-		tab[c->ifaces[i].ifindex] = c->ifaces[i].cfg;
+		if (c->ifaces[i].ifindex) /* 0: absent now (datapath_reapply) */
+			tab[c->ifaces[i].ifindex] = c->ifaces[i].cfg;
 	ret = fill_array(m, tab, sizeof(*tab), n, err, errlen);
 	free(tab);
 	return ret;
@@ -260,6 +261,8 @@ static int fill_ifaces(struct xdpd *skel, const struct compiled_policy *c, char 
 	ret = check_layout(m, sizeof(uint32_t), sizeof(struct xdpd_iface_cfg), err, errlen);
 
 	for (size_t i = 0; i < c->n_ifaces && !ret; i++) {
+		if (!c->ifaces[i].ifindex)
+			continue;
 		if (bpf_map_update_elem(bpf_map__fd(m), &c->ifaces[i].ifindex, &c->ifaces[i].cfg,
 					BPF_ANY)) {
 			ret = -errno;

@@ -171,8 +171,15 @@ lab_c() { nsenter --net="/run/netns/$LAB_NS_C" "$@"; }
 lab_make_net()
 {
 	ip netns add "$LAB_NS_S"
-	ip netns add "$LAB_NS_C"
 	ip -n "$LAB_NS_S" link set lo up
+	lab_make_client_net
+}
+
+# The client namespace and the veth pair (again, after a test deleted the
+# lab interface and the client namespace with it).
+lab_make_client_net()
+{
+	ip netns add "$LAB_NS_C"
 	ip -n "$LAB_NS_C" link set lo up
 	ip -n "$LAB_NS_S" link add "$LAB_IF_S" address "$LAB_MAC_S" type veth \
 		peer name "$LAB_IF_C" netns "$LAB_NS_C" address "$LAB_MAC_C"

@@ -99,26 +99,9 @@ jq -e '.result.interfaces[0] | .attached == false and .ifindex == 0' >/dev/null 
 	lab_fail "status after ip link del: $st"
 lab_daemon_alive || lab_fail "xdpd died when its interface went away"
 ip netns del "$LAB_NS_C"
-lab_make_net_again()
-{
-	ip netns add "$LAB_NS_C"
-	ip -n "$LAB_NS_C" link set lo up
-	ip -n "$LAB_NS_S" link add "$LAB_IF_S" address "$LAB_MAC_S" type veth \
-		peer name "$LAB_IF_C" netns "$LAB_NS_C" address "$LAB_MAC_C"
-	ip -n "$LAB_NS_S" addr add "$LAB_V4_S/24" dev "$LAB_IF_S"
-	ip -n "$LAB_NS_C" addr add "$LAB_V4_C/24" dev "$LAB_IF_C"
-	ip -n "$LAB_NS_S" addr add "$LAB_V6_S/64" dev "$LAB_IF_S" nodad
-	ip -n "$LAB_NS_C" addr add "$LAB_V6_C/64" dev "$LAB_IF_C" nodad
-	ip -n "$LAB_NS_S" link set "$LAB_IF_S" up
-	ip -n "$LAB_NS_C" link set "$LAB_IF_C" up
-	ip -n "$LAB_NS_S" neigh replace "$LAB_V4_C" lladdr "$LAB_MAC_C" dev "$LAB_IF_S" nud permanent
-	ip -n "$LAB_NS_S" neigh replace "$LAB_V6_C" lladdr "$LAB_MAC_C" dev "$LAB_IF_S" nud permanent
-	ip -n "$LAB_NS_C" neigh replace "$LAB_V4_S" lladdr "$LAB_MAC_S" dev "$LAB_IF_C" nud permanent
-	ip -n "$LAB_NS_C" neigh replace "$LAB_V6_S" lladdr "$LAB_MAC_S" dev "$LAB_IF_C" nud permanent
-}
 lab_wait_until 5 grep -q "interface $LAB_IF_S is gone" "$LAB_LOG" ||
 	lab_fail "the interface's disappearance was not logged"
-lab_make_net_again
+lab_make_client_net
 attached_again() { [ "$(lab_prog_id)" != 0 ]; }
 lab_wait_until 10 attached_again || lab_fail "not re-attached, without a reload, once it is back"
 grep -q "interface $LAB_IF_S is back" "$LAB_LOG" || lab_fail "the re-attachment was not logged"
