@@ -14,7 +14,10 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/un.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -871,6 +874,37 @@ const char *api_server_path(const struct api_server *s)
 	return s->ln.path;
 }
 
+/* Whether a socket can be made at path, without making it: its deepest
+ * directory that exists must be a writable directory of a file system that
+ * holds sockets (not read-only, not proc, sysfs or a bpffs), so that a dry
+ * run refuses what the reload's bind() would. */
+static int dir_takes_socket(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct statvfs vfs;
+	struct statfs fs;
+	struct stat st;
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	do {
+		slash = strrchr(dir, '/');
+		if (!slash)
+			return -EINVAL;
+		slash[slash == dir] = '\0'; /* "/x" -> "/" */
+	} while (lstat(dir, &st) < 0 && errno == ENOENT && slash != dir);
+	if (lstat(dir, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (statvfs(dir, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+		return -EROFS;
+	if (statfs(dir, &fs) == 0 && (fs.f_type == PROC_SUPER_MAGIC || fs.f_type == SYSFS_MAGIC ||
+				      fs.f_type == BPF_FS_MAGIC))
+		return -EPERM;
+	return access(dir, W_OK | X_OK) < 0 ? -errno : 0;
+}
+
 int api_server_probe(const char *path, char *err, size_t errlen)
 {
 	struct sockaddr_un sa;
@@ -878,6 +912,8 @@ int api_server_probe(const char *path, char *err, size_t errlen)
 
 	if (r == 0)
 		r = probe(path, &sa);
+	if (r == 0)
+		r = dir_takes_socket(path);
 	if (r < 0)
 		snprintf(err, errlen, "cannot listen on %s: %s", path, listen_error(r));
 	return r < 0 ? r : 0;

@@ -296,6 +296,14 @@ for params in '' '{"dry_run":true}'; do
 		>/dev/null <<<"$out" || lab_fail "reload ($params) to an unusable control.socket: $out"
 done
 [ "$(cat "$LAB_WORK/not-a-socket")" = precious ] || lab_fail "the file in the way was changed"
+# a file system that cannot hold a socket (a bpffs here): the dry run sees
+# what the bind() would (it said yes, the reload then refused)
+paths_policy "$LAB_BPFFS/nosock/x.sock" "$LAB_BPFFS"
+out=$(rpc "$sock2" reload '{"dry_run":true}')
+jq -e '.error.code == -32002 and any(.error.data.diagnostics[];
+	test("control.socket: cannot listen on .*/nosock/x.sock: Operation not permitted"))' \
+	>/dev/null <<<"$out" || lab_fail "dry run to a socket on a bpffs: $out"
+[ ! -e "$LAB_BPFFS/nosock" ] || lab_fail "the dry run made a directory"
 [ "$(generation "$sock2")" = "$gen" ] || lab_fail "a new generation despite the refusal"
 [ "$(lab_prog_id)" = "$prog" ] || lab_fail "the program changed despite the refusal"
 held_ping || lab_fail "the held connection no longer answers"
