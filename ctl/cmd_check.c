@@ -5,8 +5,11 @@
  * both say the same thing about the same file. No daemon is contacted.
  */
 #include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "args.h"
+#include "json_text.h"
 #include "output.h"
 #include "policy_check.h"
 
@@ -17,6 +20,27 @@ static json_object *diag_json(struct src_loc loc, const char *msg)
 	json_object_object_add(o, "line", json_object_new_int64(loc.line));
 	json_object_object_add(o, "column", json_object_new_int64(loc.col));
 	json_object_object_add(o, "message", json_object_new_string(msg));
+	return o;
+}
+
+/* A file name as JSON text: json-c copies bytes as they are, and a name
+ * need not be UTF-8; a byte that is not part of a UTF-8 character is '?'. */
+static json_object *path_json(const char *path)
+{
+	size_t n = strlen(path), i = 0, k;
+	char *s = strdup(path);
+	json_object *o;
+
+	if (!s)
+		return json_object_new_string(path);
+	while (i < n) {
+		k = json_utf8_seq((const unsigned char *)path + i, n - i);
+		if (!k)
+			s[i] = '?';
+		i += k ? k : 1;
+	}
+	o = json_object_new_string(s);
+	free(s);
 	return o;
 }
 
@@ -39,7 +63,7 @@ static int check_json(struct ctl *c, const char *path)
 			 d.dropped == 1 ? "" : "s");
 		json_object_array_add(a, diag_json((struct src_loc){0}, more));
 	}
-	json_object_object_add(o, "path", json_object_new_string(path));
+	json_object_object_add(o, "path", path_json(path));
 	json_object_object_add(o, "valid", json_object_new_boolean(r == 0));
 	json_object_object_add(o, "diagnostics", a);
 	out_json(c, o);

@@ -353,7 +353,7 @@ static json_object *check_json(const char *const *args, int want_rc, const char 
 
 START_TEST(check_json_offline)
 {
-	char dir[] = "/tmp/xdpctl-check.XXXXXX", ok[64], bad[64], missing[64];
+	char dir[] = "/tmp/xdpctl-check.XXXXXX", ok[64], bad[64], missing[64], odd[64], shown[64];
 	json_object *o, *a;
 
 	ck_assert(mkdtemp(dir));
@@ -382,6 +382,13 @@ START_TEST(check_json_offline)
 	json_object_object_get_ex(o, "diagnostics", &a);
 	ck_assert_uint_eq(json_object_array_length(a), 1);
 	expect_diag(json_object_array_get_idx(a, 0), 0, 0, "cannot open");
+	json_object_put(o);
+
+	/* a name that is not UTF-8: JSON text all the same */
+	snprintf(odd, sizeof(odd), "%s/n\xffx.yaml", dir);
+	snprintf(shown, sizeof(shown), "%s/n?x.yaml", dir);
+	o = check_json((const char *const[]){"-s", S, "--json", "check", odd, NULL}, 1, shown,
+		       false);
 	json_object_put(o);
 
 	unlink(ok);
