@@ -658,16 +658,21 @@ static int on_accept(sd_event_source *src, int lfd, uint32_t revents, void *user
  * whatever the umask: under the unit's UMask=0077 they would be 0700 and
  * lock control.group out of a socket it may use. Existing ones are left
  * as they are. */
-static int make_parents(const char *path)
+/* The directories above path, 0755 whatever the umask; *made: the length of
+ * the first one made here (0: none), for unmake_parents(). */
+static int make_parents(const char *path, size_t *made)
 {
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
 
+	*made = 0;
 	snprintf(dir, sizeof(dir), "%s", path);
 	for (char *p = dir + 1; *p; p++) {
 		if (*p != '/')
 			continue;
 		*p = '\0';
 		if (mkdir(dir, 0755) == 0) {
+			if (!*made)
+				*made = strlen(dir);
 			if (chmod(dir, 0755) < 0)
 				return -errno;
 		} else if (errno != EEXIST) {
@@ -676,6 +681,21 @@ static int make_parents(const char *path)
 		*p = '/';
 	}
 	return 0;
+}
+
+/* A socket that could not be made leaves none of the directories made for
+ * it (rmdir: only while empty). */
+static void unmake_parents(const char *path, size_t made)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	while (made && (slash = strrchr(dir, '/')) && (size_t)(slash - dir) >= made) {
+		*slash = '\0';
+		if (rmdir(dir) < 0)
+			return;
+	}
 }
 
 /* 0: nothing there; 1: a stale socket file; -EADDRINUSE: a server answers
@@ -768,22 +788,28 @@ static int listen_on(struct api_server *s, struct api_listener *l)
 {
 	struct sockaddr_un sa;
 	struct stat st;
+	size_t made = 0;
 	mode_t old;
 	int r = set_sockaddr(&sa, l->path);
 
 	if (r == 0)
-		r = make_parents(l->path);
+		r = make_parents(l->path, &made);
 	if (r == 0)
 		r = remove_stale(l->path, &sa);
-	if (r < 0)
+	if (r == 0) {
+		l->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		r = l->fd < 0 ? -errno : 0;
+	}
+	if (r == 0) {
+		old = umask(0117); /* born 0660: no window where others may connect */
+		r = bind(l->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
+		umask(old);
+	}
+	if (r < 0) {
+		unmake_parents(l->path, made);
 		return r;
-	l->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (l->fd < 0)
-		return -errno;
-	old = umask(0117); /* born 0660: no window where others may connect */
-	r = bind(l->fd, (struct sockaddr *)&sa, sizeof(sa));
-	umask(old);
-	if (r < 0 || stat(l->path, &st) < 0)
+	}
+	if (stat(l->path, &st) < 0)
 		return -errno;
 	l->ino = st.st_ino;
 	if (chmod(l->path, 0660) < 0)

@@ -304,6 +304,9 @@ jq -e '.error.code == -32002 and any(.error.data.diagnostics[];
 	test("control.socket: cannot listen on .*/nosock/x.sock: Operation not permitted"))' \
 	>/dev/null <<<"$out" || lab_fail "dry run to a socket on a bpffs: $out"
 [ ! -e "$LAB_BPFFS/nosock" ] || lab_fail "the dry run made a directory"
+out=$(rpc "$sock2" reload)
+jq -e '.error.code == -32002' >/dev/null <<<"$out" || lab_fail "reload to a socket on a bpffs: $out"
+[ ! -e "$LAB_BPFFS/nosock" ] || lab_fail "the refused reload left the directory it made"
 [ "$(generation "$sock2")" = "$gen" ] || lab_fail "a new generation despite the refusal"
 [ "$(lab_prog_id)" = "$prog" ] || lab_fail "the program changed despite the refusal"
 held_ping || lab_fail "the held connection no longer answers"
