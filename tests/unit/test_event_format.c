@@ -227,31 +227,29 @@ END_TEST
  * look alike otherwise. A pass by default_action stays as the seed prints. */
 START_TEST(drop_reasons)
 {
+	static const struct {
+		uint8_t action, reason;
+		const char *tail;
+	} cases[] = {
+	    {1, XDPD_WHY_BLOCKLIST, "action: drop, reason: blocklist"},
+	    {1, XDPD_WHY_DEFAULT, "action: drop, reason: default_action"},
+	    {1, XDPD_WHY_FRAGMENT, "action: drop, reason: tiny first fragment"},
+	    {2, XDPD_WHY_DEFAULT, "action: pass"},
+	};
 	struct xdpd_sample_event e = ev4("192.168.1.5", "192.168.1.2", IPPROTO_ICMP);
-	char *line;
+	char want[256], *line;
 
-	e.action = 1;
-	e.reason = XDPD_WHY_BLOCKLIST;
-	line = line_of(&e, NULL);
-	ck_assert_str_eq(line, "Packet: 192.168.1.5:0 -> 192.168.1.2:0, protocol: ICMP, "
-			       "action: drop, reason: blocklist, interface: eth0\n");
-	free(line);
-	e.reason = XDPD_WHY_DEFAULT;
-	line = line_of(&e, NULL);
-	ck_assert_str_eq(line, "Packet: 192.168.1.5:0 -> 192.168.1.2:0, protocol: ICMP, "
-			       "action: drop, reason: default_action, interface: eth0\n");
-	free(line);
-	e.reason = XDPD_WHY_FRAGMENT;
-	line = line_of(&e, NULL);
-	ck_assert_str_eq(line, "Packet: 192.168.1.5:0 -> 192.168.1.2:0, protocol: ICMP, "
-			       "action: drop, reason: tiny first fragment, interface: eth0\n");
-	free(line);
-	e.action = 2;
-	e.reason = XDPD_WHY_DEFAULT;
-	line = line_of(&e, NULL);
-	ck_assert_str_eq(line, "Packet: 192.168.1.5:0 -> 192.168.1.2:0, protocol: ICMP, "
-			       "action: pass, interface: eth0\n");
-	free(line);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		e.action = cases[i].action;
+		e.reason = cases[i].reason;
+		snprintf(want, sizeof(want),
+			 "Packet: 192.168.1.5:0 -> 192.168.1.2:0, protocol: ICMP, %s, "
+			 "interface: eth0\n",
+			 cases[i].tail);
+		line = line_of(&e, NULL);
+		ck_assert_str_eq(line, want);
+		free(line);
+	}
 }
 END_TEST
 
