@@ -28,6 +28,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct manager;
 struct api_server;
@@ -36,6 +37,14 @@ struct api_conn;
 #define API_MAX_CONNS 64
 #define API_ADMIN_CONNS 8 /* of those, kept for peers that may mutate */
 #define API_IDLE_SEC  60
+/* The loop time one connection may take per turn (besides the request
+ * count): a request can cost much (an IPv6 /17 in the blocklist index is
+ * 32,768 bucket writes, ~0.15 s), so a turn stops once this is spent and
+ * the other clients are served before the next one. */
+#define API_TURN_USEC 10000
+
+/* CLOCK_MONOTONIC in microseconds, for the turn budgets. */
+uint64_t api_now_usec(void);
 
 /* Listen on path (parent directories created 0755) and serve m once its
  * loop runs. group may be NULL or "" (root only). Done before the datapath

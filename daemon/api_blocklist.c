@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "api.h"
 #include "api_methods.h"
 #include "blocklist.h"
 #include "log.h"
@@ -250,8 +251,8 @@ int api_blocklist_list(struct api_call *c)
 	return 0;
 }
 
-/* A big flush is spread over loop turns too: the entries there when it was
- * asked for, a batch per turn. */
+/* A flush is spread over loop turns: the entries there when it was asked
+ * for, a batch (or a turn's time) per turn. */
 struct flush_stream {
 	struct blocklist *bl;
 	struct bl_item *items;
@@ -264,9 +265,16 @@ static int flush_step(void *ctx, struct api_text *t)
 {
 	struct flush_stream *f = ctx;
 	size_t end = f->next + LIST_BATCH < f->n ? f->next + LIST_BATCH : f->n;
+	uint64_t stop = api_now_usec() + API_TURN_USEC;
 
-	for (; f->next < end; f->next++) {
-		int r = blocklist_delete_item(f->bl, &f->items[f->next]);
+	/* a batch, or what fits in a turn's time (a short IPv6 prefix costs
+	 * ~0.15 s): at least one entry */
+	for (size_t done = 0; f->next < end; f->next++, done++) {
+		int r;
+
+		if (done && api_now_usec() >= stop)
+			break;
+		r = blocklist_delete_item(f->bl, &f->items[f->next]);
 
 		if (r == 0)
 			f->flushed++;
@@ -298,7 +306,7 @@ int api_blocklist_flush(struct api_call *c)
 
 	if (need_blocklist(c))
 		return c->code;
-	if (blocklist_count(c->bl) > LIST_BATCH) {
+	if (blocklist_count(c->bl)) {
 		f = calloc(1, sizeof(*f));
 		if (!f)
 			return -ENOMEM;

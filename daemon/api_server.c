@@ -18,6 +18,7 @@
 #include <sys/statvfs.h>
 #include <sys/un.h>
 #include <linux/magic.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -63,6 +64,7 @@ struct api_conn {
 	bool held;    /* requests (or a stream) wait: output full, or the turn's budget used */
 	struct api_stream stream; /* an answer being built over loop turns */
 	unsigned budget;	  /* requests (or stream steps) left in this wakeup */
+	uint64_t turn_end;	  /* api_now_usec() when this wakeup's time is spent */
 	size_t discarded;
 	/* a subscriber (monitor): no idle timeout, gone() when it closes */
 	api_conn_gone_fn gone;
@@ -290,7 +292,7 @@ static void conn_process(struct api_conn *c)
 			c->held = true; /* resumed once the client has read its answers */
 			return;
 		}
-		if (!c->budget) {
+		if (!c->budget || api_now_usec() >= c->turn_end) {
 			c->held = true; /* this turn's share is used: others get theirs */
 			return;
 		}
@@ -430,12 +432,21 @@ static void conn_update(struct api_conn *c)
 		sd_event_source_set_io_events(c->io, events);
 }
 
+uint64_t api_now_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * USEC_PER_SEC + (uint64_t)ts.tv_nsec / 1000;
+}
+
 /* One turn of a connection: write, read, answer, write. */
 static void conn_turn(struct api_conn *c)
 {
 	int r = conn_flush(c);
 
 	c->budget = API_TURN_REQUESTS;
+	c->turn_end = api_now_usec() + API_TURN_USEC;
 	if (r >= 0)
 		r = conn_read(c);
 	if (r >= 0) {

@@ -110,6 +110,11 @@ lab_step "50,000 entries: list, stats, flush and a mass expiry never hold up a p
 	lab_fail "api_clients.py bigblocklist"
 lab_expect_ping_pass 4
 
+lab_step "costly requests (IPv6 /17s: 32,768 index buckets each) do not hold up a ping"
+# Regression: a connection ran up to 64 requests a turn whatever they cost,
+# and a flush of a few entries in one go: 32 /17 adds held a ping ~5 s.
+"$PYTHON" "$LAB_DIR/api_clients.py" "$(api_sock)" costly || lab_fail "api_clients.py costly"
+
 lab_step "after kill -9 the stale socket is replaced and the entries are still there"
 api_call blocklist.add '{"prefix":"10.99.0.2/32","comment":"k9"}' >/dev/null
 lab_stop KILL

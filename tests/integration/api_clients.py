@@ -17,6 +17,9 @@
                                     notifications), stats, flush and a mass expiry
                                     leave the loop free for a ping
   api_clients.py SOCK idle SECONDS  a silent connection is closed after SECONDS
+  api_clients.py SOCK costly        32 IPv6 /17 adds pipelined (each ~0.15 s of index
+                                    work), then their flush: a ping waits for one such
+                                    request at most, not for all
 
 Exit status 0 on success; the failure is printed otherwise.
 """
@@ -296,6 +299,30 @@ def bigblocklist(path, n):
     fail("%d entries left 10 s after they expired" % left)
 
 
+def costly(path):
+    n = 32
+    s = connect(path)
+    s.settimeout(120)
+    s.sendall(b"".join(req("blocklist.add", i, {"prefix": "%x:%x::/17" % (0x2400 + i // 2, 0x8000 * (i % 2))})
+                       for i in range(n)))
+    time.sleep(0.05)
+    worst = max(ping_time(path) for _ in range(5))
+    ans = read_all(s, n)
+    if len(ans) != n or any("error" in a for a in ans):
+        fail("%d IPv6 /17 adds: %d answers: %r" % (n, len(ans), [a for a in ans if "error" in a][:1]))
+    if worst > 1.0:
+        fail("%d IPv6 /17 adds pipelined: a ping took %.3f s" % (n, worst))
+    s.sendall(req("blocklist.flush", n))
+    time.sleep(0.05)
+    worst = max(ping_time(path) for _ in range(5))
+    ans = read_all(s, 1)
+    s.close()
+    if len(ans) != 1 or ans[0].get("result", {}).get("flushed") != n:
+        fail("flush of %d IPv6 /17s: %r" % (n, ans[:1]))
+    if worst > 1.0:
+        fail("flush of %d IPv6 /17s: a ping took %.3f s" % (n, worst))
+
+
 def cap(path):
     socks = [connect(path) for _ in range(MAX_CONNS)]
     for s in socks:  # each of them is served
@@ -354,7 +381,8 @@ def main():
         bigblocklist(path, int(sys.argv[3]))
     else:
         {"pipeline": pipeline, "oversize": oversize, "drop200": drop200, "silent": silent,
-         "slowreader": slowreader, "fastreader": fastreader, "cap": cap}[what](path)
+         "slowreader": slowreader, "fastreader": fastreader, "cap": cap,
+         "costly": costly}[what](path)
     print("ok: " + what)
 
 
