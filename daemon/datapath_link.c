@@ -488,7 +488,7 @@ static void swap_commit(struct datapath *dp, struct link_plan *plan, size_t n,
 
 /* Links pinned here whose device now has another name (renamed, or two
  * swapped while no daemon ran): the policy names interfaces, so such a link
- * is detached before the plan, which then attaches each name's device. */
+ * is detached before the swap, which then attaches each name's device. */
 static void release_misplaced(struct datapath *dp, char *warn, size_t warnlen)
 {
 	for (size_t i = 0; i < dp->n_links; i++) {
@@ -515,10 +515,12 @@ int dp_links_swap(struct datapath *dp, const struct policy *p, int prog_fd, char
 
 	if (r < 0)
 		snprintf(err, errlen, "interfaces: %s", strerror(-r));
-	if (r == 0) {
-		release_misplaced(dp, warn, warnlen);
+	if (r == 0)
 		r = plan_links(dp, p, plan, err, errlen);
-	}
+	/* after the plan: a start or reload refused for a missing interface
+	 * touches no link */
+	if (r == 0)
+		release_misplaced(dp, warn, warnlen);
 	if (r == 0)
 		r = swap_phase(dp, plan, n, LINK_CREATE, prog_fd, err, errlen);
 	if (r == 0)
