@@ -459,8 +459,9 @@ struct xdpd_lb_flow {
  * connection. */
 #define XDPD_LB_UDP_IDLE_S 60
 
-/* 24 bytes, as before seen_s: a pinned table of the older layout is reused
- * and its entries read as not matching (one new choice per flow). */
+/* 24 bytes, as before seen_s: a pinned table of the older layout is reused.
+ * Its entries read as new flows (one new choice each), except the TCP flows
+ * of balancer slot 0, whose bytes read the same in both layouts. */
 struct xdpd_lb_ct {
 	xu16 bk_slot; /* < XDPD_MAX_BACKENDS */
 	xu16 lb_slot; /* < XDPD_MAX_LBS */
